@@ -1,0 +1,82 @@
+// The app end to end on the fixture models: load, a video file through the geometry worker
+// into the 3D view, and the chat with the streaming VLM worker.
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { SHARED_DATA } from './chromium';
+import { APP_URL, ask, keyframeCount, openApp, watchConsole } from './helpers';
+
+test('the app loads without console errors and reports its compute backend', async ({ page }) => {
+  const errors = watchConsole(page);
+  await openApp(page);
+  const geometry = page.getByTestId('model-geometry');
+  const backend = await geometry.getAttribute('data-backend');
+  expect(['webgpu', 'wasm']).toContain(backend);
+  await expect(geometry).toContainText(backend === 'webgpu' ? 'WebGPU' : 'WASM (');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test('a video file becomes keyframes, points and a camera pose per keyframe', async ({ page }, testInfo) => {
+  const errors = watchConsole(page);
+  await openApp(page);
+  await page.getByTestId('open-video').setInputFiles(join(SHARED_DATA, 'videos', 'redkitchen.webm'));
+  await expect.poll(() => keyframeCount(page), { timeout: 150_000 }).toBeGreaterThanOrEqual(30);
+  // Wait for the whole file, then check the view has a pose for every keyframe.
+  await expect(page.getByRole('button', { name: 'Open video' })).toBeVisible();
+  await expect(page.getByTestId('open-video')).toBeEnabled({ timeout: 150_000 });
+  const keyframes = await keyframeCount(page);
+  await expect(page.getByTestId('pose-count')).toHaveText(`${keyframes} camera poses`);
+  const points = Number((await page.getByTestId('point-count').textContent())!.replace(/\D/g, ''));
+  expect(points).toBeGreaterThan(keyframes * 1000);
+  const view = await page.evaluate(() => {
+    const v = (window as unknown as { __room3rView: { pointCount: number; keyframeCount: number } }).__room3rView;
+    return { points: v.pointCount, keyframes: v.keyframeCount };
+  });
+  expect(view).toEqual({ points, keyframes });
+  await page.screenshot({ path: testInfo.outputPath('redkitchen-video.png'), fullPage: true });
+  await testInfo.attach('redkitchen-video', { path: testInfo.outputPath('redkitchen-video.png'), contentType: 'image/png' });
+  expect(errors).toEqual([]);
+});
+
+test('chat: a reply streams in, Stop cancels one, and the history is kept', async ({ page }) => {
+  await openApp(page);
+  await ask(page, 'How big is this room?');
+  const first = page.getByTestId('message-assistant').nth(0);
+  await expect(page.getByTestId('model-vlm')).toHaveAttribute('data-phase', 'ready', { timeout: 120_000 });
+  // Streaming: the reply is visibly growing before it is complete.
+  await expect(first).toHaveAttribute('data-streaming', 'true');
+  await expect.poll(async () => ((await first.locator('.text').textContent()) ?? '').length).toBeGreaterThan(0);
+  await expect(first).toHaveAttribute('data-streaming', 'false', { timeout: 120_000 });
+  const firstText = await first.locator('.text').textContent();
+  expect(firstText!.length).toBeGreaterThan(0);
+
+  // Stop cancels the second reply part-way.
+  await ask(page, 'Write a very long description of every object you can see, one by one, in detail.');
+  const second = page.getByTestId('message-assistant').nth(1);
+  await expect.poll(async () => ((await second.locator('.text').textContent()) ?? '').length).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(second).toHaveAttribute('data-stopped', 'true');
+
+  // A third question: the earlier turns stay, and a different question gets a different reply.
+  await ask(page, 'How many chairs are there?');
+  const third = page.getByTestId('message-assistant').nth(2);
+  await expect(third).toHaveAttribute('data-streaming', 'false', { timeout: 120_000 });
+  await expect(page.getByTestId('message-user')).toHaveCount(3);
+  await expect(page.getByTestId('message-user').nth(0)).toHaveText('How big is this room?');
+  expect(await third.locator('.text').textContent()).not.toEqual(firstText);
+});
+
+test('model output is shown as text, never as HTML', async ({ page }) => {
+  await openApp(page);
+  await ask(page, '<img src=x onerror="window.__pwned=1"> <b>bold</b>');
+  await expect(page.getByTestId('message-user').first()).toHaveText('<img src=x onerror="window.__pwned=1"> <b>bold</b>');
+  await expect(page.getByTestId('message-assistant').first()).toHaveAttribute('data-streaming', 'false', { timeout: 120_000 });
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await expect(page.locator('.messages img, .messages b')).toHaveCount(0);
+});
+
+test('the page works at phone size', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page, APP_URL);
+  for (const name of ['Capture', '3D view', 'Chat']) await expect(page.getByRole('region', { name })).toBeVisible();
+});

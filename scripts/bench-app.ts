@@ -1,0 +1,95 @@
+// `npm run bench:app`: drives the redkitchen video flow in headless Chromium (the production build,
+// fixture models) and prints main-thread long tasks during processing, the 3D view's frame time
+// while the workers run, keyframes per second end to end, and the initial JS bundle size (gzip).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DATA } from '../e2e/chromium.ts';
+import { ensureFixtures } from './fixtures/make-fixtures.ts';
+
+const PORT = 4174;
+const VIDEO = join(SHARED_DATA, 'videos', 'redkitchen.webm');
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/** gzip size of the JS the page loads before anything else: index.html's module script and its preloads. */
+function initialBundle(dist: string): { files: string[]; raw: number; gzip: number } {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/(?:src|href)="\/?([^"]+\.js)"/g)].map((m) => m[1]!);
+  let raw = 0;
+  let gzip = 0;
+  for (const f of files) {
+    const bytes = readFileSync(join(dist, f));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { files, raw, gzip };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(VIDEO)) throw new Error(`missing ${VIDEO}: ../shared/data must be beside the repo`);
+  await ensureFixtures();
+  if (!process.argv.includes('--no-build')) {
+    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+  }
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`http://localhost:${PORT}/`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript(() => {
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(`http://localhost:${PORT}/?models=/models`);
+    await page.getByTestId('model-geometry').and(page.locator('[data-phase="ready"]')).waitFor({ timeout: 120_000 });
+    const backend = await page.getByTestId('model-geometry').getAttribute('data-backend');
+
+    const t0 = await page.evaluate(() => {
+      (window as unknown as { __room3rView: { frameTimes: number[] } }).__room3rView.frameTimes.length = 0;
+      return performance.now();
+    });
+    await page.getByTestId('open-video').setInputFiles(VIDEO);
+    await page.getByTestId('open-video').and(page.locator(':disabled')).waitFor({ timeout: 10_000 });
+    await page.getByTestId('open-video').and(page.locator(':enabled')).waitFor({ timeout: 300_000 });
+    const result = await page.evaluate((start) => {
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __room3rView: { frameTimes: number[]; keyframeCount: number; pointCount: number } };
+      return {
+        elapsedMs: performance.now() - start,
+        longTasks: w.__longTasks.filter((t) => t.start >= start).map((t) => t.duration),
+        frameTimes: [...w.__room3rView.frameTimes],
+        keyframes: w.__room3rView.keyframeCount,
+        points: w.__room3rView.pointCount,
+      };
+    }, t0);
+    await browser.close();
+
+    const bundle = initialBundle(resolve('dist'));
+    const seconds = result.elapsedMs / 1000;
+    console.log('\nbench:app — redkitchen.webm (100 frames, 10 fps), fixture models, headless Chromium');
+    console.log(`  geometry backend              ${backend}`);
+    console.log(`  keyframes                     ${result.keyframes} in ${seconds.toFixed(1)} s → ${(result.keyframes / seconds).toFixed(2)} keyframes/s end to end`);
+    console.log(`  points in the view            ${result.points}`);
+    console.log(`  main-thread long tasks >50 ms ${result.longTasks.length}${result.longTasks.length ? ` (max ${Math.max(...result.longTasks).toFixed(0)} ms, total ${result.longTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms)` : ''}`);
+    console.log(`  3D view frame time            median ${percentile(result.frameTimes, 50).toFixed(1)} ms, p95 ${percentile(result.frameTimes, 95).toFixed(1)} ms over ${result.frameTimes.length} frames`);
+    console.log(`  initial JS bundle             ${(bundle.gzip / 1024).toFixed(0)} KiB gzip (${(bundle.raw / 1024).toFixed(0)} KiB raw, ${bundle.files.length} files)`);
+    console.log(`  target: no long task over 50 ms → ${result.longTasks.length === 0 ? 'met' : 'NOT met'}`);
+  } finally {
+    server.kill();
+  }
+}
+
+await main();

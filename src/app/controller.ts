@@ -1,0 +1,245 @@
+// The main thread's conductor: owns the two workers, the capture sources and the 3D view, and
+// keeps the store up to date. It moves frames (transferred) and small messages; it computes nothing heavy.
+import * as Comlink from 'comlink';
+import { openCamera, recordFrames } from '../capture/cameraSource';
+import { CaptureError, type FrameSink } from '../capture/frameSink';
+import { runImageFiles } from '../capture/imageFilesSource';
+import { runVideoFile } from '../capture/videoFileSource';
+import type { AppConfig } from '../config';
+import type { KeyframeGeometry } from '../geometry/types';
+import type { FileProgress } from '../models/loader';
+import { SceneSummary, spatialContextText } from '../scene/sceneSummary';
+import type { SceneView } from '../view/sceneView';
+import type { ChatTurn } from '../vlm/types';
+import type { GeometryWorkerApi } from '../../workers/geometry.worker';
+import type { VlmWorkerApi } from '../../workers/vlm.worker';
+import { useApp } from './store';
+import { WorkerHandle } from './workerHandle';
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export class AppController {
+  private readonly geometry: WorkerHandle<GeometryWorkerApi>;
+  private readonly vlm: WorkerHandle<VlmWorkerApi>;
+  private view: SceneView | null = null;
+  private summary = new SceneSummary();
+  private captureAbort: AbortController | null = null;
+  private cameraStream: MediaStream | null = null;
+  private geometryReady: Promise<void> | null = null;
+  private vlmReady: Promise<void> | null = null;
+  private replying = false;
+
+  constructor(private readonly config: AppConfig) {
+    const store = useApp.getState();
+    this.geometry = new WorkerHandle(
+      () => new Worker(new URL('../../workers/geometry.worker.ts', import.meta.url), { type: 'module', name: 'geometry' }),
+      (message) => this.workerDied('geometry', message),
+    );
+    this.vlm = new WorkerHandle(
+      () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
+      (message) => this.workerDied('vlm', message),
+    );
+    store.setModel('geometry', { phase: 'idle' });
+  }
+
+  /** Connects the workers and loads the depth model. */
+  start(): Promise<void> {
+    const channel = new MessageChannel();
+    void this.geometry.api.connectVlm(Comlink.transfer(channel.port1, [channel.port1]));
+    void this.vlm.api.connectGeometry(Comlink.transfer(channel.port2, [channel.port2]));
+    void this.geometry.api.subscribe(
+      Comlink.proxy((g: KeyframeGeometry) => this.onGeometry(g)),
+      Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
+    );
+    return this.ensureGeometry();
+  }
+
+  attachView(view: SceneView | null): void {
+    this.view = view;
+  }
+
+  private ensureGeometry(): Promise<void> {
+    this.geometryReady ??= this.loadModel('geometry', () =>
+      this.geometry.api.init(
+        { modelSource: this.config.modelSource, backend: this.config.backend, ortWasmPath: this.config.ortWasmPath },
+        Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('geometry', p)),
+        Comlink.proxy((m: string) => useApp.getState().notify('warning', m)),
+      ),
+    );
+    return this.geometryReady;
+  }
+
+  private ensureVlm(): Promise<void> {
+    this.vlmReady ??= this.loadModel('vlm', () =>
+      this.vlm.api.init(
+        { modelSource: this.config.modelSource, backend: this.config.backend, ortWasmPath: this.config.ortWasmPath },
+        Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('vlm', p)),
+      ),
+    );
+    return this.vlmReady;
+  }
+
+  private async loadModel(role: 'geometry' | 'vlm', init: () => Promise<import('../models/backend').BackendChoice>): Promise<void> {
+    const store = useApp.getState();
+    store.setModel(role, { phase: 'loading', error: undefined });
+    try {
+      const backend = await init();
+      useApp.getState().setModel(role, { phase: 'ready', backend });
+    } catch (err) {
+      const message = errorText(err);
+      useApp.getState().setModel(role, { phase: 'error', error: message });
+      if (role === 'geometry') this.geometryReady = null;
+      else this.vlmReady = null;
+      throw new Error(message);
+    }
+  }
+
+  /** Retries a model that failed to load. */
+  retryModel(role: 'geometry' | 'vlm'): void {
+    const load = role === 'geometry' ? this.ensureGeometry() : this.ensureVlm();
+    load.catch(() => {});
+  }
+
+  private workerDied(role: 'geometry' | 'vlm', message: string): void {
+    const store = useApp.getState();
+    store.notify('error', `The ${role === 'geometry' ? 'geometry' : 'chat'} worker stopped (${message}); it was restarted. What was already captured is kept.`);
+    (role === 'geometry' ? this.geometry : this.vlm).restart();
+    if (role === 'geometry') this.geometryReady = null;
+    else this.vlmReady = null;
+    store.setModel(role, { phase: 'idle' });
+    // Re-wire the channel and the geometry listener on the fresh worker.
+    this.start().catch(() => {});
+  }
+
+  private onGeometry(g: KeyframeGeometry): void {
+    this.summary.add(g);
+    this.view?.addKeyframe(g);
+    const s = this.summary;
+    useApp.getState().setScene({
+      keyframes: s.keyframes.length,
+      points: this.view?.pointCount ?? s.points,
+      pathLength: s.pathLength,
+      extent: s.extent,
+      durationMs: s.durationMs,
+    });
+  }
+
+  private readonly sink: FrameSink = async (frame, meta) => {
+    const pending = await this.geometry.api.pushFrame(Comlink.transfer(frame, [frame]), meta);
+    const scene = useApp.getState().scene;
+    useApp.getState().setScene({ framesSeen: scene.framesSeen + 1, queue: pending });
+    return pending;
+  };
+
+  private async beginCapture(mode: 'video' | 'images' | 'recording', source: string): Promise<AbortSignal> {
+    await this.ensureGeometry();
+    this.captureAbort?.abort();
+    this.captureAbort = new AbortController();
+    useApp.getState().setCapture(mode, source);
+    return this.captureAbort.signal;
+  }
+
+  private async endCapture(): Promise<void> {
+    await this.geometry.api.idle();
+    useApp.getState().setScene({ queue: 0 });
+    const mode = this.cameraStream ? 'camera' : 'idle';
+    useApp.getState().setCapture(mode);
+  }
+
+  async openVideo(file: File): Promise<void> {
+    const store = useApp.getState();
+    try {
+      const signal = await this.beginCapture('video', file.name);
+      const result = await runVideoFile(file, this.sink, { signal, queueLength: () => this.geometry.api.pending() });
+      if (result.warning) store.notify('warning', result.warning);
+    } catch (err) {
+      store.notify('error', err instanceof CaptureError ? err.message : `Could not process "${file.name}": ${errorText(err)}`);
+    } finally {
+      await this.endCapture();
+    }
+  }
+
+  async openImages(files: File[]): Promise<void> {
+    const store = useApp.getState();
+    try {
+      const signal = await this.beginCapture('images', `${files.length} images`);
+      const result = await runImageFiles(files, this.sink, signal);
+      if (result.skipped.length) store.notify('warning', `Not images, skipped: ${result.skipped.slice(0, 5).join(', ')}${result.skipped.length > 5 ? '…' : ''}.`);
+      if (result.frames === 0) store.notify('error', 'None of the chosen files is an image this browser can open.');
+    } catch (err) {
+      store.notify('error', `Could not process the images: ${errorText(err)}`);
+    } finally {
+      await this.endCapture();
+    }
+  }
+
+  async openCamera(preview: HTMLVideoElement): Promise<void> {
+    try {
+      this.cameraStream = await openCamera();
+      preview.srcObject = this.cameraStream;
+      await preview.play();
+      useApp.getState().setCapture('camera');
+    } catch (err) {
+      this.cameraStream = null;
+      useApp.getState().notify('error', errorText(err));
+    }
+  }
+
+  closeCamera(): void {
+    this.captureAbort?.abort();
+    this.cameraStream?.getTracks().forEach((t) => t.stop());
+    this.cameraStream = null;
+    useApp.getState().setCapture('idle');
+  }
+
+  async record(preview: HTMLVideoElement): Promise<void> {
+    try {
+      const signal = await this.beginCapture('recording', 'camera');
+      await recordFrames(preview, this.sink, signal);
+    } catch (err) {
+      useApp.getState().notify('error', `Recording failed: ${errorText(err)}`);
+    } finally {
+      await this.endCapture();
+    }
+  }
+
+  stopCapture(): void {
+    this.captureAbort?.abort();
+  }
+
+  /** Starts a new, empty capture (the chat is kept). */
+  async newCapture(): Promise<void> {
+    this.captureAbort?.abort();
+    await this.geometry.api.reset();
+    this.summary = new SceneSummary();
+    this.view?.clear();
+    useApp.getState().setScene({ framesSeen: 0, keyframes: 0, points: 0, queue: 0, pathLength: 0, extent: null, durationMs: 0 });
+  }
+
+  async ask(question: string): Promise<void> {
+    const store = useApp.getState();
+    if (this.replying || !question.trim()) return;
+    const history: ChatTurn[] = store.messages
+      .filter((m) => !m.error && m.text)
+      .map((m) => ({ role: m.role, text: m.text }));
+    store.addMessage({ role: 'user', text: question, streaming: false });
+    const id = store.addMessage({ role: 'assistant', text: '', streaming: true });
+    this.replying = true;
+    try {
+      await this.ensureVlm();
+      const result = await this.vlm.api.ask(
+        { history, question, spatialContext: spatialContextText(this.summary), maxFrames: this.config.vlmFrames },
+        Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk }))),
+      );
+      useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped });
+    } catch (err) {
+      useApp.getState().updateMessage(id, { streaming: false, error: errorText(err) });
+    } finally {
+      this.replying = false;
+    }
+  }
+
+  stopReply(): void {
+    void this.vlm.api.stop();
+  }
+}

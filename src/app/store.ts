@@ -1,0 +1,96 @@
+// UI state (zustand). Bulk data (points, frames) never passes through here: the 3D view gets
+// keyframes directly and this store holds only what the panes display.
+import { create } from 'zustand';
+import type { BackendChoice } from '../models/backend';
+import type { FileProgress } from '../models/loader';
+
+export type ModelPhase = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface ModelStatus {
+  phase: ModelPhase;
+  /** Per-file download progress, by path. */
+  files: Record<string, FileProgress>;
+  backend?: BackendChoice;
+  error?: string;
+}
+
+export type CaptureMode = 'idle' | 'camera' | 'recording' | 'video' | 'images';
+
+export interface SceneStats {
+  framesSeen: number;
+  keyframes: number;
+  points: number;
+  /** Keyframes waiting for the geometry model. */
+  queue: number;
+  /** Camera path length over keyframes (m). */
+  pathLength: number;
+  /** Axis-aligned extent of the points (m), [x, y, z]. */
+  extent: [number, number, number] | null;
+  durationMs: number;
+}
+
+export interface ChatMessage {
+  id: number;
+  role: 'user' | 'assistant';
+  text: string;
+  streaming: boolean;
+  stopped?: boolean;
+  error?: string;
+}
+
+export interface Notice {
+  id: number;
+  level: 'error' | 'warning' | 'info';
+  text: string;
+}
+
+export const EMPTY_SCENE: SceneStats = { framesSeen: 0, keyframes: 0, points: 0, queue: 0, pathLength: 0, extent: null, durationMs: 0 };
+
+interface AppState {
+  models: { geometry: ModelStatus; vlm: ModelStatus };
+  capture: { mode: CaptureMode; source?: string };
+  scene: SceneStats;
+  messages: ChatMessage[];
+  notices: Notice[];
+  setModel(role: 'geometry' | 'vlm', patch: Partial<ModelStatus>): void;
+  setFileProgress(role: 'geometry' | 'vlm', p: FileProgress): void;
+  setCapture(mode: CaptureMode, source?: string): void;
+  setScene(patch: Partial<SceneStats>): void;
+  addMessage(m: Omit<ChatMessage, 'id'>): number;
+  updateMessage(id: number, patch: Partial<ChatMessage> | ((m: ChatMessage) => Partial<ChatMessage>)): void;
+  notify(level: Notice['level'], text: string): void;
+  dismiss(id: number): void;
+}
+
+let nextId = 1;
+const idleModel = (): ModelStatus => ({ phase: 'idle', files: {} });
+
+export const useApp = create<AppState>((set) => ({
+  models: { geometry: idleModel(), vlm: idleModel() },
+  capture: { mode: 'idle' },
+  scene: EMPTY_SCENE,
+  messages: [],
+  notices: [],
+  setModel: (role, patch) => set((s) => ({ models: { ...s.models, [role]: { ...s.models[role], ...patch } } })),
+  setFileProgress: (role, p) =>
+    set((s) => ({
+      models: { ...s.models, [role]: { ...s.models[role], files: { ...s.models[role].files, [p.path]: p } } },
+    })),
+  setCapture: (mode, source) => set({ capture: { mode, source } }),
+  setScene: (patch) => set((s) => ({ scene: { ...s.scene, ...patch } })),
+  addMessage: (m) => {
+    const id = nextId++;
+    set((s) => ({ messages: [...s.messages, { ...m, id }] }));
+    return id;
+  },
+  updateMessage: (id, patch) =>
+    set((s) => ({
+      messages: s.messages.map((m) => (m.id === id ? { ...m, ...(typeof patch === 'function' ? patch(m) : patch) } : m)),
+    })),
+  notify: (level, text) =>
+    set((s) => ({
+      // The same message twice in a row is shown once.
+      notices: s.notices.some((n) => n.text === text) ? s.notices : [...s.notices.slice(-4), { id: nextId++, level, text }],
+    })),
+  dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+}));

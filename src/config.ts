@@ -1,0 +1,31 @@
+// Run-time settings, from the page URL (so tests and power users can set them without a rebuild)
+// with defaults for real users: models from the Hugging Face hub, WebGPU when the device has it.
+import type { ModelSource } from './models/loader';
+import { HUB_BASE_URL } from './models/loader';
+
+export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
+
+export interface AppConfig {
+  modelSource: ModelSource;
+  backend: BackendPreference;
+  /** Frames the VLM receives per question, sampled uniformly over the capture (VLM-3R uses 32). */
+  vlmFrames: number;
+  /** Where ORT's wasm files are served from (the app's own origin). */
+  ortWasmPath: string;
+}
+
+export function readConfig(search: string, baseUrl: string, origin: string): AppConfig {
+  const params = new URLSearchParams(search);
+  const models = params.get('models') ?? import.meta.env.VITE_MODEL_BASE_URL ?? '';
+  const modelSource: ModelSource = models
+    ? { kind: 'mirror', baseUrl: new URL(models, origin).href.replace(/\/+$/, '') }
+    : { kind: 'hub', baseUrl: HUB_BASE_URL };
+  const backend = params.get('backend');
+  const frames = Number(params.get('vlmFrames') ?? 32);
+  return {
+    modelSource,
+    backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
+    vlmFrames: Number.isInteger(frames) && frames >= 1 && frames <= 64 ? frames : 32,
+    ortWasmPath: new URL(`${baseUrl}ort/`, origin).href,
+  };
+}

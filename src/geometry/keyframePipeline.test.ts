@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GEOMETRY_FILE, writeGeometryFixture } from '../../scripts/fixtures/geometry.ts';
+import { FirstCameraPose, KeyframePipeline, type FrameOps } from './keyframePipeline';
+import { MogeDepthModel, type TensorConstructor } from './moge';
+import type { KeyframeGeometry, RgbaImage } from './types';
+
+/** Frames are plain RGBA images here; the worker uses VideoFrames with canvas ops of the same shape. */
+const nearestOps: FrameOps<RgbaImage> & { closed: number } = {
+  closed: 0,
+  size: (f) => ({ width: f.width, height: f.height }),
+  toRgba(f, width, height) {
+    const data = new Uint8ClampedArray(width * height * 4);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const s = (Math.floor((y * f.height) / height) * f.width + Math.floor((x * f.width) / width)) * 4;
+        data.set(f.data.subarray(s, s + 4), (y * width + x) * 4);
+      }
+    }
+    return { width, height, data };
+  },
+  close() {
+    this.closed++;
+  },
+};
+
+/** A 320x240 frame: a brightness ramp whose offset moves with `shift` (a panning camera). */
+function frame(shift: number): RgbaImage {
+  const width = 320;
+  const height = 240;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const x = i % width;
+    const v = 40 + ((x + shift) % width) * 0.6;
+    data.set([v, v, v, 255], i * 4);
+  }
+  return { width, height, data };
+}
+
+describe('KeyframePipeline on the MoGe fixture', () => {
+  let dir: string;
+  let model: MogeDepthModel;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'room3r-pipeline-'));
+    const { repo } = await writeGeometryFixture(dir);
+    const session = await ort.InferenceSession.create(join(dir, repo, GEOMETRY_FILE));
+    model = new MogeDepthModel(session, ort.Tensor as unknown as TensorConstructor);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('chooses keyframes by motion, runs depth on each and streams world points with a pose', async () => {
+    const out: KeyframeGeometry[] = [];
+    const errors: Error[] = [];
+    const chosen: number[] = [];
+    const pipeline = new KeyframePipeline(nearestOps, model, new FirstCameraPose(), {
+      onKeyframeChosen: (_f, kf) => chosen.push(kf.sourceFrame),
+      onGeometry: (g) => out.push(g),
+      onError: (e) => errors.push(e),
+    }, { maxPointsPerKeyframe: 5000 });
+    nearestOps.closed = 0;
+    // 10 frames at 10 fps: still for 5 frames, then panning fast.
+    const shifts = [0, 0, 0, 0, 0, 60, 120, 180, 240, 300];
+    shifts.forEach((s, i) => pipeline.push(frame(s), { sourceFrame: i, timestampMs: i * 100 }));
+    await pipeline.idle();
+
+    expect(errors).toEqual([]);
+    expect(nearestOps.closed).toBe(10); // every frame is released, keyframe or not
+    expect(chosen[0]).toBe(0);
+    expect(chosen.filter((f) => f >= 1 && f <= 4)).toEqual([]); // still frames are not keyframes
+    expect(chosen.filter((f) => f >= 5).length).toBeGreaterThanOrEqual(4);
+    expect(out.map((g) => g.sourceFrame)).toEqual(chosen);
+    expect(out.map((g) => g.index)).toEqual(chosen.map((_, i) => i));
+    for (const g of out) {
+      expect(g.points.length).toBe(g.colors.length);
+      expect(g.points.length / 3).toBeGreaterThan(1000);
+      expect(g.points.length / 3).toBeLessThanOrEqual(5000);
+      expect(g.pose).toHaveLength(16);
+      expect(g.intrinsics.fx).toBeGreaterThan(0);
+    }
+    // Data flowed: different images gave different geometry.
+    expect(out[0]!.points.slice(0, 30)).not.toEqual(out[out.length - 1]!.points.slice(0, 30));
+  });
+
+  it('refuses keyframes beyond its queue limit instead of lagging, and forgets them on reset', async () => {
+    const out: KeyframeGeometry[] = [];
+    const pipeline = new KeyframePipeline(nearestOps, model, new FirstCameraPose(), { onGeometry: (g) => out.push(g), onError: () => {} }, { maxQueue: 2 });
+    for (let i = 0; i < 6; i++) pipeline.push(frame(i * 50), { sourceFrame: i, timestampMs: i * 1000, forceKeyframe: true });
+    expect(pipeline.pending).toBe(3); // one in the model, two waiting
+    await pipeline.idle();
+    expect(out.length).toBe(3);
+
+    pipeline.push(frame(0), { sourceFrame: 0, timestampMs: 0, forceKeyframe: true });
+    pipeline.push(frame(100), { sourceFrame: 1, timestampMs: 1000, forceKeyframe: true });
+    pipeline.reset();
+    await pipeline.idle();
+    expect(out.length).toBe(3); // results of a forgotten capture are dropped
+  });
+});

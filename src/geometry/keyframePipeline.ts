@@ -1,0 +1,153 @@
+// From frames to keyframe geometry: keyframe selection, a bounded queue in front of the depth
+// model, and the per-keyframe work (depth → pose → world points). Plain TypeScript: the geometry
+// worker supplies the image operations (OffscreenCanvas) and the ORT session; tests supply their own.
+import { KeyframeSelector, THUMB_HEIGHT, THUMB_WIDTH, toGrey, type KeyframePolicy } from '../capture/keyframeSelector';
+import type { FrameMeta } from '../capture/frameSink';
+import { backproject } from './backproject';
+import { identity } from './mat4';
+import type { DepthResult, Keyframe, KeyframeGeometry, RgbaImage } from './types';
+
+export interface DepthEstimator {
+  inputSize(width: number, height: number): { width: number; height: number };
+  estimate(image: RgbaImage): Promise<DepthResult & { timings: { inferenceMs: number; postMs: number } }>;
+}
+
+/** Gives each keyframe its camera-to-world pose. Tracking (issue 3) implements this against the map. */
+export interface PoseSource {
+  poseFor(keyframe: Keyframe, depth: DepthResult): Float32Array;
+  reset(): void;
+}
+
+/**
+ * The pose source until tracking lands: every keyframe is placed at the first camera's pose,
+ * so the world frame is the first camera's (OpenCV axes). Honest about what it is: no motion.
+ */
+export class FirstCameraPose implements PoseSource {
+  poseFor(): Float32Array {
+    return identity();
+  }
+  reset(): void {}
+}
+
+/** What the pipeline needs to do with a frame it does not own the format of. */
+export interface FrameOps<F> {
+  size(frame: F): { width: number; height: number };
+  /** The frame scaled to width x height as RGBA bytes. */
+  toRgba(frame: F, width: number, height: number): RgbaImage;
+  close(frame: F): void;
+}
+
+export interface PipelineOptions {
+  policy?: KeyframePolicy;
+  /** Keyframes waiting beyond this are refused (live sources skip frames instead of lagging). */
+  maxQueue?: number;
+  maxPointsPerKeyframe?: number;
+}
+
+export interface PipelineEvents<F> {
+  /** A keyframe was chosen: the frame is still open (e.g. to hand a copy to the VLM); the pipeline closes it afterwards. */
+  onKeyframeChosen?(frame: F, keyframe: Omit<Keyframe, 'image'>): void;
+  onGeometry(geometry: KeyframeGeometry): void;
+  onError(error: Error, keyframe: Omit<Keyframe, 'image'>): void;
+}
+
+export class KeyframePipeline<F> {
+  private readonly selector: KeyframeSelector;
+  private readonly queue: Keyframe[] = [];
+  private running: Promise<void> | null = null;
+  private keyframeCount = 0;
+  private generation = 0;
+  framesSeen = 0;
+
+  constructor(
+    private readonly ops: FrameOps<F>,
+    private readonly depth: DepthEstimator,
+    private readonly pose: PoseSource,
+    private readonly events: PipelineEvents<F>,
+    private readonly options: PipelineOptions = {},
+  ) {
+    this.selector = new KeyframeSelector(options.policy);
+  }
+
+  /** Keyframes chosen but not yet processed (including the one in the model now). */
+  get pending(): number {
+    return this.queue.length + (this.running ? 1 : 0);
+  }
+
+  /** Takes ownership of a frame; returns the number of keyframes pending. */
+  push(frame: F, meta: FrameMeta): number {
+    this.framesSeen++;
+    try {
+      const thumb = this.ops.toRgba(frame, THUMB_WIDTH, THUMB_HEIGHT);
+      const decision = this.selector.consider(meta.timestampMs, toGrey(thumb.data, THUMB_WIDTH * THUMB_HEIGHT));
+      const full = this.queue.length >= (this.options.maxQueue ?? 8);
+      if ((decision.keyframe || meta.forceKeyframe) && !full) {
+        const { width, height } = this.ops.size(frame);
+        const input = this.depth.inputSize(width, height);
+        const keyframe: Keyframe = {
+          index: this.keyframeCount++,
+          sourceFrame: meta.sourceFrame,
+          timestampMs: meta.timestampMs,
+          image: this.ops.toRgba(frame, input.width, input.height),
+        };
+        this.events.onKeyframeChosen?.(frame, keyframe);
+        this.queue.push(keyframe);
+        this.drain();
+      }
+    } finally {
+      this.ops.close(frame);
+    }
+    return this.pending;
+  }
+
+  /** Resolves when every queued keyframe has been processed. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Forgets the capture: queued keyframes are dropped and numbering restarts. */
+  reset(): void {
+    this.generation++;
+    this.queue.length = 0;
+    this.keyframeCount = 0;
+    this.framesSeen = 0;
+    this.selector.reset();
+    this.pose.reset();
+  }
+
+  private drain(): void {
+    if (this.running) return;
+    this.running = (async () => {
+      for (let kf = this.queue.shift(); kf; kf = this.queue.shift()) {
+        const generation = this.generation;
+        try {
+          const geometry = await this.process(kf);
+          if (generation === this.generation) this.events.onGeometry(geometry);
+        } catch (err) {
+          if (generation === this.generation) this.events.onError(err as Error, kf);
+        }
+      }
+    })().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async process(kf: Keyframe): Promise<KeyframeGeometry> {
+    const depth = await this.depth.estimate(kf.image);
+    const t0 = performance.now();
+    const pose = this.pose.poseFor(kf, depth);
+    const cloud = backproject(depth, kf.image, pose, { maxPoints: this.options.maxPointsPerKeyframe ?? 12_000 });
+    return {
+      index: kf.index,
+      sourceFrame: kf.sourceFrame,
+      timestampMs: kf.timestampMs,
+      pose,
+      intrinsics: depth.intrinsics,
+      width: depth.width,
+      height: depth.height,
+      points: cloud.points,
+      colors: cloud.colors,
+      timings: { inferenceMs: depth.timings.inferenceMs, postMs: depth.timings.postMs + performance.now() - t0 },
+    };
+  }
+}

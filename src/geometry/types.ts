@@ -1,0 +1,59 @@
+// The geometry worker's interface: a keyframe in; depth, confidence, intrinsics, pose,
+// world-space points and optional 3D tokens out. Issue 3 replaces the pose source
+// (tracking + fusion) behind this same interface.
+
+/** Pinhole intrinsics in pixels of the keyframe image. */
+export interface Intrinsics {
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+}
+
+/** An RGBA image in memory (row-major, 4 bytes a pixel): what a worker gets from a VideoFrame or ImageBitmap. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+export interface Keyframe {
+  /** Position in the capture's keyframe sequence (0, 1, 2, ...). */
+  index: number;
+  /** Frame index in the source (video frame number or image index). */
+  sourceFrame: number;
+  timestampMs: number;
+  image: RgbaImage;
+}
+
+/** Per-pixel geometry of one keyframe, at the resolution the model ran at. */
+export interface DepthResult {
+  width: number;
+  height: number;
+  /** Metric depth along the optical axis (m); 0 where invalid. */
+  depth: Float32Array;
+  /** 0..1 per pixel. */
+  confidence: Float32Array;
+  /** Intrinsics for this depth map's resolution. */
+  intrinsics: Intrinsics;
+  /** Feature tokens from the model, where it exposes them ("3D tokens"). */
+  tokens?: { data: Float32Array; dims: number[] };
+}
+
+/** What the geometry worker streams to the main thread per keyframe. */
+export interface KeyframeGeometry {
+  index: number;
+  sourceFrame: number;
+  timestampMs: number;
+  /** Column-major 4x4 camera-to-world (three.js Matrix4 order), metres, OpenCV camera axes. */
+  pose: Float32Array;
+  intrinsics: Intrinsics;
+  /** Size of the image the intrinsics refer to. */
+  width: number;
+  height: number;
+  /** New world-space points from this keyframe (xyz), with colours (rgb 0..255). */
+  points: Float32Array;
+  colors: Uint8Array;
+  /** Milliseconds spent in the model and in post-processing. */
+  timings: { inferenceMs: number; postMs: number };
+}

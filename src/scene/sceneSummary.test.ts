@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { KeyframeGeometry } from '../geometry/types';
+import { SceneSummary, spatialContextText } from './sceneSummary';
+
+function kf(index: number, t: [number, number, number], points: number[]): KeyframeGeometry {
+  const pose = new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, t[0], t[1], t[2], 1]);
+  return {
+    index, sourceFrame: index * 3, timestampMs: index * 500, pose,
+    intrinsics: { fx: 1, fy: 1, cx: 0, cy: 0 }, width: 1, height: 1,
+    points: Float32Array.from(points), colors: new Uint8Array(points.length), timings: { inferenceMs: 0, postMs: 0 },
+  };
+}
+
+describe('SceneSummary', () => {
+  it('accumulates path length, extent, counts and duration', () => {
+    const s = new SceneSummary();
+    s.add(kf(0, [0, 0, 0], [0, 0, 1, 1, 2, 3]));
+    s.add(kf(1, [3, 4, 0], [-1, 0, 2]));
+    expect(s.pathLength).toBeCloseTo(5);
+    expect(s.points).toBe(3);
+    expect(s.extent).toEqual([2, 2, 2]);
+    expect(s.durationMs).toBe(500);
+    const text = spatialContextText(s);
+    expect(text).toContain('Keyframes: 2');
+    expect(text).toContain('Camera path length: 5.00 m');
+    expect(text).toContain('2.00 m (x) by 2.00 m (y) by 2.00 m (z)');
+  });
+
+  it('says plainly when nothing has been captured', () => {
+    expect(spatialContextText(new SceneSummary())).toMatch(/nothing has been captured/);
+  });
+});

@@ -1,0 +1,63 @@
+// A running summary of the reconstruction (counts, extent, camera path), kept on the main thread
+// from the keyframes the geometry worker streams, and the text the VLM gets from it.
+import type { KeyframeGeometry } from '../geometry/types';
+
+export interface KeyframeRecord {
+  index: number;
+  sourceFrame: number;
+  timestampMs: number;
+  /** Camera centre in the world frame (m). */
+  position: [number, number, number];
+}
+
+export class SceneSummary {
+  readonly keyframes: KeyframeRecord[] = [];
+  points = 0;
+  pathLength = 0;
+  private readonly min = [Infinity, Infinity, Infinity];
+  private readonly max = [-Infinity, -Infinity, -Infinity];
+
+  add(kf: KeyframeGeometry): void {
+    const p = kf.pose;
+    const position: [number, number, number] = [p[12]!, p[13]!, p[14]!];
+    const last = this.keyframes[this.keyframes.length - 1];
+    if (last) this.pathLength += Math.hypot(position[0] - last.position[0], position[1] - last.position[1], position[2] - last.position[2]);
+    this.keyframes.push({ index: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs, position });
+    const pts = kf.points;
+    for (let i = 0; i < pts.length; i += 3) {
+      for (let a = 0; a < 3; a++) {
+        const v = pts[i + a]!;
+        if (v < this.min[a]!) this.min[a] = v;
+        if (v > this.max[a]!) this.max[a] = v;
+      }
+    }
+    this.points += pts.length / 3;
+  }
+
+  /** Axis-aligned size of the points (m), or null before any point. */
+  get extent(): [number, number, number] | null {
+    if (this.points === 0) return null;
+    return [0, 1, 2].map((a) => this.max[a]! - this.min[a]!) as [number, number, number];
+  }
+
+  get durationMs(): number {
+    const first = this.keyframes[0];
+    const last = this.keyframes[this.keyframes.length - 1];
+    return first && last ? last.timestampMs - first.timestampMs : 0;
+  }
+}
+
+const m = (v: number) => `${v.toFixed(2)} m`;
+
+/** The spatial context given to the VLM: what the map measures, in a few plain lines. */
+export function spatialContextText(summary: SceneSummary): string {
+  if (summary.keyframes.length === 0) return 'No 3D reconstruction yet: nothing has been captured.';
+  const lines = [
+    `3D reconstruction of the user's capture (metric, metres; camera axes x right, y down, z forward at the first frame).`,
+    `Keyframes: ${summary.keyframes.length} over ${(summary.durationMs / 1000).toFixed(1)} s; points: ${summary.points}.`,
+    `Camera path length: ${m(summary.pathLength)}.`,
+  ];
+  const e = summary.extent;
+  if (e) lines.push(`Extent of the reconstructed points: ${m(e[0])} (x) by ${m(e[1])} (y) by ${m(e[2])} (z).`);
+  return lines.join('\n');
+}

@@ -1,0 +1,24 @@
+import type { AppController } from '../app/controller';
+import { CapturePane } from './CapturePane';
+import { ChatPane } from './ChatPane';
+import { Notices } from './Notices';
+import { StatusLine } from './StatusLine';
+import { ViewPane } from './ViewPane';
+
+/** One page, three panes: side by side on a laptop, stacked on a phone (see app.css). */
+export function App({ controller }: { controller: AppController }) {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1>Room3R</h1>
+        <StatusLine controller={controller} />
+      </header>
+      <Notices />
+      <main className="panes">
+        <CapturePane controller={controller} />
+        <ViewPane controller={controller} />
+        <ChatPane controller={controller} />
+      </main>
+    </div>
+  );
+}

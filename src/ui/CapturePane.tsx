@@ -1,0 +1,83 @@
+import { useRef } from 'react';
+import type { AppController } from '../app/controller';
+import { useApp } from '../app/store';
+
+/** Camera with Record / Stop, "Open video", "Open images", and the capture counters. */
+export function CapturePane({ controller }: { controller: AppController }) {
+  const preview = useRef<HTMLVideoElement>(null);
+  const capture = useApp((s) => s.capture);
+  const scene = useApp((s) => s.scene);
+  const busy = capture.mode === 'video' || capture.mode === 'images' || capture.mode === 'recording';
+  const cameraOn = capture.mode === 'camera' || capture.mode === 'recording';
+
+  return (
+    <section className="pane capture" aria-label="Capture">
+      <h2>Capture</h2>
+      <video ref={preview} className={cameraOn ? 'preview' : 'preview hidden'} muted playsInline data-testid="camera-preview" />
+      <div className="buttons">
+        {!cameraOn && (
+          <button type="button" disabled={busy} onClick={() => preview.current && void controller.openCamera(preview.current)}>
+            Camera
+          </button>
+        )}
+        {capture.mode === 'camera' && (
+          <>
+            <button type="button" className="record" onClick={() => preview.current && void controller.record(preview.current)}>
+              Record
+            </button>
+            <button type="button" onClick={() => controller.closeCamera()}>
+              Close camera
+            </button>
+          </>
+        )}
+        {busy && (
+          <button type="button" className="stop" onClick={() => controller.stopCapture()}>
+            Stop
+          </button>
+        )}
+        <label className={`button ${busy ? 'disabled' : ''}`}>
+          Open video
+          <input
+            type="file"
+            accept="video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov,.m4v"
+            disabled={busy}
+            data-testid="open-video"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (file) void controller.openVideo(file);
+            }}
+          />
+        </label>
+        <label className={`button ${busy ? 'disabled' : ''}`}>
+          Open images
+          <input
+            type="file"
+            accept="image/*"
+            multiple
+            disabled={busy}
+            data-testid="open-images"
+            onChange={(e) => {
+              const files = Array.from(e.currentTarget.files ?? []);
+              e.currentTarget.value = '';
+              if (files.length) void controller.openImages(files);
+            }}
+          />
+        </label>
+        <button type="button" disabled={busy || scene.keyframes === 0} onClick={() => void controller.newCapture()}>
+          New capture
+        </button>
+      </div>
+      <dl className="counters" data-testid="capture-counters">
+        <dt>Source</dt>
+        <dd>{capture.source ?? '—'}</dd>
+        <dt>Frames seen</dt>
+        <dd data-testid="frames-seen">{scene.framesSeen}</dd>
+        <dt>Keyframes</dt>
+        <dd data-testid="keyframes">{scene.keyframes}</dd>
+        <dt>Waiting for depth</dt>
+        <dd>{scene.queue}</dd>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import { useEffect, useRef, useState } from 'react';
+import type { AppController } from '../app/controller';
+import { useApp } from '../app/store';
+
+/** Questions and streamed replies. Replies are plain text (React escapes them), never HTML. */
+export function ChatPane({ controller }: { controller: AppController }) {
+  const messages = useApp((s) => s.messages);
+  const vlm = useApp((s) => s.models.vlm);
+  const [draft, setDraft] = useState('');
+  const log = useRef<HTMLOListElement>(null);
+  const replying = messages.some((m) => m.streaming);
+
+  useEffect(() => {
+    log.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+  }, [messages]);
+
+  const send = () => {
+    const q = draft.trim();
+    if (!q || replying) return;
+    setDraft('');
+    void controller.ask(q);
+  };
+
+  return (
+    <section className="pane chat" aria-label="Chat">
+      <h2>Chat</h2>
+      <ol className="messages" ref={log} data-testid="messages">
+        {messages.length === 0 && <li className="hint">Ask about the room: “How big is this room?”, “How far is the sofa from the TV?”</li>}
+        {messages.map((m) => (
+          <li key={m.id} className={`message ${m.role}`} data-testid={`message-${m.role}`} data-streaming={m.streaming} data-stopped={m.stopped ?? false}>
+            <span className="text">{m.text}</span>
+            {m.streaming && !m.text && <span className="typing">{vlm.phase === 'loading' ? 'loading the chat model…' : 'thinking…'}</span>}
+            {m.stopped && <span className="meta"> (stopped)</span>}
+            {m.error && (
+              <span className="meta error" role="alert">
+                {m.error}
+              </span>
+            )}
+          </li>
+        ))}
+      </ol>
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <textarea
+          value={draft}
+          placeholder="Ask a spatial question…"
+          aria-label="Question"
+          rows={2}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+        {replying ? (
+          <button type="button" className="stop" onClick={() => controller.stopReply()}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" disabled={!draft.trim()}>
+            Send
+          </button>
+        )}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+// What the chat sends to the VLM and gets back.
+import type { RgbaImage } from '../geometry/types';
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+/** A frame given to the VLM, with where it sits in the capture. */
+export interface VlmFrame {
+  image: RgbaImage;
+  timestampMs: number;
+  sourceFrame: number;
+}
+
+export interface VlmRequest {
+  /** Earlier turns of this chat, oldest first. */
+  history: ChatTurn[];
+  question: string;
+  /** Compact text assembled from the scene (sizes, counts, trajectory) for the model to use. */
+  spatialContext: string;
+  /** Frames sampled uniformly over the capture (at most the configured count). */
+  frames: VlmFrame[];
+  maxNewTokens?: number;
+}

@@ -1,0 +1,121 @@
+// Geometry worker: frames in (transferred), keyframe geometry out. Thin: the logic lives in
+// src/geometry (pipeline, MoGe post-processing) and src/models (loader, backend choice).
+import * as Comlink from 'comlink';
+import * as ort from 'onnxruntime-web/webgpu';
+import type { FrameMeta } from '../src/capture/frameSink';
+import type { AppConfig } from '../src/config';
+import { frameSize, frameToRgba, scaledBitmap, closeFrame, type BrowserFrame } from '../src/frames/canvasFrames';
+import { FirstCameraPose, KeyframePipeline, type DepthEstimator } from '../src/geometry/keyframePipeline';
+import { MogeDepthModel, type TensorConstructor } from '../src/geometry/moge';
+import type { KeyframeGeometry } from '../src/geometry/types';
+import { chooseBackend, type BackendChoice } from '../src/models/backend';
+import { loadMirrorCatalog, withMirrorChecksums } from '../src/models/catalog';
+import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
+import { moge2Manifest } from '../src/models/manifests/moge2';
+import { loadModelFiles } from '../src/models/modelFiles';
+import { configureOrtWasm, createOrtSession } from '../src/models/ortSession';
+import type { VlmFrameMessage } from './messages';
+
+export type GeometryInitConfig = Pick<AppConfig, 'modelSource' | 'backend' | 'ortWasmPath'>;
+
+/** Long side of the copies of keyframes kept for the VLM. */
+const VLM_FRAME_LONG_SIDE = 448;
+
+let pipeline: KeyframePipeline<BrowserFrame> | null = null;
+let vlmPort: MessagePort | null = null;
+let listeners: { onGeometry(g: KeyframeGeometry): void; onError(message: string): void } | null = null;
+
+async function makeEstimator(config: GeometryInitConfig, onProgress: (p: FileProgress) => void, onWarning: (m: string) => void) {
+  configureOrtWasm(ort, config.ortWasmPath);
+  let backend = await chooseBackend(config.backend);
+  const manifest = withMirrorChecksums(moge2Manifest, await loadMirrorCatalog(config.modelSource));
+  const files = await loadModelFiles(manifest, 'fp32', config.modelSource, {
+    cache: await openBrowserModelCache(),
+    onProgress,
+    onStorageWarning: onWarning,
+  });
+  const bytes = files.get('model.onnx') ?? [...files.values()].pop()!;
+  const made = await createOrtSession(ort, bytes, backend);
+  backend = made.backend;
+  let model = new MogeDepthModel(made.session, ort.Tensor as unknown as TensorConstructor);
+  // A lost GPU device (or a WebGPU kernel failure) moves the model to WASM once, and says so.
+  const estimator: DepthEstimator = {
+    inputSize: (w, h) => model.inputSize(w, h),
+    async estimate(image) {
+      try {
+        return await model.estimate(image);
+      } catch (err) {
+        if (backend.kind !== 'webgpu') throw err;
+        onWarning(`The GPU failed while running the depth model (${(err as Error).message}); continuing on WASM.`);
+        backend = { kind: 'wasm', reason: 'WebGPU failed during the capture', shaderF16: false };
+        const wasm = await createOrtSession(ort, bytes, backend);
+        model = new MogeDepthModel(wasm.session, ort.Tensor as unknown as TensorConstructor);
+        return model.estimate(image);
+      }
+    },
+  };
+  return { estimator, backend };
+}
+
+const api = {
+  async init(
+    config: GeometryInitConfig,
+    onProgress: (p: FileProgress) => void,
+    onWarning: (message: string) => void,
+  ): Promise<BackendChoice> {
+    const { estimator, backend } = await makeEstimator(config, onProgress, onWarning);
+    pipeline = new KeyframePipeline<BrowserFrame>(
+      { size: frameSize, toRgba: frameToRgba, close: closeFrame },
+      estimator,
+      new FirstCameraPose(),
+      {
+        onKeyframeChosen(frame, kf) {
+          if (!vlmPort) return;
+          const bitmap = scaledBitmap(frame, VLM_FRAME_LONG_SIDE);
+          const message: VlmFrameMessage = { type: 'frame', bitmap, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs };
+          vlmPort.postMessage(message, [bitmap]);
+        },
+        onGeometry(g) {
+          listeners?.onGeometry(Comlink.transfer(g, [g.points.buffer, g.colors.buffer]));
+        },
+        onError(err, kf) {
+          listeners?.onError(`Keyframe ${kf.index} could not be processed: ${err.message}`);
+        },
+      },
+    );
+    return backend;
+  },
+
+  /** A direct line to the VLM worker, for copies of keyframes (no trip through the main thread). */
+  connectVlm(port: MessagePort): void {
+    vlmPort = port;
+  },
+
+  subscribe(onGeometry: (g: KeyframeGeometry) => void, onError: (message: string) => void): void {
+    listeners = { onGeometry, onError };
+  },
+
+  pushFrame(frame: BrowserFrame, meta: FrameMeta): number {
+    if (!pipeline) {
+      closeFrame(frame);
+      throw new Error('The depth model is not loaded yet.');
+    }
+    return pipeline.push(frame, meta);
+  },
+
+  pending(): number {
+    return pipeline?.pending ?? 0;
+  },
+
+  async idle(): Promise<void> {
+    await pipeline?.idle();
+  },
+
+  reset(): void {
+    pipeline?.reset();
+    vlmPort?.postMessage({ type: 'reset' } satisfies VlmFrameMessage);
+  },
+};
+
+export type GeometryWorkerApi = typeof api;
+Comlink.expose(api);

@@ -1,0 +1,103 @@
+// VLM worker: keeps copies of the keyframes (sent straight from the geometry worker), and answers
+// questions with transformers.js on onnxruntime-web, streaming the reply. Thin: the logic lives in
+// src/vlm (prompt, generation, workarounds) and src/models (loader, variants, backend choice).
+import * as Comlink from 'comlink';
+import type { AppConfig } from '../src/config';
+import { bitmapToRgba } from '../src/frames/canvasFrames';
+import { chooseBackend, type BackendChoice } from '../src/models/backend';
+import { loadMirrorCatalog, withMirrorChecksums } from '../src/models/catalog';
+import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
+import { externalDataChunks, variantFiles } from '../src/models/manifest';
+import { manifestFetch } from '../src/models/manifestFetch';
+import { qwen3vlManifest } from '../src/models/manifests/qwen3vl';
+import { chooseVariant } from '../src/models/variants';
+import { sampleFrames } from '../src/vlm/prompt';
+import type { ChatTurn, VlmFrame } from '../src/vlm/types';
+import { configureTransformersEnv, VlmChat } from '../src/vlm/vlmChat';
+import type { VlmFrameMessage } from './messages';
+
+export type VlmInitConfig = Pick<AppConfig, 'modelSource' | 'backend' | 'ortWasmPath'>;
+
+export interface AskRequest {
+  history: ChatTurn[];
+  question: string;
+  spatialContext: string;
+  maxFrames: number;
+}
+
+interface StoredFrame {
+  bitmap: ImageBitmap;
+  sourceFrame: number;
+  timestampMs: number;
+}
+
+const frames: StoredFrame[] = [];
+let chat: VlmChat | null = null;
+let abort: AbortController | null = null;
+
+function onFrameMessage(e: MessageEvent<VlmFrameMessage>): void {
+  const m = e.data;
+  if (m.type === 'frame') frames.push({ bitmap: m.bitmap, sourceFrame: m.sourceFrame, timestampMs: m.timestampMs });
+  else {
+    frames.forEach((f) => f.bitmap.close());
+    frames.length = 0;
+  }
+}
+
+const api = {
+  connectGeometry(port: MessagePort): void {
+    port.onmessage = onFrameMessage;
+  },
+
+  async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
+    const backend = await chooseBackend(config.backend);
+    const manifest = withMirrorChecksums(qwen3vlManifest, await loadMirrorCatalog(config.modelSource));
+    const variant = chooseVariant(manifest, backend);
+    const source = config.modelSource;
+    configureTransformersEnv({
+      allowRemote: source.kind === 'hub',
+      ...(source.kind === 'hub'
+        ? { remoteHost: `${source.baseUrl}/`, remotePathTemplate: '{model}/resolve/{revision}/' }
+        : { localModelPath: `${source.baseUrl}/` }),
+      // Our loader caches (and verifies) model files; transformers.js must not keep a second copy.
+      useBrowserCache: false,
+      fetch: manifestFetch(source, manifest, variantFiles(manifest, variant.id), {
+        cache: await openBrowserModelCache(),
+        onProgress,
+      }) as typeof fetch,
+      wasmPaths: config.ortWasmPath,
+    });
+    chat = await VlmChat.load({
+      modelId: manifest.repo,
+      revision: manifest.revision,
+      dtype: variant.dtype ?? 'fp32',
+      device: backend.kind,
+      useExternalDataFormat: externalDataChunks(variant.files),
+    });
+    return backend;
+  },
+
+  /** Answers one question; `onToken` gets the reply as it grows. */
+  async ask(request: AskRequest, onToken: (chunk: string) => void): Promise<{ text: string; stopped: boolean }> {
+    if (!chat) throw new Error('The chat model is not loaded.');
+    abort = new AbortController();
+    const picked = sampleFrames(frames, request.maxFrames);
+    const vlmFrames: VlmFrame[] = picked.map((f) => ({ image: bitmapToRgba(f.bitmap), sourceFrame: f.sourceFrame, timestampMs: f.timestampMs }));
+    try {
+      const reply = await chat.generate(
+        { history: request.history, question: request.question, spatialContext: request.spatialContext, frames: vlmFrames },
+        { onToken, signal: abort.signal, maxFrames: request.maxFrames },
+      );
+      return { text: reply.text, stopped: reply.stopped };
+    } finally {
+      abort = null;
+    }
+  },
+
+  stop(): void {
+    abort?.abort();
+  },
+};
+
+export type VlmWorkerApi = typeof api;
+Comlink.expose(api);
