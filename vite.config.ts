@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vite';
@@ -10,26 +10,21 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** The ORT wasm binary that `onnxruntime-web/webgpu` (the build transformers.js uses) loads. */
-const ORT_DIST = resolve('node_modules/onnxruntime-web/dist');
-const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
 const FIXTURE_MODELS = resolve('.fixtures/models');
 
 const MIME: Record<string, string> = {
-  '.wasm': 'application/wasm',
-  '.mjs': 'text/javascript',
   '.json': 'application/json',
   '.onnx': 'application/octet-stream',
 };
 
 /** Serves files under `root` at `prefix`; 404 (never an HTML fallback) for anything missing. */
-function serveFolder(prefix: string, root: string, allowed?: string[]): Connect.NextHandleFunction {
+function serveFolder(prefix: string, root: string): Connect.NextHandleFunction {
   return (req, res, next) => {
     const url = req.url?.split('?')[0] ?? '';
     if (!url.startsWith(prefix)) return next();
     const rel = decodeURIComponent(url.slice(prefix.length));
     const file = normalize(join(root, rel));
-    const ok = file.startsWith(root) && (!allowed || allowed.includes(rel)) && existsSync(file) && statSync(file).isFile();
+    const ok = file.startsWith(root) && existsSync(file) && statSync(file).isFile();
     if (!ok) {
       res.statusCode = 404;
       res.end('not found');
@@ -43,29 +38,23 @@ function serveFolder(prefix: string, root: string, allowed?: string[]): Connect.
 }
 
 /**
- * Serves ORT's wasm from the app's own origin (no CDN at run time) and, on the dev and preview
- * servers only, the project's fixture models at /models/ (tests and offline development).
+ * On the dev and preview servers only (never in the build), the project's fixture models at /models/:
+ * what tests and offline development load with `?models=/models`.
  */
-function room3rAssets(): Plugin {
+function fixtureModels(): Plugin {
   return {
-    name: 'room3r-assets',
+    name: 'room3r-fixture-models',
     configureServer(server) {
-      server.middlewares.use(serveFolder('/ort/', ORT_DIST, ORT_FILES));
       server.middlewares.use(serveFolder('/models/', FIXTURE_MODELS));
     },
     configurePreviewServer(server) {
       server.middlewares.use(serveFolder('/models/', FIXTURE_MODELS));
     },
-    generateBundle() {
-      for (const name of ORT_FILES) {
-        this.emitFile({ type: 'asset', fileName: `ort/${name}`, source: readFileSync(join(ORT_DIST, name)) });
-      }
-    },
   };
 }
 
 export default defineConfig({
-  plugins: [react(), room3rAssets()],
+  plugins: [react(), fixtureModels()],
   server: { port: 5173, strictPort: true, headers: isolationHeaders },
   preview: { port: 4173, strictPort: true, headers: isolationHeaders },
   worker: { format: 'es' },

@@ -40,18 +40,6 @@ test('no camera on the machine: a clear message', async ({ page }) => {
   await expect.poll(() => keyframeCount(page)).toBe(2);
 });
 
-test('no WebGPU: WASM runs, and the status line says why', async ({ page }) => {
-  await page.addInitScript(() => {
-    // Remove WebGPU before any script (and any worker created from this page) can see it.
-    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
-  });
-  await openApp(page, `${APP_URL}&backend=wasm`);
-  await expect(page.getByTestId('model-geometry')).toHaveAttribute('data-backend', 'wasm');
-  await expect(page.getByTestId('model-geometry')).toContainText('WASM (');
-  await page.getByTestId('open-images').setInputFiles(imageFiles(2));
-  await expect.poll(() => keyframeCount(page)).toBe(2);
-});
-
 test('a model file that fails to download: a message and a retry that works', async ({ page }) => {
   let failing = true;
   await page.route('**/models/Ruicheng/**/model.onnx', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));

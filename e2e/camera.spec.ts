@@ -20,3 +20,4 @@ test('record about 5 s from the camera: keyframes and points appear', async ({ p
   const points = Number((await page.getByTestId('point-count').textContent())!.replace(/\D/g, ''));
   expect(points).toBeGreaterThan(0);
 });
+

@@ -10,11 +10,9 @@ export interface AppConfig {
   backend: BackendPreference;
   /** Frames the VLM receives per question, sampled uniformly over the capture (VLM-3R uses 32). */
   vlmFrames: number;
-  /** Where ORT's wasm files are served from (the app's own origin). */
-  ortWasmPath: string;
 }
 
-export function readConfig(search: string, baseUrl: string, origin: string): AppConfig {
+export function readConfig(search: string, origin: string): AppConfig {
   const params = new URLSearchParams(search);
   const models = params.get('models') ?? import.meta.env.VITE_MODEL_BASE_URL ?? '';
   const modelSource: ModelSource = models
@@ -26,6 +24,5 @@ export function readConfig(search: string, baseUrl: string, origin: string): App
     modelSource,
     backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
     vlmFrames: Number.isInteger(frames) && frames >= 1 && frames <= 64 ? frames : 32,
-    ortWasmPath: new URL(`${baseUrl}ort/`, origin).href,
   };
 }

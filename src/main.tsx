@@ -5,7 +5,7 @@ import { AppController } from './app/controller';
 import { readConfig } from './config';
 import './ui/app.css';
 
-const config = readConfig(location.search, import.meta.env.BASE_URL, location.origin);
+const config = readConfig(location.search, location.origin);
 const controller = new AppController(config);
 controller.start().catch(() => {
   // The failure is in the store (model status) and shown by the status line.

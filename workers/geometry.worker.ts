@@ -14,9 +14,10 @@ import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
 import { moge2Manifest } from '../src/models/manifests/moge2';
 import { loadModelFiles } from '../src/models/modelFiles';
 import { configureOrtWasm, createOrtSession } from '../src/models/ortSession';
+import { ORT_WASM_PATHS } from '../src/models/ortWasm';
 import type { VlmFrameMessage } from './messages';
 
-export type GeometryInitConfig = Pick<AppConfig, 'modelSource' | 'backend' | 'ortWasmPath'>;
+export type GeometryInitConfig = Pick<AppConfig, 'modelSource' | 'backend'>;
 
 /** Long side of the copies of keyframes kept for the VLM. */
 const VLM_FRAME_LONG_SIDE = 448;
@@ -26,7 +27,7 @@ let vlmPort: MessagePort | null = null;
 let listeners: { onGeometry(g: KeyframeGeometry): void; onError(message: string): void } | null = null;
 
 async function makeEstimator(config: GeometryInitConfig, onProgress: (p: FileProgress) => void, onWarning: (m: string) => void) {
-  configureOrtWasm(ort, config.ortWasmPath);
+  configureOrtWasm(ort, ORT_WASM_PATHS);
   let backend = await chooseBackend(config.backend);
   const manifest = withMirrorChecksums(moge2Manifest, await loadMirrorCatalog(config.modelSource));
   const files = await loadModelFiles(manifest, 'fp32', config.modelSource, {

@@ -10,13 +10,14 @@ import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
 import { externalDataChunks, variantFiles } from '../src/models/manifest';
 import { manifestFetch } from '../src/models/manifestFetch';
 import { qwen3vlManifest } from '../src/models/manifests/qwen3vl';
+import { ORT_WASM_PATHS } from '../src/models/ortWasm';
 import { chooseVariant } from '../src/models/variants';
 import { sampleFrames } from '../src/vlm/prompt';
 import type { ChatTurn, VlmFrame } from '../src/vlm/types';
 import { configureTransformersEnv, VlmChat } from '../src/vlm/vlmChat';
 import type { VlmFrameMessage } from './messages';
 
-export type VlmInitConfig = Pick<AppConfig, 'modelSource' | 'backend' | 'ortWasmPath'>;
+export type VlmInitConfig = Pick<AppConfig, 'modelSource' | 'backend'>;
 
 export interface AskRequest {
   history: ChatTurn[];
@@ -54,18 +55,20 @@ const api = {
     const manifest = withMirrorChecksums(qwen3vlManifest, await loadMirrorCatalog(config.modelSource));
     const variant = chooseVariant(manifest, backend);
     const source = config.modelSource;
+    // The hub and a mirror are both "remote" to transformers.js; only the path template differs
+    // (the same layout modelFileUrl() builds), so every file goes through env.fetch = our loader.
     configureTransformersEnv({
-      allowRemote: source.kind === 'hub',
-      ...(source.kind === 'hub'
-        ? { remoteHost: `${source.baseUrl}/`, remotePathTemplate: '{model}/resolve/{revision}/' }
-        : { localModelPath: `${source.baseUrl}/` }),
+      allowRemote: true,
+      allowLocal: false,
+      remoteHost: `${source.baseUrl}/`,
+      remotePathTemplate: source.kind === 'hub' ? '{model}/resolve/{revision}/' : '{model}/',
       // Our loader caches (and verifies) model files; transformers.js must not keep a second copy.
       useBrowserCache: false,
       fetch: manifestFetch(source, manifest, variantFiles(manifest, variant.id), {
         cache: await openBrowserModelCache(),
         onProgress,
       }) as typeof fetch,
-      wasmPaths: config.ortWasmPath,
+      wasmPaths: ORT_WASM_PATHS,
     });
     chat = await VlmChat.load({
       modelId: manifest.repo,

@@ -13,7 +13,7 @@ import type { SceneView } from '../view/sceneView';
 import type { ChatTurn } from '../vlm/types';
 import type { GeometryWorkerApi } from '../../workers/geometry.worker';
 import type { VlmWorkerApi } from '../../workers/vlm.worker';
-import { useApp } from './store';
+import { EMPTY_SCENE, useApp } from './store';
 import { WorkerHandle } from './workerHandle';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -61,7 +61,7 @@ export class AppController {
   private ensureGeometry(): Promise<void> {
     this.geometryReady ??= this.loadModel('geometry', () =>
       this.geometry.api.init(
-        { modelSource: this.config.modelSource, backend: this.config.backend, ortWasmPath: this.config.ortWasmPath },
+        { modelSource: this.config.modelSource, backend: this.config.backend },
         Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('geometry', p)),
         Comlink.proxy((m: string) => useApp.getState().notify('warning', m)),
       ),
@@ -72,7 +72,7 @@ export class AppController {
   private ensureVlm(): Promise<void> {
     this.vlmReady ??= this.loadModel('vlm', () =>
       this.vlm.api.init(
-        { modelSource: this.config.modelSource, backend: this.config.backend, ortWasmPath: this.config.ortWasmPath },
+        { modelSource: this.config.modelSource, backend: this.config.backend },
         Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('vlm', p)),
       ),
     );
@@ -121,6 +121,7 @@ export class AppController {
       pathLength: s.pathLength,
       extent: s.extent,
       durationMs: s.durationMs,
+      lastDepthMs: g.timings.inferenceMs,
     });
   }
 
@@ -146,11 +147,12 @@ export class AppController {
     useApp.getState().setCapture(mode);
   }
 
-  async openVideo(file: File): Promise<void> {
+  async openVideo(file: File, preview: HTMLVideoElement): Promise<void> {
     const store = useApp.getState();
+    if (this.cameraStream) this.closeCamera();
     try {
       const signal = await this.beginCapture('video', file.name);
-      const result = await runVideoFile(file, this.sink, { signal, queueLength: () => this.geometry.api.pending() });
+      const result = await runVideoFile(file, preview, this.sink, { signal, queueLength: () => this.geometry.api.pending() });
       if (result.warning) store.notify('warning', result.warning);
     } catch (err) {
       store.notify('error', err instanceof CaptureError ? err.message : `Could not process "${file.name}": ${errorText(err)}`);
@@ -213,7 +215,7 @@ export class AppController {
     await this.geometry.api.reset();
     this.summary = new SceneSummary();
     this.view?.clear();
-    useApp.getState().setScene({ framesSeen: 0, keyframes: 0, points: 0, queue: 0, pathLength: 0, extent: null, durationMs: 0 });
+    useApp.getState().setScene(EMPTY_SCENE);
   }
 
   async ask(question: string): Promise<void> {

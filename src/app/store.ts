@@ -27,6 +27,8 @@ export interface SceneStats {
   /** Axis-aligned extent of the points (m), [x, y, z]. */
   extent: [number, number, number] | null;
   durationMs: number;
+  /** Depth model time on the last keyframe (ms). */
+  lastDepthMs: number;
 }
 
 export interface ChatMessage {
@@ -44,7 +46,7 @@ export interface Notice {
   text: string;
 }
 
-export const EMPTY_SCENE: SceneStats = { framesSeen: 0, keyframes: 0, points: 0, queue: 0, pathLength: 0, extent: null, durationMs: 0 };
+export const EMPTY_SCENE: SceneStats = { framesSeen: 0, keyframes: 0, points: 0, queue: 0, pathLength: 0, extent: null, durationMs: 0, lastDepthMs: 0 };
 
 interface AppState {
   models: { geometry: ModelStatus; vlm: ModelStatus };

@@ -25,12 +25,17 @@ function mediaErrorMessage(name: string, err: MediaError | null): string {
   }
 }
 
+/**
+ * Plays `file` in `video` (an element on the page, so the user sees what is being processed and the
+ * browser presents every frame) and sends its frames to `sink`.
+ */
 export async function runVideoFile(
   file: File,
+  video: HTMLVideoElement,
   sink: FrameSink,
   options: { signal?: AbortSignal; queueLength: () => Promise<number>; onFrame?: (n: number) => void },
 ): Promise<VideoRunResult> {
-  const video = document.createElement('video');
+  video.srcObject = null;
   video.muted = true;
   video.playsInline = true;
   video.preload = 'auto';
@@ -96,6 +101,7 @@ export async function runVideoFile(
       });
     });
   } finally {
+    video.pause();
     video.removeAttribute('src');
     video.load();
     URL.revokeObjectURL(url);

@@ -10,18 +10,22 @@ export interface OrtSessionResult {
   backend: BackendChoice;
 }
 
-export function configureOrtWasm(ort: OrtModule, wasmPath: string): void {
-  ort.env.wasm.wasmPaths = wasmPath;
+export function configureOrtWasm(ort: OrtModule, wasmPaths: { mjs: string; wasm: string }): void {
+  ort.env.wasm.wasmPaths = wasmPaths;
+  ort.env.logLevel = 'error';
   // Threads need cross-origin isolation; without it ORT must stay single-threaded.
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 2;
   ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(4, cores - 1)) : 1;
 }
 
+/** ORT's native logger prints warnings (e.g. shape ops placed on the CPU) as console errors: keep errors only. */
+export const QUIET_SESSION = { logSeverityLevel: 3 } as const;
+
 export async function createOrtSession(ort: OrtModule, model: Uint8Array, backend: BackendChoice): Promise<OrtSessionResult> {
   if (backend.kind === 'webgpu') {
     try {
-      const session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] });
+      const session = await ort.InferenceSession.create(model, { ...QUIET_SESSION, executionProviders: ['webgpu'] });
       return { session, backend };
     } catch (err) {
       const fallback: BackendChoice = {
@@ -29,8 +33,8 @@ export async function createOrtSession(ort: OrtModule, model: Uint8Array, backen
         reason: `WebGPU could not run the model (${(err as Error).message}); using WASM`,
         shaderF16: false,
       };
-      return { session: await ort.InferenceSession.create(model, { executionProviders: ['wasm'] }), backend: fallback };
+      return { session: await ort.InferenceSession.create(model, { ...QUIET_SESSION, executionProviders: ['wasm'] }), backend: fallback };
     }
   }
-  return { session: await ort.InferenceSession.create(model, { executionProviders: ['wasm'] }), backend };
+  return { session: await ort.InferenceSession.create(model, { ...QUIET_SESSION, executionProviders: ['wasm'] }), backend };
 }

@@ -9,11 +9,12 @@ export function CapturePane({ controller }: { controller: AppController }) {
   const scene = useApp((s) => s.scene);
   const busy = capture.mode === 'video' || capture.mode === 'images' || capture.mode === 'recording';
   const cameraOn = capture.mode === 'camera' || capture.mode === 'recording';
+  const showPreview = cameraOn || capture.mode === 'video';
 
   return (
     <section className="pane capture" aria-label="Capture">
       <h2>Capture</h2>
-      <video ref={preview} className={cameraOn ? 'preview' : 'preview hidden'} muted playsInline data-testid="camera-preview" />
+      <video ref={preview} className={showPreview ? 'preview' : 'preview hidden'} muted playsInline data-testid="preview" />
       <div className="buttons">
         {!cameraOn && (
           <button type="button" disabled={busy} onClick={() => preview.current && void controller.openCamera(preview.current)}>
@@ -45,7 +46,7 @@ export function CapturePane({ controller }: { controller: AppController }) {
             onChange={(e) => {
               const file = e.currentTarget.files?.[0];
               e.currentTarget.value = '';
-              if (file) void controller.openVideo(file);
+              if (file && preview.current) void controller.openVideo(file, preview.current);
             }}
           />
         </label>
@@ -77,6 +78,8 @@ export function CapturePane({ controller }: { controller: AppController }) {
         <dd data-testid="keyframes">{scene.keyframes}</dd>
         <dt>Waiting for depth</dt>
         <dd>{scene.queue}</dd>
+        <dt>Depth model</dt>
+        <dd>{scene.lastDepthMs ? `${scene.lastDepthMs.toFixed(0)} ms / keyframe` : '—'}</dd>
       </dl>
     </section>
   );

@@ -22,6 +22,8 @@ export class SceneView {
   /** Most recent frame intervals (ms), for the frame-time readout and the benchmark. */
   readonly frameTimes: number[] = [];
   private lastFrame = 0;
+  /** Redraw only when something changed: a phone's battery (and a software GPU) should not draw still scenes. */
+  private dirty = true;
 
   constructor(private readonly container: HTMLElement) {
     this.renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
@@ -31,6 +33,7 @@ export class SceneView {
     this.renderer.domElement.setAttribute('aria-label', '3D reconstruction');
     this.controls = new OrbitControls(this.camera, this.renderer.domElement);
     this.controls.enableDamping = true;
+    this.controls.addEventListener('change', () => (this.dirty = true));
     // Reconstructions use OpenCV camera axes (y down, z forward); show them y-up until the map is gravity-aligned.
     const world = new THREE.Group();
     world.rotation.x = Math.PI;
@@ -57,6 +60,7 @@ export class SceneView {
     const p = kf.points;
     for (let i = 0; i < added * 3; i += 3) this.bounds.expandByPoint(new THREE.Vector3(p[i], -p[i + 1]!, -p[i + 2]!));
     if (this.trajectory.size === 1) this.resetView();
+    this.dirty = true;
   }
 
   clear(): void {
@@ -78,6 +82,7 @@ export class SceneView {
       this.camera.position.copy(centre).add(new THREE.Vector3(0, radius * 0.6, radius * 1.8));
     }
     this.controls.update();
+    this.dirty = true;
   }
 
   dispose(): void {
@@ -97,6 +102,7 @@ export class SceneView {
     this.renderer.domElement.style.height = '100%';
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
+    this.dirty = true;
   }
 
   private frame(t: number): void {
@@ -105,7 +111,9 @@ export class SceneView {
       if (this.frameTimes.length > 600) this.frameTimes.shift();
     }
     this.lastFrame = t;
-    this.controls.update();
+    this.controls.update(); // applies damping; fires 'change' while the view still moves
+    if (!this.dirty) return;
+    this.dirty = false;
     this.renderer.render(this.scene, this.camera);
   }
 }

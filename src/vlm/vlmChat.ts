@@ -36,6 +36,8 @@ export interface TransformersEnvOptions {
   /** e.g. `{model}/resolve/{revision}/`. */
   remotePathTemplate?: string;
   allowRemote: boolean;
+  /** Whether transformers.js may read `localModelPath` (default: when it is given). */
+  allowLocal?: boolean;
   /** Replaces the fetch transformers.js uses (checksums, offline routing, progress). */
   fetch?: typeof fetch;
   /** Where the ORT wasm files are served (must be the ORT build transformers.js depends on). */
@@ -47,10 +49,8 @@ export interface TransformersEnvOptions {
 /** Configures transformers.js' global `env` before loading. Separate from loading so the caller owns it. */
 export function configureTransformersEnv(options: TransformersEnvOptions): void {
   env.allowRemoteModels = options.allowRemote;
-  if (options.localModelPath !== undefined) {
-    env.allowLocalModels = true;
-    env.localModelPath = options.localModelPath;
-  }
+  if (options.localModelPath !== undefined) env.localModelPath = options.localModelPath;
+  env.allowLocalModels = options.allowLocal ?? options.localModelPath !== undefined;
   if (options.remoteHost !== undefined) env.remoteHost = options.remoteHost;
   if (options.remotePathTemplate !== undefined) env.remotePathTemplate = options.remotePathTemplate;
   if (options.fetch !== undefined) env.fetch = options.fetch;
@@ -285,6 +285,8 @@ export class VlmChat {
       ...common,
       dtype: options.dtype as never,
       device: options.device,
+      // ORT's native logger prints warnings as console errors: keep errors only.
+      session_options: { logSeverityLevel: 3 },
       ...(options.useExternalDataFormat ? { use_external_data_format: options.useExternalDataFormat } : {}),
     })) as unknown as QwenModel;
     const fixed = applyTextOnlyRopeFix(model);
