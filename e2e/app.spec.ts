@@ -27,9 +27,10 @@ test('a video file becomes keyframes, points and a camera pose per keyframe', as
   await expect(page.getByTestId('pose-count')).toHaveText(`${keyframes} camera poses`);
   const points = Number((await page.getByTestId('point-count').textContent())!.replace(/\D/g, ''));
   expect(points).toBeGreaterThan(keyframes * 1000);
-  const view = await page.evaluate(() => {
-    const v = (window as unknown as { __room3rView: { pointCount: number; keyframeCount: number } }).__room3rView;
-    return { points: v.pointCount, keyframes: v.keyframeCount };
+  // The render worker holds exactly what the counters say.
+  const view = await page.evaluate(async () => {
+    const stats = await (window as unknown as { __room3r: { viewStats(): Promise<{ points: number; keyframes: number }> } }).__room3r.viewStats();
+    return { points: stats.points, keyframes: stats.keyframes };
   });
   expect(view).toEqual({ points, keyframes });
   await page.screenshot({ path: testInfo.outputPath('redkitchen-video.png'), fullPage: true });

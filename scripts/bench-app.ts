@@ -10,6 +10,10 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DATA } from '../e2e/chromium.ts';
 import { ensureFixtures } from './fixtures/make-fixtures.ts';
 
 const PORT = 4174;
+
+interface ViewWindow {
+  __room3r: { viewStats(): Promise<{ points: number; keyframes: number; frameTimes: number[] }> };
+}
 const VIDEO = join(SHARED_DATA, 'videos', 'redkitchen.webm');
 
 function percentile(values: number[], p: number): number {
@@ -55,26 +59,61 @@ async function main(): Promise<void> {
       }).observe({ type: 'longtask', buffered: true });
     });
     await page.goto(`http://localhost:${PORT}/?models=/models`);
-    await page.getByTestId('model-geometry').and(page.locator('[data-phase="ready"]')).waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="model-geometry"][data-phase="ready"]').waitFor({ timeout: 120_000 });
     const backend = await page.getByTestId('model-geometry').getAttribute('data-backend');
 
-    const t0 = await page.evaluate(() => {
-      (window as unknown as { __room3rView: { frameTimes: number[] } }).__room3rView.frameTimes.length = 0;
+    // Main-thread responsiveness: the interval between animation frames of the page itself.
+    // (A string, not a function: tsx would wrap a named inner function in a helper the page does not have.)
+    const t0 = (await page.evaluate(`(() => {
+      window.__mainFrames = [];
+      let last = performance.now();
+      const tick = (t) => { window.__mainFrames.push(t - last); last = t; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
       return performance.now();
-    });
+    })()`)) as number;
+    const viewFramesBefore = await page.evaluate(async () => (await (window as unknown as ViewWindow).__room3r.viewStats()).frameTimes.length);
     await page.getByTestId('open-video').setInputFiles(VIDEO);
-    await page.getByTestId('open-video').and(page.locator(':disabled')).waitFor({ timeout: 10_000 });
-    await page.getByTestId('open-video').and(page.locator(':enabled')).waitFor({ timeout: 300_000 });
-    const result = await page.evaluate((start) => {
-      const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __room3rView: { frameTimes: number[]; keyframeCount: number; pointCount: number } };
+    // A user orbits the view while the capture is processed, so the view draws continuously.
+    const box = (await page.locator('.view-host canvas').boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    let orbiting = true;
+    const orbit = (async () => {
+      await page.mouse.move(cx, cy);
+      await page.mouse.down();
+      for (let i = 0; orbiting; i++) {
+        await page.mouse.move(cx + 120 * Math.cos(i / 20), cy + 40 * Math.sin(i / 20));
+        await page.waitForTimeout(16);
+      }
+      await page.mouse.up();
+    })();
+    const input = page.getByTestId('open-video');
+    await page.waitForFunction((el) => (el as HTMLInputElement).disabled, await input.elementHandle(), { timeout: 10_000 });
+    const progress = setInterval(() => {
+      void page.getByTestId('capture-counters').textContent().then((t) => process.stderr.write(`  … ${t}\n`), () => {});
+    }, 10_000);
+    await page
+      .waitForFunction((el) => !(el as HTMLInputElement).disabled, await input.elementHandle(), { timeout: 300_000, polling: 200 })
+      .finally(() => {
+        clearInterval(progress);
+        orbiting = false;
+      });
+    await orbit;
+    const result = await page.evaluate(async (start) => {
+      const w = window as unknown as ViewWindow & { __longTasks: { start: number; duration: number }[]; __mainFrames: number[] };
+      const elapsedMs = performance.now() - start;
+      const stats = await w.__room3r.viewStats();
       return {
-        elapsedMs: performance.now() - start,
+        elapsedMs,
         longTasks: w.__longTasks.filter((t) => t.start >= start).map((t) => t.duration),
-        frameTimes: [...w.__room3rView.frameTimes],
-        keyframes: w.__room3rView.keyframeCount,
-        points: w.__room3rView.pointCount,
+        mainFrames: [...w.__mainFrames],
+        viewFrames: stats.frameTimes,
+        keyframes: stats.keyframes,
+        points: stats.points,
       };
     }, t0);
+    // Frames the view drew while the capture was processed (it draws when something changed: here, all the time).
+    const viewFrames = result.viewFrames.slice(Math.max(0, viewFramesBefore - (600 - result.viewFrames.length)));
     await browser.close();
 
     const bundle = initialBundle(resolve('dist'));
@@ -84,7 +123,8 @@ async function main(): Promise<void> {
     console.log(`  keyframes                     ${result.keyframes} in ${seconds.toFixed(1)} s → ${(result.keyframes / seconds).toFixed(2)} keyframes/s end to end`);
     console.log(`  points in the view            ${result.points}`);
     console.log(`  main-thread long tasks >50 ms ${result.longTasks.length}${result.longTasks.length ? ` (max ${Math.max(...result.longTasks).toFixed(0)} ms, total ${result.longTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms)` : ''}`);
-    console.log(`  3D view frame time            median ${percentile(result.frameTimes, 50).toFixed(1)} ms, p95 ${percentile(result.frameTimes, 95).toFixed(1)} ms over ${result.frameTimes.length} frames`);
+    console.log(`  page frame interval (main)    median ${percentile(result.mainFrames, 50).toFixed(1)} ms, p95 ${percentile(result.mainFrames, 95).toFixed(1)} ms over ${result.mainFrames.length} frames`);
+    console.log(`  3D view frame time (worker)   median ${percentile(viewFrames, 50).toFixed(1)} ms, p95 ${percentile(viewFrames, 95).toFixed(1)} ms over ${viewFrames.length} frames while orbiting`);
     console.log(`  initial JS bundle             ${(bundle.gzip / 1024).toFixed(0)} KiB gzip (${(bundle.raw / 1024).toFixed(0)} KiB raw, ${bundle.files.length} files)`);
     console.log(`  target: no long task over 50 ms → ${result.longTasks.length === 0 ? 'met' : 'NOT met'}`);
   } finally {

@@ -10,6 +10,8 @@ const controller = new AppController(config);
 controller.start().catch(() => {
   // The failure is in the store (model status) and shown by the status line.
 });
+// Read by the end-to-end tests and the benchmark: what the 3D view holds and how fast it draws.
+(window as unknown as { __room3r: unknown }).__room3r = { viewStats: () => controller.viewStats() };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -7,7 +7,7 @@ import type { AppConfig } from '../src/config';
 import { frameSize, frameToRgba, scaledBitmap, closeFrame, type BrowserFrame } from '../src/frames/canvasFrames';
 import { FirstCameraPose, KeyframePipeline, type DepthEstimator } from '../src/geometry/keyframePipeline';
 import { MogeDepthModel, type TensorConstructor } from '../src/geometry/moge';
-import type { KeyframeGeometry } from '../src/geometry/types';
+import { keyframeInfo, type KeyframeInfo } from '../src/geometry/types';
 import { chooseBackend, type BackendChoice } from '../src/models/backend';
 import { loadMirrorCatalog, withMirrorChecksums } from '../src/models/catalog';
 import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
@@ -15,7 +15,7 @@ import { moge2Manifest } from '../src/models/manifests/moge2';
 import { loadModelFiles } from '../src/models/modelFiles';
 import { configureOrtWasm, createOrtSession } from '../src/models/ortSession';
 import { ORT_WASM_PATHS } from '../src/models/ortWasm';
-import type { VlmFrameMessage } from './messages';
+import type { RenderMessage, VlmFrameMessage } from './messages';
 
 export type GeometryInitConfig = Pick<AppConfig, 'modelSource' | 'backend'>;
 
@@ -24,7 +24,8 @@ const VLM_FRAME_LONG_SIDE = 448;
 
 let pipeline: KeyframePipeline<BrowserFrame> | null = null;
 let vlmPort: MessagePort | null = null;
-let listeners: { onGeometry(g: KeyframeGeometry): void; onError(message: string): void } | null = null;
+let renderPort: MessagePort | null = null;
+let listeners: { onKeyframe(info: KeyframeInfo): void; onError(message: string): void } | null = null;
 
 async function makeEstimator(config: GeometryInitConfig, onProgress: (p: FileProgress) => void, onWarning: (m: string) => void) {
   configureOrtWasm(ort, ORT_WASM_PATHS);
@@ -77,7 +78,11 @@ const api = {
           vlmPort.postMessage(message, [bitmap]);
         },
         onGeometry(g) {
-          listeners?.onGeometry(Comlink.transfer(g, [g.points.buffer, g.colors.buffer]));
+          // Points go to the render worker; the main thread gets the keyframe without them.
+          const info = keyframeInfo(g);
+          const message: RenderMessage = { type: 'keyframe', geometry: g };
+          renderPort?.postMessage(message, [g.points.buffer, g.colors.buffer]);
+          listeners?.onKeyframe(info);
         },
         onError(err, kf) {
           listeners?.onError(`Keyframe ${kf.index} could not be processed: ${err.message}`);
@@ -92,8 +97,13 @@ const api = {
     vlmPort = port;
   },
 
-  subscribe(onGeometry: (g: KeyframeGeometry) => void, onError: (message: string) => void): void {
-    listeners = { onGeometry, onError };
+  /** A direct line to the render worker, for the points of each keyframe. */
+  connectRender(port: MessagePort): void {
+    renderPort = port;
+  },
+
+  subscribe(onKeyframe: (info: KeyframeInfo) => void, onError: (message: string) => void): void {
+    listeners = { onKeyframe, onError };
   },
 
   pushFrame(frame: BrowserFrame, meta: FrameMeta): number {
@@ -115,6 +125,7 @@ const api = {
   reset(): void {
     pipeline?.reset();
     vlmPort?.postMessage({ type: 'reset' } satisfies VlmFrameMessage);
+    renderPort?.postMessage({ type: 'reset' } satisfies RenderMessage);
   },
 };
 

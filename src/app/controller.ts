@@ -1,17 +1,20 @@
-// The main thread's conductor: owns the two workers, the capture sources and the 3D view, and
-// keeps the store up to date. It moves frames (transferred) and small messages; it computes nothing heavy.
+// The main thread's conductor: owns the three workers (geometry, VLM, render) and the capture sources,
+// and keeps the store up to date. It moves frames (transferred) and small messages; it computes and
+// draws nothing heavy: the 3D view renders in its worker on an OffscreenCanvas.
 import * as Comlink from 'comlink';
 import { openCamera, recordFrames } from '../capture/cameraSource';
 import { CaptureError, type FrameSink } from '../capture/frameSink';
 import { runImageFiles } from '../capture/imageFilesSource';
 import { runVideoFile } from '../capture/videoFileSource';
 import type { AppConfig } from '../config';
-import type { KeyframeGeometry } from '../geometry/types';
+import type { KeyframeInfo } from '../geometry/types';
 import type { FileProgress } from '../models/loader';
 import { SceneSummary, spatialContextText } from '../scene/sceneSummary';
-import type { SceneView } from '../view/sceneView';
+import { forwardCanvasEvents } from '../view/eventProxy';
+import type { ViewStats } from '../view/sceneView';
 import type { ChatTurn } from '../vlm/types';
 import type { GeometryWorkerApi } from '../../workers/geometry.worker';
+import type { RenderWorkerApi } from '../../workers/render.worker';
 import type { VlmWorkerApi } from '../../workers/vlm.worker';
 import { EMPTY_SCENE, useApp } from './store';
 import { WorkerHandle } from './workerHandle';
@@ -21,7 +24,7 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 export class AppController {
   private readonly geometry: WorkerHandle<GeometryWorkerApi>;
   private readonly vlm: WorkerHandle<VlmWorkerApi>;
-  private view: SceneView | null = null;
+  private readonly render: WorkerHandle<RenderWorkerApi>;
   private summary = new SceneSummary();
   private captureAbort: AbortController | null = null;
   private cameraStream: MediaStream | null = null;
@@ -39,23 +42,48 @@ export class AppController {
       () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
       (message) => this.workerDied('vlm', message),
     );
-    store.setModel('geometry', { phase: 'idle' });
+    this.render = new WorkerHandle(
+      () => new Worker(new URL('../../workers/render.worker.ts', import.meta.url), { type: 'module', name: 'render' }),
+      (message) => this.workerDied('render', message),
+    );
   }
 
-  /** Connects the workers and loads the depth model. */
+  /** Connects the workers (direct channels between them) and loads the depth model. */
   start(): Promise<void> {
-    const channel = new MessageChannel();
-    void this.geometry.api.connectVlm(Comlink.transfer(channel.port1, [channel.port1]));
-    void this.vlm.api.connectGeometry(Comlink.transfer(channel.port2, [channel.port2]));
+    const toVlm = new MessageChannel();
+    void this.geometry.api.connectVlm(Comlink.transfer(toVlm.port1, [toVlm.port1]));
+    void this.vlm.api.connectGeometry(Comlink.transfer(toVlm.port2, [toVlm.port2]));
+    const toRender = new MessageChannel();
+    void this.geometry.api.connectRender(Comlink.transfer(toRender.port1, [toRender.port1]));
+    void this.render.api.connectGeometry(Comlink.transfer(toRender.port2, [toRender.port2]));
     void this.geometry.api.subscribe(
-      Comlink.proxy((g: KeyframeGeometry) => this.onGeometry(g)),
+      Comlink.proxy((info: KeyframeInfo) => this.onKeyframe(info)),
       Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
     );
     return this.ensureGeometry();
   }
 
-  attachView(view: SceneView | null): void {
-    this.view = view;
+  /** Hands the 3D view's canvas to the render worker; returns a function that detaches it. */
+  attachCanvas(canvas: HTMLCanvasElement): () => void {
+    const offscreen = canvas.transferControlToOffscreen();
+    const size = () => [canvas.clientWidth, canvas.clientHeight, window.devicePixelRatio] as const;
+    void this.render.api.init(Comlink.transfer(offscreen, [offscreen]), ...size());
+    const stopEvents = forwardCanvasEvents(canvas, (e) => void this.render.api.event(e));
+    const resize = new ResizeObserver(() => void this.render.api.resize(...size()));
+    resize.observe(canvas);
+    return () => {
+      stopEvents();
+      resize.disconnect();
+    };
+  }
+
+  resetView(): void {
+    void this.render.api.resetView();
+  }
+
+  /** What the 3D view holds and how fast it draws (tests and the benchmark read this). */
+  viewStats(): Promise<ViewStats> {
+    return this.render.api.stats();
   }
 
   private ensureGeometry(): Promise<void> {
@@ -100,24 +128,25 @@ export class AppController {
     load.catch(() => {});
   }
 
-  private workerDied(role: 'geometry' | 'vlm', message: string): void {
+  private workerDied(role: 'geometry' | 'vlm' | 'render', message: string): void {
     const store = useApp.getState();
-    store.notify('error', `The ${role === 'geometry' ? 'geometry' : 'chat'} worker stopped (${message}); it was restarted. What was already captured is kept.`);
-    (role === 'geometry' ? this.geometry : this.vlm).restart();
+    const name = { geometry: 'geometry', vlm: 'chat', render: '3D view' }[role];
+    store.notify('error', `The ${name} worker stopped (${message}); it was restarted.`);
+    ({ geometry: this.geometry, vlm: this.vlm, render: this.render })[role].restart();
     if (role === 'geometry') this.geometryReady = null;
-    else this.vlmReady = null;
-    store.setModel(role, { phase: 'idle' });
+    if (role === 'vlm') this.vlmReady = null;
+    if (role === 'render') store.bumpViewEpoch(); // a fresh canvas for the fresh worker
+    else store.setModel(role, { phase: 'idle' });
     // Re-wire the channel and the geometry listener on the fresh worker.
     this.start().catch(() => {});
   }
 
-  private onGeometry(g: KeyframeGeometry): void {
+  private onKeyframe(g: KeyframeInfo): void {
     this.summary.add(g);
-    this.view?.addKeyframe(g);
     const s = this.summary;
     useApp.getState().setScene({
       keyframes: s.keyframes.length,
-      points: this.view?.pointCount ?? s.points,
+      points: s.points,
       pathLength: s.pathLength,
       extent: s.extent,
       durationMs: s.durationMs,
@@ -214,7 +243,6 @@ export class AppController {
     this.captureAbort?.abort();
     await this.geometry.api.reset();
     this.summary = new SceneSummary();
-    this.view?.clear();
     useApp.getState().setScene(EMPTY_SCENE);
   }
 

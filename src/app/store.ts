@@ -54,6 +54,9 @@ interface AppState {
   scene: SceneStats;
   messages: ChatMessage[];
   notices: Notice[];
+  /** Bumped when the render worker is replaced: the view pane then makes a new canvas. */
+  viewEpoch: number;
+  bumpViewEpoch(): void;
   setModel(role: 'geometry' | 'vlm', patch: Partial<ModelStatus>): void;
   setFileProgress(role: 'geometry' | 'vlm', p: FileProgress): void;
   setCapture(mode: CaptureMode, source?: string): void;
@@ -73,6 +76,8 @@ export const useApp = create<AppState>((set) => ({
   scene: EMPTY_SCENE,
   messages: [],
   notices: [],
+  viewEpoch: 0,
+  bumpViewEpoch: () => set((s) => ({ viewEpoch: s.viewEpoch + 1 })),
   setModel: (role, patch) => set((s) => ({ models: { ...s.models, [role]: { ...s.models[role], ...patch } } })),
   setFileProgress: (role, p) =>
     set((s) => ({

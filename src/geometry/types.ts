@@ -57,3 +57,31 @@ export interface KeyframeGeometry {
   /** Milliseconds spent in the model and in post-processing. */
   timings: { inferenceMs: number; postMs: number };
 }
+
+/** Axis-aligned bounds (m). */
+export interface Bounds {
+  min: [number, number, number];
+  max: [number, number, number];
+}
+
+/** A keyframe without its points: what the main thread gets (the points go straight to the render worker). */
+export type KeyframeInfo = Omit<KeyframeGeometry, 'points' | 'colors'> & { pointCount: number; bounds: Bounds | null };
+
+export function boundsOf(points: Float32Array): Bounds | null {
+  if (points.length < 3) return null;
+  const min: [number, number, number] = [Infinity, Infinity, Infinity];
+  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < points.length; i += 3) {
+    for (let a = 0; a < 3; a++) {
+      const v = points[i + a]!;
+      if (v < min[a]!) min[a] = v;
+      if (v > max[a]!) max[a] = v;
+    }
+  }
+  return { min, max };
+}
+
+export function keyframeInfo(g: KeyframeGeometry): KeyframeInfo {
+  const { points, colors: _colors, ...rest } = g;
+  return { ...rest, pointCount: points.length / 3, bounds: boundsOf(points) };
+}

@@ -1,6 +1,6 @@
 // A running summary of the reconstruction (counts, extent, camera path), kept on the main thread
-// from the keyframes the geometry worker streams, and the text the VLM gets from it.
-import type { KeyframeGeometry } from '../geometry/types';
+// from the keyframe records the geometry worker streams, and the text the VLM gets from it.
+import type { KeyframeInfo } from '../geometry/types';
 
 export interface KeyframeRecord {
   index: number;
@@ -17,21 +17,19 @@ export class SceneSummary {
   private readonly min = [Infinity, Infinity, Infinity];
   private readonly max = [-Infinity, -Infinity, -Infinity];
 
-  add(kf: KeyframeGeometry): void {
+  add(kf: KeyframeInfo): void {
     const p = kf.pose;
     const position: [number, number, number] = [p[12]!, p[13]!, p[14]!];
     const last = this.keyframes[this.keyframes.length - 1];
     if (last) this.pathLength += Math.hypot(position[0] - last.position[0], position[1] - last.position[1], position[2] - last.position[2]);
     this.keyframes.push({ index: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs, position });
-    const pts = kf.points;
-    for (let i = 0; i < pts.length; i += 3) {
+    if (kf.bounds) {
       for (let a = 0; a < 3; a++) {
-        const v = pts[i + a]!;
-        if (v < this.min[a]!) this.min[a] = v;
-        if (v > this.max[a]!) this.max[a] = v;
+        this.min[a] = Math.min(this.min[a]!, kf.bounds.min[a]!);
+        this.max[a] = Math.max(this.max[a]!, kf.bounds.max[a]!);
       }
     }
-    this.points += pts.length / 3;
+    this.points += kf.pointCount;
   }
 
   /** Axis-aligned size of the points (m), or null before any point. */

@@ -1,24 +1,25 @@
 import { useEffect, useRef } from 'react';
 import type { AppController } from '../app/controller';
 import { useApp } from '../app/store';
-import { SceneView } from '../view/sceneView';
 
+/** The 3D view: a canvas whose drawing happens in the render worker, and the counters over it. */
 export function ViewPane({ controller }: { controller: AppController }) {
   const host = useRef<HTMLDivElement>(null);
-  const view = useRef<SceneView | null>(null);
   const scene = useApp((s) => s.scene);
+  const epoch = useApp((s) => s.viewEpoch);
 
   useEffect(() => {
-    if (!host.current) return;
-    const v = new SceneView(host.current);
-    view.current = v;
-    controller.attachView(v);
-    (window as unknown as { __room3rView?: SceneView }).__room3rView = v; // read by the benchmark
+    // The canvas is made here, not in JSX: control of a canvas can be handed to a worker only once.
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('aria-label', '3D reconstruction');
+    canvas.tabIndex = 0;
+    host.current!.appendChild(canvas);
+    const detach = controller.attachCanvas(canvas);
     return () => {
-      controller.attachView(null);
-      v.dispose();
+      detach();
+      canvas.remove();
     };
-  }, [controller]);
+  }, [controller, epoch]);
 
   return (
     <section className="pane view" aria-label="3D view">
@@ -26,12 +27,8 @@ export function ViewPane({ controller }: { controller: AppController }) {
       <div className="view-overlay">
         <span data-testid="point-count">{scene.points.toLocaleString('en')} points</span>
         <span data-testid="pose-count">{scene.keyframes} camera poses</span>
-        {scene.extent && (
-          <span>
-            {scene.extent.map((v) => v.toFixed(1)).join(' × ')} m
-          </span>
-        )}
-        <button type="button" onClick={() => view.current?.resetView()}>
+        {scene.extent && <span>{scene.extent.map((v) => v.toFixed(1)).join(' × ')} m</span>}
+        <button type="button" onClick={() => controller.resetView()}>
           Reset view
         </button>
       </div>

@@ -1,14 +1,22 @@
 // The 3D view: the growing coloured point cloud, the camera trajectory with a frustum per keyframe,
-// orbit / pan / zoom and reset. Runs on the main thread (three.js + WebGL) but does only cheap
-// work there: appends into preallocated buffers and draws.
+// orbit / pan / zoom and reset. Runs in the render worker on an OffscreenCanvas: appends go into
+// preallocated buffers (only the new range is uploaded) and a frame is drawn only when something changed.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { KeyframeGeometry } from '../geometry/types';
 import { GrowingPointCloud } from './pointBuffer';
+import type { ProxyElement } from './eventProxy';
 import { TrajectoryView } from './trajectory';
 
 export const POINT_CAPACITY = 2_000_000;
 export const KEYFRAME_CAPACITY = 4096;
+
+export interface ViewStats {
+  points: number;
+  keyframes: number;
+  /** Recent intervals between drawn frames (ms). */
+  frameTimes: number[];
+}
 
 export class SceneView {
   private readonly renderer: THREE.WebGLRenderer;
@@ -18,20 +26,15 @@ export class SceneView {
   private readonly cloud = new GrowingPointCloud(POINT_CAPACITY);
   private readonly trajectory = new TrajectoryView(KEYFRAME_CAPACITY);
   private readonly bounds = new THREE.Box3();
-  private readonly resizeObserver: ResizeObserver;
-  /** Most recent frame intervals (ms), for the frame-time readout and the benchmark. */
-  readonly frameTimes: number[] = [];
+  private readonly frameTimes: number[] = [];
   private lastFrame = 0;
   /** Redraw only when something changed: a phone's battery (and a software GPU) should not draw still scenes. */
   private dirty = true;
 
-  constructor(private readonly container: HTMLElement) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
-    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio));
+  constructor(canvas: OffscreenCanvas, private readonly element: ProxyElement) {
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, powerPreference: 'high-performance' });
     this.renderer.setClearColor(0x101418);
-    container.appendChild(this.renderer.domElement);
-    this.renderer.domElement.setAttribute('aria-label', '3D reconstruction');
-    this.controls = new OrbitControls(this.camera, this.renderer.domElement);
+    this.controls = new OrbitControls(this.camera, element as unknown as HTMLElement);
     this.controls.enableDamping = true;
     this.controls.addEventListener('change', () => (this.dirty = true));
     // Reconstructions use OpenCV camera axes (y down, z forward); show them y-up until the map is gravity-aligned.
@@ -40,25 +43,19 @@ export class SceneView {
     world.add(this.cloud.object, this.trajectory.group);
     this.scene.add(world, new THREE.AxesHelper(0.3));
     this.resetView();
-    this.resizeObserver = new ResizeObserver(() => this.resize());
-    this.resizeObserver.observe(container);
-    this.resize();
     this.renderer.setAnimationLoop((t) => this.frame(t));
   }
 
-  get pointCount(): number {
-    return this.cloud.size;
-  }
-
-  get keyframeCount(): number {
-    return this.trajectory.size;
+  stats(): ViewStats {
+    return { points: this.cloud.size, keyframes: this.trajectory.size, frameTimes: [...this.frameTimes] };
   }
 
   addKeyframe(kf: KeyframeGeometry): void {
     const added = this.cloud.append(kf.points, kf.colors);
     this.trajectory.add(kf.pose, kf.intrinsics, kf.width, kf.height);
     const p = kf.points;
-    for (let i = 0; i < added * 3; i += 3) this.bounds.expandByPoint(new THREE.Vector3(p[i], -p[i + 1]!, -p[i + 2]!));
+    const v = new THREE.Vector3();
+    for (let i = 0; i < added * 3; i += 3) this.bounds.expandByPoint(v.set(p[i]!, -p[i + 1]!, -p[i + 2]!));
     if (this.trajectory.size === 1) this.resetView();
     this.dirty = true;
   }
@@ -85,35 +82,32 @@ export class SceneView {
     this.dirty = true;
   }
 
-  dispose(): void {
-    this.renderer.setAnimationLoop(null);
-    this.resizeObserver.disconnect();
-    this.controls.dispose();
-    this.cloud.dispose();
-    this.renderer.dispose();
-    this.renderer.domElement.remove();
-  }
-
-  private resize(): void {
-    const { clientWidth: w, clientHeight: h } = this.container;
-    if (w === 0 || h === 0) return;
-    this.renderer.setSize(w, h, false);
-    this.renderer.domElement.style.width = '100%';
-    this.renderer.domElement.style.height = '100%';
-    this.camera.aspect = w / h;
+  resize(width: number, height: number, pixelRatio: number): void {
+    if (width === 0 || height === 0) return;
+    this.element.setSize(width, height);
+    this.renderer.setPixelRatio(Math.min(2, pixelRatio));
+    this.renderer.setSize(width, height, false);
+    this.camera.aspect = width / height;
     this.camera.updateProjectionMatrix();
     this.dirty = true;
   }
 
+  dispose(): void {
+    this.renderer.setAnimationLoop(null);
+    this.controls.dispose();
+    this.cloud.dispose();
+    this.renderer.dispose();
+  }
+
   private frame(t: number): void {
+    this.controls.update(); // applies damping; fires 'change' while the view still moves
+    if (!this.dirty) return;
+    this.dirty = false;
     if (this.lastFrame) {
       this.frameTimes.push(t - this.lastFrame);
       if (this.frameTimes.length > 600) this.frameTimes.shift();
     }
     this.lastFrame = t;
-    this.controls.update(); // applies damping; fires 'change' while the view still moves
-    if (!this.dirty) return;
-    this.dirty = false;
     this.renderer.render(this.scene, this.camera);
   }
 }
