@@ -28,8 +28,4 @@ export class WorkerHandle<T> {
     this.worker.terminate();
     this.spawn();
   }
-
-  postRaw(message: unknown, transfer: Transferable[]): void {
-    this.worker.postMessage(message, transfer);
-  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backproject } from './backproject.ts';
-import { identity, invertRigid, multiply, transformPoint } from './mat4.ts';
-import type { DepthResult, RgbaImage } from './types.ts';
+import { backproject } from './backproject';
+import { identity, invertRigid, multiply, transformPoint } from './mat4';
+import type { DepthResult, RgbaImage } from './types';
 
 const W = 64;
 const H = 48;

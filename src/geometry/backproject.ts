@@ -1,6 +1,6 @@
 // Depth map → coloured world-space points for the scene, subsampled on a regular pixel grid.
-import { transformPoint } from './mat4.ts';
-import type { DepthResult, RgbaImage } from './types.ts';
+import { transformPoint } from './mat4';
+import type { DepthResult, RgbaImage } from './types';
 
 export interface BackprojectOptions {
   /** Take every stride-th pixel in x and y (default 1). */

@@ -6,8 +6,8 @@ import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEOMETRY_FILE, GEOMETRY_FIXTURE, writeGeometryFixture } from '../../scripts/fixtures/geometry.ts';
 import { seededRandom } from '../../scripts/fixtures/onnxBuilder.ts';
-import { MogeDepthModel, mogeInputSize, packImage, recoverFocalShift, type SessionLike, type TensorConstructor } from './moge.ts';
-import type { RgbaImage } from './types.ts';
+import { MogeDepthModel, mogeInputSize, packImage, recoverFocalShift, type SessionLike, type TensorConstructor } from './moge';
+import type { RgbaImage } from './types';
 
 /**
  * A MoGe-style affine point map of a known scene: metric depth `depthAt(u, v)` seen with focal `focal` (relative

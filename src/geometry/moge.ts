@@ -2,7 +2,7 @@
 // the ONNX export leaves out (microsoft/MoGe docs/onnx.md): recovering focal and z-shift from the affine point
 // map, then metric depth = (z + shift) · metric_scale. Follows MoGeModel.forward/infer (moge/model/v2.py) and
 // recover_focal_shift (moge/utils/geometry_torch.py, geometry_numpy.py).
-import type { DepthResult, Intrinsics, RgbaImage } from './types.ts';
+import type { DepthResult, Intrinsics, RgbaImage } from './types';
 
 /** DINOv2 patch size: the graph resizes its input to 14·(base_h, base_w) internally. */
 export const PATCH_SIZE = 14;

@@ -1,5 +1,5 @@
 // MoGe-2 ViT-S, the author's ONNX export: metric point map, normals, mask and metric scale from one image.
-import type { ModelManifest } from '../manifest.ts';
+import type { ModelManifest } from '../manifest';
 
 export const moge2Manifest: ModelManifest = {
   id: 'moge-2-vits',
