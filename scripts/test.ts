@@ -2,7 +2,11 @@
 // production build, then end-to-end tests (Playwright in Debian's Chromium with WebGPU on SwiftShader).
 // Prints each runner's summary and one closing line for all of them.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureFixtures } from './fixtures/make-fixtures.ts';
+
+/** The runners write machine-readable results here, for the closing line. */
+const REPORTS = 'reports';
 
 interface Step {
   name: string;
@@ -12,11 +16,31 @@ interface Step {
 
 const steps: Step[] = [
   { name: 'typecheck', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json', '--noEmit'] },
-  { name: 'unit', cmd: 'npx', args: ['vitest', 'run'] },
+  { name: 'unit', cmd: 'npx', args: ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORTS}/unit.json`] },
   { name: 'build', cmd: 'npx', args: ['vite', 'build', '--logLevel', 'warn'] },
   { name: 'e2e', cmd: 'npx', args: ['playwright', 'test'] },
 ];
 
+/** Passed / failed / skipped over both test runners, read from their JSON reports. */
+function counts(): { passed: number; failed: number; skipped: number } {
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(`${REPORTS}/unit.json`)) {
+    const u = JSON.parse(readFileSync(`${REPORTS}/unit.json`, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    total.passed += u.numPassedTests;
+    total.failed += u.numFailedTests;
+    total.skipped += u.numPendingTests + u.numTodoTests;
+  }
+  if (existsSync(`${REPORTS}/e2e.json`)) {
+    const e = JSON.parse(readFileSync(`${REPORTS}/e2e.json`, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+    total.passed += e.stats.expected + e.stats.flaky;
+    total.failed += e.stats.unexpected;
+    total.skipped += e.stats.skipped;
+  }
+  return total;
+}
+
+rmSync(REPORTS, { recursive: true, force: true });
+mkdirSync(REPORTS, { recursive: true });
 await ensureFixtures();
 const failed: string[] = [];
 for (const step of steps) {
@@ -32,4 +56,6 @@ for (const step of steps) {
   }
 }
 console.log(failed.length ? `\nnpm test: failed steps: ${failed.join(', ')}` : '\nnpm test: all steps passed');
+const c = counts();
+console.log(`tests: ${c.passed} passed, ${c.failed + failed.filter((s) => s === 'typecheck' || s === 'build').length} failed, ${c.skipped} skipped`);
 process.exit(failed.length ? 1 : 0);

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../scripts/fixtures/onnxBuilder';
+import { alignRigid, applyRigid, symmetricEigen, type Vec3 } from './rigid';
+
+function rotation(axis: Vec3, angle: number): number[] {
+  const n = Math.hypot(...axis);
+  const [x, y, z] = axis.map((v) => v / n) as Vec3;
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  const C = 1 - c;
+  return [c + x * x * C, x * y * C - z * s, x * z * C + y * s, y * x * C + z * s, c + y * y * C, y * z * C - x * s, z * x * C - y * s, z * y * C + x * s, c + z * z * C];
+}
+
+describe('alignRigid', () => {
+  it('recovers a known rotation and translation exactly', () => {
+    const rand = seededRandom(7);
+    const T = { R: rotation([0.3, -1, 0.5], 2.1), t: [0.5, -2, 3] as Vec3 };
+    const src = Array.from({ length: 20 }, () => [rand() * 4 - 2, rand() * 4 - 2, rand() * 4] as Vec3);
+    const dst = src.map((p) => applyRigid(T, p));
+    const est = alignRigid(src, dst);
+    est.R.forEach((v, i) => expect(v).toBeCloseTo(T.R[i]!, 9));
+    est.t.forEach((v, i) => expect(v).toBeCloseTo(T.t[i]!, 9));
+  });
+
+  it('handles a 180° rotation and noise, and weights outliers away', () => {
+    const rand = seededRandom(3);
+    const T = { R: rotation([0, 1, 0], Math.PI), t: [1, 0, 0] as Vec3 };
+    const src = Array.from({ length: 50 }, () => [rand() * 4, rand() * 4, rand() * 4] as Vec3);
+    const dst = src.map((p) => applyRigid(T, p).map((v) => v + (rand() - 0.5) * 0.002) as Vec3);
+    dst[0] = [100, 100, 100];
+    const weights = src.map((_, i) => (i === 0 ? 0 : 1));
+    const est = alignRigid(src, dst, weights);
+    est.R.forEach((v, i) => expect(v).toBeCloseTo(T.R[i]!, 2));
+    const err = Math.hypot(...applyRigid(est, src[5]!).map((v, a) => v - applyRigid(T, src[5]!)[a]!));
+    expect(err).toBeLessThan(0.005);
+  });
+});
+
+describe('symmetricEigen', () => {
+  it('diagonalises a symmetric matrix', () => {
+    const a = [4, 1, 2, 1, 3, 0, 2, 0, 5];
+    const { values, vectors } = symmetricEigen(a, 3);
+    for (let k = 0; k < 3; k++) {
+      const v = [0, 1, 2].map((r) => vectors[r * 3 + k]!);
+      const av = [0, 1, 2].map((r) => a[r * 3]! * v[0]! + a[r * 3 + 1]! * v[1]! + a[r * 3 + 2]! * v[2]!);
+      av.forEach((x, r) => expect(x).toBeCloseTo(values[k]! * v[r]!, 9));
+    }
+  });
+});

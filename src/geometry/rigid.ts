@@ -1,0 +1,108 @@
+// Rigid alignment of corresponding 3D points (no scale: the reconstruction is metric), by Horn's
+// closed-form quaternion method: the rotation is the top eigenvector of a 4x4 symmetric matrix.
+// Used by the trajectory evaluation (ATE) and by camera tracking.
+
+export type Vec3 = [number, number, number];
+
+/** Row-major 3x3 rotation and a translation: y = R·x + t. */
+export interface Rigid {
+  R: number[];
+  t: Vec3;
+}
+
+/** Eigen-decomposition of a symmetric n×n matrix (row-major) by cyclic Jacobi rotations. */
+export function symmetricEigen(a: number[], n: number): { values: number[]; vectors: number[] } {
+  const m = a.slice();
+  const v = Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p * n + q]! ** 2;
+    if (off < 1e-22) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = m[p * n + q]!;
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (m[q * n + q]! - m[p * n + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = m[k * n + p]!;
+          const akq = m[k * n + q]!;
+          m[k * n + p] = c * akp - s * akq;
+          m[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = m[p * n + k]!;
+          const aqk = m[q * n + k]!;
+          m[p * n + k] = c * apk - s * aqk;
+          m[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p]!;
+          const vkq = v[k * n + q]!;
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  return { values: Array.from({ length: n }, (_, i) => m[i * n + i]!), vectors: v };
+}
+
+/** The rigid transform minimising Σ w·‖R·src + t − dst‖² (weights optional). */
+export function alignRigid(src: Vec3[], dst: Vec3[], weights?: number[]): Rigid {
+  const n = src.length;
+  if (n !== dst.length || n < 3) throw new Error(`alignRigid needs ≥ 3 pairs, got ${n} and ${dst.length}`);
+  let wSum = 0;
+  const cs: Vec3 = [0, 0, 0];
+  const cd: Vec3 = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const w = weights?.[i] ?? 1;
+    wSum += w;
+    for (let a = 0; a < 3; a++) {
+      cs[a] += w * src[i]![a]!;
+      cd[a] += w * dst[i]![a]!;
+    }
+  }
+  for (let a = 0; a < 3; a++) {
+    cs[a] /= wSum;
+    cd[a] /= wSum;
+  }
+  // Cross-covariance S[a][b] = Σ w (src−cs)_a (dst−cd)_b
+  const S = new Array<number>(9).fill(0);
+  for (let i = 0; i < n; i++) {
+    const w = weights?.[i] ?? 1;
+    for (let a = 0; a < 3; a++) {
+      const x = src[i]![a]! - cs[a]!;
+      for (let b = 0; b < 3; b++) S[a * 3 + b] += w * x * (dst[i]![b]! - cd[b]!);
+    }
+  }
+  const [sxx, sxy, sxz, syx, syy, syz, szx, szy, szz] = S as [number, number, number, number, number, number, number, number, number];
+  const N = [
+    sxx + syy + szz, syz - szy, szx - sxz, sxy - syx,
+    syz - szy, sxx - syy - szz, sxy + syx, szx + sxz,
+    szx - sxz, sxy + syx, -sxx + syy - szz, syz + szy,
+    sxy - syx, szx + sxz, syz + szy, -sxx - syy + szz,
+  ];
+  const { values, vectors } = symmetricEigen(N, 4);
+  let best = 0;
+  for (let i = 1; i < 4; i++) if (values[i]! > values[best]!) best = i;
+  const [w, x, y, z] = [0, 1, 2, 3].map((r) => vectors[r * 4 + best]!) as [number, number, number, number];
+  const R = [
+    w * w + x * x - y * y - z * z, 2 * (x * y - w * z), 2 * (x * z + w * y),
+    2 * (x * y + w * z), w * w - x * x + y * y - z * z, 2 * (y * z - w * x),
+    2 * (x * z - w * y), 2 * (y * z + w * x), w * w - x * x - y * y + z * z,
+  ];
+  const t: Vec3 = [0, 1, 2].map((a) => cd[a]! - (R[a * 3]! * cs[0] + R[a * 3 + 1]! * cs[1] + R[a * 3 + 2]! * cs[2])) as Vec3;
+  return { R, t };
+}
+
+export function applyRigid(T: Rigid, p: Vec3): Vec3 {
+  const { R, t } = T;
+  return [
+    R[0]! * p[0] + R[1]! * p[1] + R[2]! * p[2] + t[0],
+    R[3]! * p[0] + R[4]! * p[1] + R[5]! * p[2] + t[1],
+    R[6]! * p[0] + R[7]! * p[1] + R[8]! * p[2] + t[2],
+  ];
+}
