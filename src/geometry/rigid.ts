@@ -13,7 +13,7 @@ export interface Rigid {
 /** Eigen-decomposition of a symmetric n×n matrix (row-major) by cyclic Jacobi rotations. */
 export function symmetricEigen(a: number[], n: number): { values: number[]; vectors: number[] } {
   const m = a.slice();
-  const v = Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
+  const v: number[] = Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
   for (let sweep = 0; sweep < 50; sweep++) {
     let off = 0;
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p * n + q]! ** 2;
@@ -55,19 +55,19 @@ export function alignRigid(src: Vec3[], dst: Vec3[], weights?: number[]): Rigid 
   const n = src.length;
   if (n !== dst.length || n < 3) throw new Error(`alignRigid needs ≥ 3 pairs, got ${n} and ${dst.length}`);
   let wSum = 0;
-  const cs: Vec3 = [0, 0, 0];
-  const cd: Vec3 = [0, 0, 0];
+  const cs = [0, 0, 0];
+  const cd = [0, 0, 0];
   for (let i = 0; i < n; i++) {
     const w = weights?.[i] ?? 1;
     wSum += w;
     for (let a = 0; a < 3; a++) {
-      cs[a] += w * src[i]![a]!;
-      cd[a] += w * dst[i]![a]!;
+      cs[a]! += w * src[i]![a]!;
+      cd[a]! += w * dst[i]![a]!;
     }
   }
   for (let a = 0; a < 3; a++) {
-    cs[a] /= wSum;
-    cd[a] /= wSum;
+    cs[a]! /= wSum;
+    cd[a]! /= wSum;
   }
   // Cross-covariance S[a][b] = Σ w (src−cs)_a (dst−cd)_b
   const S = new Array<number>(9).fill(0);
@@ -75,7 +75,7 @@ export function alignRigid(src: Vec3[], dst: Vec3[], weights?: number[]): Rigid 
     const w = weights?.[i] ?? 1;
     for (let a = 0; a < 3; a++) {
       const x = src[i]![a]! - cs[a]!;
-      for (let b = 0; b < 3; b++) S[a * 3 + b] += w * x * (dst[i]![b]! - cd[b]!);
+      for (let b = 0; b < 3; b++) S[a * 3 + b]! += w * x * (dst[i]![b]! - cd[b]!);
     }
   }
   const [sxx, sxy, sxz, syx, syy, syz, szx, szy, szz] = S as [number, number, number, number, number, number, number, number, number];
@@ -94,7 +94,7 @@ export function alignRigid(src: Vec3[], dst: Vec3[], weights?: number[]): Rigid 
     2 * (x * y + w * z), w * w - x * x + y * y - z * z, 2 * (y * z - w * x),
     2 * (x * z - w * y), 2 * (y * z + w * x), w * w - x * x - y * y + z * z,
   ];
-  const t: Vec3 = [0, 1, 2].map((a) => cd[a]! - (R[a * 3]! * cs[0] + R[a * 3 + 1]! * cs[1] + R[a * 3 + 2]! * cs[2])) as Vec3;
+  const t: Vec3 = [0, 1, 2].map((a) => cd[a]! - (R[a * 3]! * cs[0]! + R[a * 3 + 1]! * cs[1]! + R[a * 3 + 2]! * cs[2]!)) as Vec3;
   return { R, t };
 }
 
@@ -105,4 +105,27 @@ export function applyRigid(T: Rigid, p: Vec3): Vec3 {
     R[3]! * p[0] + R[4]! * p[1] + R[5]! * p[2] + t[1],
     R[6]! * p[0] + R[7]! * p[1] + R[8]! * p[2] + t[2],
   ];
+}
+
+export function invertRigid(T: Rigid): Rigid {
+  const R = T.R;
+  const Rt = [R[0]!, R[3]!, R[6]!, R[1]!, R[4]!, R[7]!, R[2]!, R[5]!, R[8]!];
+  const t = T.t;
+  return { R: Rt, t: [0, 1, 2].map((a) => -(Rt[a * 3]! * t[0] + Rt[a * 3 + 1]! * t[1] + Rt[a * 3 + 2]! * t[2])) as Vec3 };
+}
+
+export function composeRigid(A: Rigid, B: Rigid): Rigid {
+  const R = new Array<number>(9);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) R[r * 3 + c] = A.R[r * 3]! * B.R[c]! + A.R[r * 3 + 1]! * B.R[3 + c]! + A.R[r * 3 + 2]! * B.R[6 + c]!;
+  return { R, t: applyRigid(A, B.t) };
+}
+
+/** Column-major 4x4 (three.js order) from a rigid transform. */
+export function rigidToMatrix(T: Rigid): Float32Array {
+  const { R, t } = T;
+  return Float32Array.of(R[0]!, R[3]!, R[6]!, 0, R[1]!, R[4]!, R[7]!, 0, R[2]!, R[5]!, R[8]!, 0, t[0], t[1], t[2], 1);
+}
+
+export function matrixToRigid(m: ArrayLike<number>): Rigid {
+  return { R: [m[0]!, m[4]!, m[8]!, m[1]!, m[5]!, m[9]!, m[2]!, m[6]!, m[10]!], t: [m[12]!, m[13]!, m[14]!] };
 }

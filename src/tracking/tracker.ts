@@ -1,0 +1,274 @@
+// Camera tracking for RGB-D keyframes (depth given or estimated): ORB features lifted to 3D with depth,
+// matched to the previous keyframe for a first pose (3-point RANSAC on 3D-3D pairs), then refined against
+// a local map of recent keyframes' points found by projection, so drift does not pile up frame by frame.
+// Too few inliers (blur, a blank wall) is "lost": no pose, the map is left untouched, and the next frames
+// try to relocalise against every keyframe kept so far.
+import { alignRigid, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
+import type { Intrinsics } from '../geometry/types';
+import { seededRandom } from '../util/random';
+import { refineByReprojection } from './refinePose';
+import { detectOrb, hamming, matchDescriptors, type Features, type GreyImage } from './orb';
+
+export interface TrackerFrame {
+  grey: GreyImage;
+  /** Metric depth (m) at the grey image's resolution, 0 where invalid. */
+  depth: Float32Array;
+  intrinsics: Intrinsics;
+}
+
+export type TrackStatus = 'initialised' | 'tracked' | 'relocalised' | 'lost';
+
+export interface TrackResult {
+  status: TrackStatus;
+  /** Camera-to-world, when tracked. */
+  pose: Rigid | null;
+  inliers: number;
+  features: number;
+  /** Why tracking failed, in words a user can act on. */
+  reason?: string;
+  keyframe: boolean;
+}
+
+interface MapKeyframe {
+  pose: Rigid;
+  features: Features;
+  /** World points of the features with depth (NaN x where none). */
+  world: Float32Array;
+}
+
+export interface TrackerOptions {
+  minInliers?: number;
+  /** Keyframes in the local map. */
+  localKeyframes?: number;
+  /** Upper bound on keyframes kept for relocalisation. */
+  maxKeyframes?: number;
+}
+
+const IDENTITY: Rigid = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] };
+
+/** Depth at a pixel: the nearest valid value in a 3x3 window (depth edges are noisy). */
+function depthAt(depth: Float32Array, w: number, h: number, x: number, y: number): number {
+  const xi = Math.round(x);
+  const yi = Math.round(y);
+  const d0 = depth[yi * w + xi]!;
+  if (d0 > 0) return d0;
+  for (let dy = -1; dy <= 1; dy++) {
+    for (let dx = -1; dx <= 1; dx++) {
+      const xx = xi + dx;
+      const yy = yi + dy;
+      if (xx >= 0 && yy >= 0 && xx < w && yy < h && depth[yy * w + xx]! > 0) return depth[yy * w + xx]!;
+    }
+  }
+  return 0;
+}
+
+/** Camera-frame 3D points of features (NaN where there is no depth). */
+function liftFeatures(f: Features, frame: TrackerFrame): Float32Array {
+  const { fx, fy, cx, cy } = frame.intrinsics;
+  const { width: w, height: h } = frame.grey;
+  const out = new Float32Array(3 * f.count).fill(Number.NaN);
+  for (let i = 0; i < f.count; i++) {
+    const x = f.xy[2 * i]!;
+    const y = f.xy[2 * i + 1]!;
+    const z = depthAt(frame.depth, w, h, x, y);
+    if (z > 0.1 && z < 10) {
+      out[3 * i] = ((x - cx) / fx) * z;
+      out[3 * i + 1] = ((y - cy) / fy) * z;
+      out[3 * i + 2] = z;
+    }
+  }
+  return out;
+}
+
+const vec = (a: Float32Array, i: number): Vec3 => [a[3 * i]!, a[3 * i + 1]!, a[3 * i + 2]!];
+
+/** Inlier distance for a pair at depth z: Kinect-like depth noise grows with z². */
+const inlierThreshold = (z: number) => 0.03 + 0.01 * z * z;
+
+export class Tracker {
+  private readonly keyframes: MapKeyframe[] = [];
+  private lastPose: Rigid | null = null;
+  private lost = false;
+  private readonly rand = seededRandom(1234);
+  private readonly minInliers: number;
+  private readonly localKeyframes: number;
+  private readonly maxKeyframes: number;
+
+  constructor(options: TrackerOptions = {}) {
+    this.minInliers = options.minInliers ?? 20;
+    this.localKeyframes = options.localKeyframes ?? 10;
+    this.maxKeyframes = options.maxKeyframes ?? 2000;
+  }
+
+  get keyframeCount(): number {
+    return this.keyframes.length;
+  }
+
+  reset(): void {
+    this.keyframes.length = 0;
+    this.lastPose = null;
+    this.lost = false;
+  }
+
+  track(frame: TrackerFrame): TrackResult {
+    const features = detectOrb(frame.grey);
+    const cam = liftFeatures(features, frame);
+    let withDepth = 0;
+    for (let i = 0; i < features.count; i++) if (!Number.isNaN(cam[3 * i]!)) withDepth++;
+    const fail = (reason: string): TrackResult => {
+      this.lost = true;
+      return { status: 'lost', pose: null, inliers: 0, features: features.count, reason, keyframe: false };
+    };
+    if (withDepth < this.minInliers) {
+      return fail(features.count < this.minInliers ? 'too little texture (a blank wall, blur or darkness)' : 'too few pixels with depth');
+    }
+    if (this.keyframes.length === 0) {
+      this.addKeyframe(IDENTITY, features, cam);
+      this.lastPose = IDENTITY;
+      return { status: 'initialised', pose: IDENTITY, inliers: withDepth, features: features.count, keyframe: true };
+    }
+
+    // First estimate from the newest keyframe; when that fails (a fast turn) or tracking was lost, from
+    // older keyframes, newest first: relocalisation against the map within the same frame.
+    const candidates = [...this.keyframes].reverse();
+    let best: { pose: Rigid; inliers: number } | null = null;
+    for (const kf of candidates) {
+      const est = this.poseFromKeyframe(features, cam, kf);
+      if (est && (!best || est.inliers > best.inliers)) best = est;
+      if (best && best.inliers >= 2 * this.minInliers) break;
+    }
+    if (!best || best.inliers < this.minInliers) {
+      return fail(this.lost ? 'cannot recognise any earlier view yet' : 'the view changed too fast or has too few features');
+    }
+    const refined = this.refineAgainstMap(features, cam, best.pose, frame.intrinsics);
+    const pose = refined.inliers >= this.minInliers ? refined.pose : best.pose;
+    const inliers = Math.max(refined.inliers, best.inliers);
+    const status: TrackStatus = this.lost ? 'relocalised' : 'tracked';
+    this.lost = false;
+    this.lastPose = pose;
+    const keyframe = this.needsKeyframe(pose, best.inliers, withDepth);
+    if (keyframe) this.addKeyframe(pose, features, cam);
+    return { status, pose, inliers, features: features.count, keyframe };
+  }
+
+  private addKeyframe(pose: Rigid, features: Features, cam: Float32Array): void {
+    const world = new Float32Array(cam.length);
+    for (let i = 0; i < features.count; i++) {
+      const p = vec(cam, i);
+      const q = Number.isNaN(p[0]) ? ([Number.NaN, 0, 0] as Vec3) : applyRigid(pose, p);
+      world.set(q, 3 * i);
+    }
+    this.keyframes.push({ pose, features, world });
+    if (this.keyframes.length > this.maxKeyframes) this.keyframes.splice(1, 1); // keep the first as an anchor
+  }
+
+  private needsKeyframe(pose: Rigid, inliers: number, withDepth: number): boolean {
+    const last = this.keyframes[this.keyframes.length - 1]!.pose;
+    const rel = composeRigid(invertRigid(last), pose);
+    const moved = Math.hypot(...rel.t);
+    const angle = Math.acos(Math.min(1, Math.max(-1, (rel.R[0]! + rel.R[4]! + rel.R[8]! - 1) / 2)));
+    return moved > 0.1 || angle > 0.15 || inliers < 0.5 * withDepth;
+  }
+
+  /** 3-point RANSAC on descriptor matches with one keyframe, then a least-squares fit on the inliers. */
+  private poseFromKeyframe(f: Features, cam: Float32Array, kf: MapKeyframe): { pose: Rigid; inliers: number } | null {
+    const matches = matchDescriptors(f.descriptors, f.count, kf.features.descriptors, kf.features.count).filter(
+      ([i, j]) => !Number.isNaN(cam[3 * i]!) && !Number.isNaN(kf.world[3 * j]!),
+    );
+    if (matches.length < this.minInliers) return null;
+    const src = matches.map(([i]) => vec(cam, i));
+    const dst = matches.map(([, j]) => vec(kf.world, j));
+    let bestInliers: number[] = [];
+    for (let iter = 0; iter < 200; iter++) {
+      const a = Math.floor(this.rand() * matches.length);
+      const b = Math.floor(this.rand() * matches.length);
+      const c = Math.floor(this.rand() * matches.length);
+      if (a === b || b === c || a === c) continue;
+      let T: Rigid;
+      try {
+        T = alignRigid([src[a]!, src[b]!, src[c]!], [dst[a]!, dst[b]!, dst[c]!]);
+      } catch {
+        continue;
+      }
+      const inl = this.inliersOf(T, src, dst);
+      if (inl.length > bestInliers.length) bestInliers = inl;
+      if (bestInliers.length > 0.8 * matches.length) break;
+    }
+    if (bestInliers.length < 3) return null;
+    let pose = alignRigid(bestInliers.map((k) => src[k]!), bestInliers.map((k) => dst[k]!));
+    const inl = this.inliersOf(pose, src, dst);
+    if (inl.length >= 3) pose = alignRigid(inl.map((k) => src[k]!), inl.map((k) => dst[k]!));
+    return { pose, inliers: inl.length };
+  }
+
+  private inliersOf(T: Rigid, src: Vec3[], dst: Vec3[]): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < src.length; k++) {
+      const p = applyRigid(T, src[k]!);
+      const d = dst[k]!;
+      if (Math.hypot(p[0] - d[0], p[1] - d[1], p[2] - d[2]) < inlierThreshold(src[k]![2])) out.push(k);
+    }
+    return out;
+  }
+
+  /**
+   * Refinement against the local map: points of the recent keyframes are projected with the first estimate,
+   * each is matched to the best feature near its projection, and the pose is refined by reprojection.
+   */
+  private refineAgainstMap(f: Features, cam: Float32Array, initial: Rigid, k: Intrinsics): { pose: Rigid; inliers: number } {
+    const local = this.keyframes.slice(-this.localKeyframes);
+    const toCam = invertRigid(initial);
+    const { fx, fy, cx, cy } = k;
+    // A coarse grid over the current features for the projection search.
+    const cell = 16;
+    const grid = new Map<number, number[]>();
+    for (let i = 0; i < f.count; i++) {
+      if (Number.isNaN(cam[3 * i]!)) continue;
+      const key = Math.floor(f.xy[2 * i + 1]! / cell) * 4096 + Math.floor(f.xy[2 * i]! / cell);
+      const list = grid.get(key);
+      if (list) list.push(i);
+      else grid.set(key, [i]);
+    }
+    const bestFor = new Map<number, { d: number; world: Vec3 }>();
+    for (const kf of local) {
+      for (let j = 0; j < kf.features.count; j++) {
+        if (Number.isNaN(kf.world[3 * j]!)) continue;
+        const pc = applyRigid(toCam, vec(kf.world, j));
+        if (pc[2] < 0.1) continue;
+        const u = (pc[0] / pc[2]) * fx + cx;
+        const v = (pc[1] / pc[2]) * fy + cy;
+        const gx = Math.floor(u / cell);
+        const gy = Math.floor(v / cell);
+        let best = -1;
+        let bestD = 50;
+        for (let yy = gy - 1; yy <= gy + 1; yy++) {
+          for (let xx = gx - 1; xx <= gx + 1; xx++) {
+            for (const i of grid.get(yy * 4096 + xx) ?? []) {
+              if (Math.hypot(f.xy[2 * i]! - u, f.xy[2 * i + 1]! - v) > 12) continue;
+              const d = hamming(f.descriptors, i, kf.features.descriptors, j);
+              if (d < bestD) {
+                bestD = d;
+                best = i;
+              }
+            }
+          }
+        }
+        if (best >= 0) {
+          const prev = bestFor.get(best);
+          if (!prev || bestD < prev.d) bestFor.set(best, { d: bestD, world: vec(kf.world, j) });
+        }
+      }
+    }
+    // Reprojection refinement over every map point found in the image (no current depth needed), run twice:
+    // outliers of the first pass are dropped before the second.
+    let world = [...bestFor.values()].map((m) => m.world);
+    let pixels = [...bestFor.keys()].map((i) => [f.xy[2 * i]!, f.xy[2 * i + 1]!] as [number, number]);
+    if (world.length < this.minInliers) return { pose: initial, inliers: world.length };
+    let r = refineByReprojection(initial, world, pixels, k, 10, 8);
+    world = r.inliers.map((i) => world[i]!);
+    pixels = r.inliers.map((i) => pixels[i]!);
+    if (world.length < this.minInliers) return { pose: initial, inliers: world.length };
+    r = refineByReprojection(r.pose, world, pixels, k, 10, 3);
+    return { pose: r.pose, inliers: r.inliers.length };
+  }
+}
