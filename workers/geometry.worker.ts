@@ -5,9 +5,11 @@ import * as ort from 'onnxruntime-web/webgpu';
 import type { FrameMeta } from '../src/capture/frameSink';
 import type { AppConfig } from '../src/config';
 import { frameSize, frameToRgba, scaledBitmap, closeFrame, type BrowserFrame } from '../src/frames/canvasFrames';
-import { FirstCameraPose, KeyframePipeline, type DepthEstimator } from '../src/geometry/keyframePipeline';
+import { KeyframePipeline, type DepthEstimator } from '../src/geometry/keyframePipeline';
 import { MogeDepthModel, type TensorConstructor } from '../src/geometry/moge';
-import { keyframeInfo, type KeyframeInfo } from '../src/geometry/types';
+import { keyframeInfo, type GivenDepth, type KeyframeInfo } from '../src/geometry/types';
+import { decodeDepthPng } from '../src/rgbd/sevenScenes';
+import { TrackedPose } from '../src/tracking/trackedPose';
 import { chooseBackend, type BackendChoice } from '../src/models/backend';
 import { loadMirrorCatalog, withMirrorChecksums } from '../src/models/catalog';
 import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
@@ -59,6 +61,26 @@ async function makeEstimator(config: GeometryInitConfig, onProgress: (p: FilePro
   return { estimator, backend };
 }
 
+/** Decodes a frame's own depth; on a problem says so and returns nothing (the depth model is used instead). */
+async function givenDepth(frame: BrowserFrame, input: NonNullable<FrameMeta['rgbd']>): Promise<GivenDepth | undefined> {
+  const problem = (why: string) => {
+    listeners?.onError(`${input.name}: ${why}; the depth model is used for this frame instead.`);
+    return undefined;
+  };
+  let decoded: ReturnType<typeof decodeDepthPng>;
+  try {
+    decoded = decodeDepthPng(new Uint8Array(await input.depthPng.arrayBuffer()));
+  } catch (err) {
+    return problem(`not a usable depth image (${(err as Error).message})`);
+  }
+  const { width, height } = frameSize(frame);
+  if (decoded.width !== width || decoded.height !== height) {
+    return problem(`depth is ${decoded.width}x${decoded.height} but the colour image is ${width}x${height}`);
+  }
+  if (!decoded.depth.some((d) => d > 0)) return problem('the depth image holds no valid depth (all zero)');
+  return { width, height, depth: decoded.depth, intrinsics: input.intrinsics };
+}
+
 const api = {
   async init(
     config: GeometryInitConfig,
@@ -69,7 +91,7 @@ const api = {
     pipeline = new KeyframePipeline<BrowserFrame>(
       { size: frameSize, toRgba: frameToRgba, close: closeFrame },
       estimator,
-      new FirstCameraPose(),
+      new TrackedPose(),
       {
         onKeyframeChosen(frame, kf) {
           if (!vlmPort) return;
@@ -106,12 +128,12 @@ const api = {
     listeners = { onKeyframe, onError };
   },
 
-  pushFrame(frame: BrowserFrame, meta: FrameMeta): number {
+  async pushFrame(frame: BrowserFrame, meta: FrameMeta): Promise<number> {
     if (!pipeline) {
       closeFrame(frame);
       throw new Error('The depth model is not loaded yet.');
     }
-    return pipeline.push(frame, meta);
+    return pipeline.push(frame, meta, meta.rgbd ? await givenDepth(frame, meta.rgbd) : undefined);
   },
 
   pending(): number {

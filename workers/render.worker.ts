@@ -23,6 +23,7 @@ const api = {
   connectGeometry(port: MessagePort): void {
     port.onmessage = (e: MessageEvent<RenderMessage>) => {
       if (e.data.type === 'keyframe') {
+        if (e.data.geometry.tracking.status === 'lost') return; // nothing to draw: no pose, no points
         if (view) view.addKeyframe(e.data.geometry);
         else early.push(e.data.geometry);
       } else {

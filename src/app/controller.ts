@@ -144,7 +144,13 @@ export class AppController {
   private onKeyframe(g: KeyframeInfo): void {
     this.summary.add(g);
     const s = this.summary;
+    const scene = useApp.getState().scene;
+    if (g.tracking.status === 'lost' && scene.tracking.status !== 'lost') {
+      useApp.getState().notify('warning', `Tracking lost: ${g.tracking.reason ?? 'unknown reason'}. Point the camera back at a part of the room already seen; nothing is added to the map until then.`);
+    }
     useApp.getState().setScene({
+      tracking: g.tracking,
+      lostKeyframes: s.lost,
       keyframes: s.keyframes.length,
       points: s.points,
       pathLength: s.pathLength,
@@ -193,12 +199,13 @@ export class AppController {
   async openImages(files: File[]): Promise<void> {
     const store = useApp.getState();
     try {
-      const signal = await this.beginCapture('images', `${files.length} images`);
+      const signal = await this.beginCapture('images', `${files.length} files`);
       const result = await runImageFiles(files, this.sink, signal);
       if (result.skipped.length) store.notify('warning', `Not images, skipped: ${result.skipped.slice(0, 5).join(', ')}${result.skipped.length > 5 ? '…' : ''}.`);
       if (result.frames === 0) store.notify('error', 'None of the chosen files is an image this browser can open.');
+      else if (result.rgbd) store.notify('info', `RGB-D set: ${result.frames} frames with their own depth.`);
     } catch (err) {
-      store.notify('error', `Could not process the images: ${errorText(err)}`);
+      store.notify('error', err instanceof CaptureError ? err.message : `Could not process the images: ${errorText(err)}`);
     } finally {
       await this.endCapture();
     }

@@ -1,6 +1,7 @@
 // UI state (zustand). Bulk data (points, frames) never passes through here: the 3D view gets
 // keyframes directly and this store holds only what the panes display.
 import { create } from 'zustand';
+import type { TrackingState } from '../geometry/types';
 import type { BackendChoice } from '../models/backend';
 import type { FileProgress } from '../models/loader';
 
@@ -27,8 +28,12 @@ export interface SceneStats {
   /** Axis-aligned extent of the points (m), [x, y, z]. */
   extent: [number, number, number] | null;
   durationMs: number;
-  /** Depth model time on the last keyframe (ms). */
-  lastDepthMs: number;
+  /** Depth model time on the last keyframe (ms): 0 when the depth came with the frame, null before any. */
+  lastDepthMs: number | null;
+  /** Tracking of the last keyframe. */
+  tracking: TrackingState;
+  /** Keyframes whose tracking was lost. */
+  lostKeyframes: number;
 }
 
 export interface ChatMessage {
@@ -46,7 +51,18 @@ export interface Notice {
   text: string;
 }
 
-export const EMPTY_SCENE: SceneStats = { framesSeen: 0, keyframes: 0, points: 0, queue: 0, pathLength: 0, extent: null, durationMs: 0, lastDepthMs: 0 };
+export const EMPTY_SCENE: SceneStats = {
+  framesSeen: 0,
+  keyframes: 0,
+  points: 0,
+  queue: 0,
+  pathLength: 0,
+  extent: null,
+  durationMs: 0,
+  lastDepthMs: null,
+  tracking: { status: 'initialised', inliers: 0 },
+  lostKeyframes: 0,
+};
 
 interface AppState {
   models: { geometry: ModelStatus; vlm: ModelStatus };

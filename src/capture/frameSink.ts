@@ -1,12 +1,23 @@
 // Where capture sources hand their frames: the geometry worker, which takes ownership
 // (the frame is transferred, never copied on the main thread).
 
+import type { Intrinsics } from '../geometry/types';
+
+/** Depth that comes with a frame (RGB-D folders): a 16-bit PNG in millimetres, decoded by the worker. */
+export interface FrameDepthInput {
+  depthPng: Blob;
+  intrinsics: Intrinsics;
+  /** File name, for messages. */
+  name: string;
+}
+
 export interface FrameMeta {
   /** Frame number in the source (0-based). */
   sourceFrame: number;
   timestampMs: number;
   /** Image sets: every image is a keyframe. */
   forceKeyframe?: boolean;
+  rgbd?: FrameDepthInput;
 }
 
 /** Takes a frame; resolves to the number of keyframes still waiting, for back-pressure. */

@@ -1,18 +1,21 @@
-// "Open images": a set of frames, in file-name order. Decoding happens off the main thread
-// (createImageBitmap), and each bitmap is transferred to the geometry worker.
-import type { FrameSink } from './frameSink';
+// "Open images": a set of frames, in file-name order, or an RGB-D folder (colour + 16-bit depth PNG in mm +
+// camera-intrinsics.txt, the 7-Scenes layout), whose depth then replaces the depth model. Colour decoding
+// happens off the main thread (createImageBitmap); depth PNGs are handed to the geometry worker undecoded.
+import { groupRgbdFiles, parseIntrinsics } from '../rgbd/sevenScenes';
+import { CaptureError, type FrameSink } from './frameSink';
 
 export interface ImageRunResult {
   frames: number;
   /** Names of files that were not images this browser can decode. */
   skipped: string[];
+  /** True when the set came with depth and intrinsics. */
+  rgbd: boolean;
 }
 
 /** Colour images of a set, in natural name order (frame-2 before frame-10); depth maps and text files are left out. */
-export function orderImageFiles<T extends { name: string; type: string }>(files: T[]): T[] {
-  const isDepth = (name: string) => /depth/i.test(name);
+export function orderImageFiles<T extends { name: string }>(files: T[]): T[] {
   return files
-    .filter((f) => !isDepth(f.name) && !/\.(txt|json|md)$/i.test(f.name))
+    .filter((f) => !/depth/i.test(f.name) && !/\.(txt|json|md)$/i.test(f.name))
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
 }
 
@@ -20,19 +23,38 @@ export function orderImageFiles<T extends { name: string; type: string }>(files:
 const IMAGE_INTERVAL_MS = 100;
 
 export async function runImageFiles(files: File[], sink: FrameSink, signal?: AbortSignal): Promise<ImageRunResult> {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const intrinsicsFile = files.find((f) => f.name === 'camera-intrinsics.txt');
+  const groups = groupRgbdFiles(files.map((f) => f.name));
+  const rgbd = !!intrinsicsFile && groups.some((g) => g.depth);
+  let intrinsics;
+  if (rgbd) {
+    try {
+      intrinsics = parseIntrinsics(await intrinsicsFile.text());
+    } catch (err) {
+      throw new CaptureError(`camera-intrinsics.txt could not be read: ${(err as Error).message}.`);
+    }
+  }
+  const frames = rgbd ? groups.map((g) => ({ color: byName.get(g.color)!, depth: g.depth ? byName.get(g.depth) : undefined })) : orderImageFiles(files).map((color) => ({ color, depth: undefined }));
+
   const skipped: string[] = [];
-  let frames = 0;
-  for (const file of orderImageFiles(files)) {
+  let count = 0;
+  for (const { color, depth } of frames) {
     if (signal?.aborted) break;
     let bitmap: ImageBitmap;
     try {
-      bitmap = await createImageBitmap(file);
+      bitmap = await createImageBitmap(color);
     } catch {
-      skipped.push(file.name);
+      skipped.push(color.name);
       continue;
     }
-    await sink(bitmap, { sourceFrame: frames, timestampMs: frames * IMAGE_INTERVAL_MS, forceKeyframe: true });
-    frames++;
+    await sink(bitmap, {
+      sourceFrame: count,
+      timestampMs: count * IMAGE_INTERVAL_MS,
+      forceKeyframe: true,
+      rgbd: depth && intrinsics ? { depthPng: depth, intrinsics, name: depth.name } : undefined,
+    });
+    count++;
   }
-  return { frames, skipped };
+  return { frames: count, skipped, rgbd };
 }

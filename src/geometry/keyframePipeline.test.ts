@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEOMETRY_FILE, writeGeometryFixture } from '../../scripts/fixtures/geometry.ts';
-import { FirstCameraPose, KeyframePipeline, type FrameOps } from './keyframePipeline';
+import { identity } from './mat4';
+import { KeyframePipeline, type FrameOps, type PoseSource } from './keyframePipeline';
 import { MogeDepthModel, type TensorConstructor } from './moge';
 import type { KeyframeGeometry, RgbaImage } from './types';
 
@@ -26,6 +27,20 @@ const nearestOps: FrameOps<RgbaImage> & { closed: number } = {
     this.closed++;
   },
 };
+
+/** Poses are not what these tests are about: a camera that never moves (or is lost on every n-th keyframe). */
+function stillCamera(lostEvery = 0): PoseSource {
+  let n = 0;
+  return {
+    poseFor: () => {
+      const lost = lostEvery > 0 && ++n % lostEvery === 0;
+      return lost
+        ? { pose: null, tracking: { status: 'lost', reason: 'test', inliers: 0 } }
+        : { pose: identity(), tracking: { status: 'tracked', inliers: 100 } };
+    },
+    reset: () => (n = 0),
+  };
+}
 
 /** A 320x240 frame: a brightness ramp whose offset moves with `shift` (a panning camera). */
 function frame(shift: number): RgbaImage {
@@ -56,7 +71,7 @@ describe('KeyframePipeline on the MoGe fixture', () => {
     const out: KeyframeGeometry[] = [];
     const errors: Error[] = [];
     const chosen: number[] = [];
-    const pipeline = new KeyframePipeline(nearestOps, model, new FirstCameraPose(), {
+    const pipeline = new KeyframePipeline(nearestOps, model, stillCamera(), {
       onKeyframeChosen: (_f, kf) => chosen.push(kf.sourceFrame),
       onGeometry: (g) => out.push(g),
       onError: (e) => errors.push(e),
@@ -87,7 +102,7 @@ describe('KeyframePipeline on the MoGe fixture', () => {
 
   it('refuses keyframes beyond its queue limit instead of lagging, and forgets them on reset', async () => {
     const out: KeyframeGeometry[] = [];
-    const pipeline = new KeyframePipeline(nearestOps, model, new FirstCameraPose(), { onGeometry: (g) => out.push(g), onError: () => {} }, { maxQueue: 2 });
+    const pipeline = new KeyframePipeline(nearestOps, model, stillCamera(), { onGeometry: (g) => out.push(g), onError: () => {} }, { maxQueue: 2 });
     for (let i = 0; i < 6; i++) pipeline.push(frame(i * 50), { sourceFrame: i, timestampMs: i * 1000, forceKeyframe: true });
     expect(pipeline.pending).toBe(3); // one in the model, two waiting
     await pipeline.idle();
@@ -98,5 +113,28 @@ describe('KeyframePipeline on the MoGe fixture', () => {
     pipeline.reset();
     await pipeline.idle();
     expect(out.length).toBe(3); // results of a forgotten capture are dropped
+  });
+
+  it('adds no points from a keyframe whose tracking is lost, and keeps the last pose for it', async () => {
+    const out: KeyframeGeometry[] = [];
+    const pipeline = new KeyframePipeline(nearestOps, model, stillCamera(2), { onGeometry: (g) => out.push(g), onError: () => {} });
+    for (let i = 0; i < 4; i++) pipeline.push(frame(i * 50), { sourceFrame: i, timestampMs: i * 1000, forceKeyframe: true });
+    await pipeline.idle();
+    expect(out.map((g) => g.tracking.status)).toEqual(['tracked', 'lost', 'tracked', 'lost']);
+    expect(out.map((g) => g.points.length > 0)).toEqual([true, false, true, false]);
+    expect(out[1]!.pose).toEqual(out[0]!.pose);
+  });
+
+  it('uses depth that comes with the input instead of the model', async () => {
+    const out: KeyframeGeometry[] = [];
+    const pipeline = new KeyframePipeline(nearestOps, model, stillCamera(), { onGeometry: (g) => out.push(g), onError: () => {} });
+    const depth = new Float32Array(320 * 240).fill(2);
+    pipeline.push(frame(0), { sourceFrame: 0, timestampMs: 0, forceKeyframe: true }, { width: 320, height: 240, depth, intrinsics: { fx: 300, fy: 300, cx: 160, cy: 120 } });
+    await pipeline.idle();
+    expect(out[0]!.timings.inferenceMs).toBe(0);
+    expect([out[0]!.width, out[0]!.height]).toEqual([320, 240]);
+    const z = out[0]!.points.filter((_, i) => i % 3 === 2);
+    expect(Math.min(...z)).toBeCloseTo(2, 5);
+    expect(Math.max(...z)).toBeCloseTo(2, 5);
   });
 });

@@ -5,28 +5,30 @@ import { KeyframeSelector, THUMB_HEIGHT, THUMB_WIDTH, toGrey, type KeyframePolic
 import type { FrameMeta } from '../capture/frameSink';
 import { backproject } from './backproject';
 import { identity } from './mat4';
-import type { DepthResult, Keyframe, KeyframeGeometry, RgbaImage } from './types';
+import type { DepthResult, GivenDepth, Keyframe, KeyframeGeometry, RgbaImage, TrackingState } from './types';
 
 export interface DepthEstimator {
   inputSize(width: number, height: number): { width: number; height: number };
   estimate(image: RgbaImage): Promise<DepthResult & { timings: { inferenceMs: number; postMs: number } }>;
 }
 
-/** Gives each keyframe its camera-to-world pose. Tracking (issue 3) implements this against the map. */
+export interface PoseEstimate {
+  /** Column-major camera-to-world, or null when tracking is lost. */
+  pose: Float32Array | null;
+  tracking: TrackingState;
+}
+
+/** Gives each keyframe its camera-to-world pose (src/tracking/trackedPose.ts: the tracker). */
 export interface PoseSource {
-  poseFor(keyframe: Keyframe, depth: DepthResult): Float32Array;
+  poseFor(keyframe: Keyframe, depth: DepthResult): PoseEstimate;
   reset(): void;
 }
 
-/**
- * The pose source until tracking lands: every keyframe is placed at the first camera's pose,
- * so the world frame is the first camera's (OpenCV axes). Honest about what it is: no motion.
- */
-export class FirstCameraPose implements PoseSource {
-  poseFor(): Float32Array {
-    return identity();
-  }
-  reset(): void {}
+/** Given depth as the pipeline's depth result (full confidence where valid). */
+function depthFromInput(given: GivenDepth): DepthResult & { timings: { inferenceMs: number; postMs: number } } {
+  const confidence = new Float32Array(given.depth.length);
+  for (let i = 0; i < confidence.length; i++) confidence[i] = given.depth[i]! > 0 ? 1 : 0;
+  return { width: given.width, height: given.height, depth: given.depth, confidence, intrinsics: given.intrinsics, timings: { inferenceMs: 0, postMs: 0 } };
 }
 
 /** What the pipeline needs to do with a frame it does not own the format of. */
@@ -53,7 +55,9 @@ export interface PipelineEvents<F> {
 
 export class KeyframePipeline<F> {
   private readonly selector: KeyframeSelector;
-  private readonly queue: Keyframe[] = [];
+  private readonly queue: (Keyframe & { given?: GivenDepth })[] = [];
+  /** The last tracked pose, shown for keyframes whose tracking is lost. */
+  private lastPose: Float32Array = identity();
   private running: Promise<void> | null = null;
   private keyframeCount = 0;
   private generation = 0;
@@ -74,8 +78,8 @@ export class KeyframePipeline<F> {
     return this.queue.length + (this.running ? 1 : 0);
   }
 
-  /** Takes ownership of a frame; returns the number of keyframes pending. */
-  push(frame: F, meta: FrameMeta): number {
+  /** Takes ownership of a frame; returns the number of keyframes pending. `given` replaces the depth model. */
+  push(frame: F, meta: FrameMeta, given?: GivenDepth): number {
     this.framesSeen++;
     try {
       const thumb = this.ops.toRgba(frame, THUMB_WIDTH, THUMB_HEIGHT);
@@ -83,12 +87,13 @@ export class KeyframePipeline<F> {
       const full = this.queue.length >= (this.options.maxQueue ?? 8);
       if ((decision.keyframe || meta.forceKeyframe) && !full) {
         const { width, height } = this.ops.size(frame);
-        const input = this.depth.inputSize(width, height);
-        const keyframe: Keyframe = {
+        const input = given ? { width: given.width, height: given.height } : this.depth.inputSize(width, height);
+        const keyframe = {
           index: this.keyframeCount++,
           sourceFrame: meta.sourceFrame,
           timestampMs: meta.timestampMs,
           image: this.ops.toRgba(frame, input.width, input.height),
+          given,
         };
         this.events.onKeyframeChosen?.(frame, keyframe);
         this.queue.push(keyframe);
@@ -113,6 +118,7 @@ export class KeyframePipeline<F> {
     this.framesSeen = 0;
     this.selector.reset();
     this.pose.reset();
+    this.lastPose = identity();
   }
 
   private drain(): void {
@@ -132,16 +138,21 @@ export class KeyframePipeline<F> {
     });
   }
 
-  private async process(kf: Keyframe): Promise<KeyframeGeometry> {
-    const depth = await this.depth.estimate(kf.image);
+  private async process(kf: Keyframe & { given?: GivenDepth }): Promise<KeyframeGeometry> {
+    const depth = kf.given ? depthFromInput(kf.given) : await this.depth.estimate(kf.image);
     const t0 = performance.now();
-    const pose = this.pose.poseFor(kf, depth);
-    const cloud = backproject(depth, kf.image, pose, { maxPoints: this.options.maxPointsPerKeyframe ?? 12_000 });
+    const estimate = this.pose.poseFor(kf, depth);
+    // A lost keyframe adds nothing to the map: no points from an unknown pose.
+    const cloud = estimate.pose
+      ? backproject(depth, kf.image, estimate.pose, { maxPoints: this.options.maxPointsPerKeyframe ?? 12_000 })
+      : { points: new Float32Array(0), colors: new Uint8Array(0) };
+    if (estimate.pose) this.lastPose = estimate.pose;
     return {
       index: kf.index,
       sourceFrame: kf.sourceFrame,
       timestampMs: kf.timestampMs,
-      pose,
+      pose: estimate.pose ?? this.lastPose,
+      tracking: estimate.tracking,
       intrinsics: depth.intrinsics,
       width: depth.width,
       height: depth.height,

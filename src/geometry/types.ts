@@ -40,13 +40,24 @@ export interface DepthResult {
   tokens?: { data: Float32Array; dims: number[] };
 }
 
-/** What the geometry worker streams to the main thread per keyframe. */
+export type TrackingStatus = 'initialised' | 'tracked' | 'relocalised' | 'lost';
+
+/** How the keyframe's pose was found; a lost keyframe adds nothing to the map. */
+export interface TrackingState {
+  status: TrackingStatus;
+  /** Why tracking failed, in words a user can act on. */
+  reason?: string;
+  inliers: number;
+}
+
+/** What the geometry worker streams per keyframe. */
 export interface KeyframeGeometry {
   index: number;
   sourceFrame: number;
   timestampMs: number;
-  /** Column-major 4x4 camera-to-world (three.js Matrix4 order), metres, OpenCV camera axes. */
+  /** Column-major 4x4 camera-to-world (three.js Matrix4 order), metres, OpenCV camera axes; the last known pose when lost. */
   pose: Float32Array;
+  tracking: TrackingState;
   intrinsics: Intrinsics;
   /** Size of the image the intrinsics refer to. */
   width: number;
@@ -54,8 +65,17 @@ export interface KeyframeGeometry {
   /** New world-space points from this keyframe (xyz), with colours (rgb 0..255). */
   points: Float32Array;
   colors: Uint8Array;
-  /** Milliseconds spent in the model and in post-processing. */
+  /** Milliseconds spent in the model (0 for given depth) and in post-processing and tracking. */
   timings: { inferenceMs: number; postMs: number };
+}
+
+/** Depth that comes with the input (RGB-D frames): used instead of the depth model. */
+export interface GivenDepth {
+  width: number;
+  height: number;
+  /** Metres, 0 = invalid. */
+  depth: Float32Array;
+  intrinsics: Intrinsics;
 }
 
 /** Axis-aligned bounds (m). */

@@ -12,12 +12,18 @@ export interface KeyframeRecord {
 
 export class SceneSummary {
   readonly keyframes: KeyframeRecord[] = [];
+  /** Keyframes whose tracking was lost (they add nothing to the map). */
+  lost = 0;
   points = 0;
   pathLength = 0;
   private readonly min = [Infinity, Infinity, Infinity];
   private readonly max = [-Infinity, -Infinity, -Infinity];
 
   add(kf: KeyframeInfo): void {
+    if (kf.tracking.status === 'lost') {
+      this.lost++;
+      return;
+    }
     const p = kf.pose;
     const position: [number, number, number] = [p[12]!, p[13]!, p[14]!];
     const last = this.keyframes[this.keyframes.length - 1];

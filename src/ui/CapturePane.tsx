@@ -54,7 +54,7 @@ export function CapturePane({ controller }: { controller: AppController }) {
           Open images
           <input
             type="file"
-            accept="image/*"
+            accept="image/*,.txt"
             multiple
             disabled={busy}
             data-testid="open-images"
@@ -75,11 +75,16 @@ export function CapturePane({ controller }: { controller: AppController }) {
         <dt>Frames seen</dt>
         <dd data-testid="frames-seen">{scene.framesSeen}</dd>
         <dt>Keyframes</dt>
-        <dd data-testid="keyframes">{scene.keyframes}</dd>
+        <dd data-testid="keyframes">{scene.keyframes + scene.lostKeyframes}</dd>
         <dt>Waiting for depth</dt>
         <dd>{scene.queue}</dd>
+        <dt>Tracking</dt>
+        <dd data-testid="tracking" data-status={scene.tracking.status}>
+          {scene.keyframes + scene.lostKeyframes === 0 ? '—' : scene.tracking.status === 'lost' ? `lost (${scene.tracking.reason})` : `ok, ${scene.tracking.inliers} matches`}
+          {scene.lostKeyframes > 0 && ` · ${scene.lostKeyframes} keyframes lost`}
+        </dd>
         <dt>Depth model</dt>
-        <dd>{scene.lastDepthMs ? `${scene.lastDepthMs.toFixed(0)} ms / keyframe` : '—'}</dd>
+        <dd data-testid="depth-model">{scene.lastDepthMs === null ? '—' : scene.lastDepthMs === 0 ? 'not used: depth came with the frames' : `${scene.lastDepthMs.toFixed(0)} ms / keyframe`}</dd>
       </dl>
     </section>
   );

@@ -1,0 +1,24 @@
+// The geometry pipeline's pose source: the tracker, fed with the keyframe image and its metric depth.
+import type { PoseEstimate, PoseSource } from '../geometry/keyframePipeline';
+import { rigidToMatrix } from '../geometry/rigid';
+import type { DepthResult, Keyframe } from '../geometry/types';
+import { rgbaToGrey } from './orb';
+import { Tracker, type TrackerOptions } from './tracker';
+
+export class TrackedPose implements PoseSource {
+  private readonly tracker: Tracker;
+
+  constructor(options?: TrackerOptions) {
+    this.tracker = new Tracker(options);
+  }
+
+  poseFor(keyframe: Keyframe, depth: DepthResult): PoseEstimate {
+    const { image } = keyframe;
+    const r = this.tracker.track({ grey: rgbaToGrey(image.data, image.width, image.height), depth: depth.depth, intrinsics: depth.intrinsics });
+    return { pose: r.pose ? rigidToMatrix(r.pose) : null, tracking: { status: r.status, reason: r.reason, inliers: r.inliers } };
+  }
+
+  reset(): void {
+    this.tracker.reset();
+  }
+}
