@@ -80,6 +80,12 @@ function liftFeatures(f: Features, frame: TrackerFrame): Float32Array {
   return out;
 }
 
+/** Distance between two camera poses: centre distance (m) and viewing-direction angle (rad). */
+function poseDistance(a: Rigid, b: Rigid): { moved: number; angle: number } {
+  const rel = composeRigid(invertRigid(a), b);
+  return { moved: Math.hypot(...rel.t), angle: Math.acos(Math.min(1, Math.max(-1, (rel.R[0]! + rel.R[4]! + rel.R[8]! - 1) / 2))) };
+}
+
 const vec = (a: Float32Array, i: number): Vec3 => [a[3 * i]!, a[3 * i + 1]!, a[3 * i + 2]!];
 
 /** Inlier distance for a pair at depth z: Kinect-like depth noise grows with z². */
@@ -87,6 +93,8 @@ const inlierThreshold = (z: number) => 0.03 + 0.01 * z * z;
 
 export class Tracker {
   private readonly keyframes: MapKeyframe[] = [];
+  /** The last tracked frame, kept (not added to the map) as the nearest reference for the next one. */
+  private lastFrame: MapKeyframe | null = null;
   private lastPose: Rigid | null = null;
   private lost = false;
   private readonly rand = seededRandom(1234);
@@ -106,6 +114,7 @@ export class Tracker {
 
   reset(): void {
     this.keyframes.length = 0;
+    this.lastFrame = null;
     this.lastPose = null;
     this.lost = false;
   }
@@ -123,14 +132,16 @@ export class Tracker {
       return fail(features.count < this.minInliers ? 'too little texture (a blank wall, blur or darkness)' : 'too few pixels with depth');
     }
     if (this.keyframes.length === 0) {
-      this.addKeyframe(IDENTITY, features, cam);
+      this.lastFrame = this.mapKeyframe(IDENTITY, features, cam);
+      this.addKeyframe(this.lastFrame);
       this.lastPose = IDENTITY;
       return { status: 'initialised', pose: IDENTITY, inliers: withDepth, features: features.count, keyframe: true };
     }
 
-    // First estimate from the newest keyframe; when that fails (a fast turn) or tracking was lost, from
-    // older keyframes, newest first: relocalisation against the map within the same frame.
-    const candidates = [...this.keyframes].reverse();
+    // First estimate from the keyframe whose view is nearest the last pose; when that fails (a fast turn) or
+    // tracking was lost, from the others, nearest first: relocalisation against the map within the same frame.
+    const nearest = this.lastPose ? this.nearestKeyframes(this.lastPose, this.keyframes.length) : [...this.keyframes].reverse();
+    const candidates = this.lastFrame && !this.lost ? [this.lastFrame, ...nearest] : nearest;
     let best: { pose: Rigid; inliers: number } | null = null;
     for (const kf of candidates) {
       const est = this.poseFromKeyframe(features, cam, kf);
@@ -146,28 +157,49 @@ export class Tracker {
     const status: TrackStatus = this.lost ? 'relocalised' : 'tracked';
     this.lost = false;
     this.lastPose = pose;
-    const keyframe = this.needsKeyframe(pose, best.inliers, withDepth);
-    if (keyframe) this.addKeyframe(pose, features, cam);
+    const keyframe = this.needsKeyframe(pose);
+    const current = this.mapKeyframe(pose, features, cam);
+    if (keyframe) this.addKeyframe(current);
+    this.lastFrame = current;
     return { status, pose, inliers, features: features.count, keyframe };
   }
 
-  private addKeyframe(pose: Rigid, features: Features, cam: Float32Array): void {
+  private mapKeyframe(pose: Rigid, features: Features, cam: Float32Array): MapKeyframe {
     const world = new Float32Array(cam.length);
     for (let i = 0; i < features.count; i++) {
       const p = vec(cam, i);
       const q = Number.isNaN(p[0]) ? ([Number.NaN, 0, 0] as Vec3) : applyRigid(pose, p);
       world.set(q, 3 * i);
     }
-    this.keyframes.push({ pose, features, world });
+    return { pose, features, world };
+  }
+
+  private addKeyframe(kf: MapKeyframe): void {
+    this.keyframes.push(kf);
     if (this.keyframes.length > this.maxKeyframes) this.keyframes.splice(1, 1); // keep the first as an anchor
   }
 
-  private needsKeyframe(pose: Rigid, inliers: number, withDepth: number): boolean {
-    const last = this.keyframes[this.keyframes.length - 1]!.pose;
-    const rel = composeRigid(invertRigid(last), pose);
-    const moved = Math.hypot(...rel.t);
-    const angle = Math.acos(Math.min(1, Math.max(-1, (rel.R[0]! + rel.R[4]! + rel.R[8]! - 1) / 2)));
-    return moved > 0.1 || angle > 0.15 || inliers < 0.5 * withDepth;
+  /**
+   * A new keyframe only where the map has no keyframe with a similar view (position and direction), so
+   * filming the same room again reuses the keyframes it has instead of growing without bound.
+   */
+  private needsKeyframe(pose: Rigid): boolean {
+    return !this.keyframes.some((kf) => {
+      const { moved, angle } = poseDistance(kf.pose, pose);
+      return moved < 0.1 && angle < 0.15;
+    });
+  }
+
+  /** The keyframes whose views are closest to `pose`: the local map. */
+  private nearestKeyframes(pose: Rigid, count: number): MapKeyframe[] {
+    return this.keyframes
+      .map((kf) => {
+        const { moved, angle } = poseDistance(kf.pose, pose);
+        return { kf, score: moved + 0.5 * angle };
+      })
+      .sort((a, b) => a.score - b.score)
+      .slice(0, count)
+      .map((e) => e.kf);
   }
 
   /** 3-point RANSAC on descriptor matches with one keyframe, then a least-squares fit on the inliers. */
@@ -216,7 +248,8 @@ export class Tracker {
    * each is matched to the best feature near its projection, and the pose is refined by reprojection.
    */
   private refineAgainstMap(f: Features, cam: Float32Array, initial: Rigid, k: Intrinsics): { pose: Rigid; inliers: number } {
-    const local = this.keyframes.slice(-this.localKeyframes);
+    const local = this.nearestKeyframes(initial, this.localKeyframes);
+    if (this.lastFrame && !local.includes(this.lastFrame)) local.push(this.lastFrame);
     const toCam = invertRigid(initial);
     const { fx, fy, cx, cy } = k;
     // A coarse grid over the current features for the projection search.

@@ -1,0 +1,179 @@
+// The world map: a sparse voxel grid (a few centimetres a voxel) holding the mean position, mean colour,
+// confidence and observation count of the surface points that fall in each voxel. Memory grows with the
+// surface seen, not with the number of frames: filming the same room again updates voxels instead of adding.
+// Storage is an open-addressing hash table over typed arrays (no per-voxel objects).
+
+export interface VoxelMapOptions {
+  /** Edge of a voxel (m). */
+  voxelSize?: number;
+  initialCapacity?: number;
+}
+
+/** The voxels a keyframe added to the map (for the 3D view: only new voxels are sent). */
+export interface NewVoxels {
+  points: Float32Array;
+  colors: Uint8Array;
+}
+
+const EMPTY = -1;
+/** Voxel coordinates are offset to be non-negative and packed into one float64-exact integer key. */
+const OFFSET = 1 << 20;
+const SPAN = 1 << 21;
+
+export class VoxelMap {
+  readonly voxelSize: number;
+  private capacity: number;
+  private keys: Float64Array;
+  private slots: Int32Array;
+  private count = 0;
+  // Per voxel, by insertion index.
+  private sum: Float32Array;
+  private rgb: Float32Array;
+  private confidence: Float32Array;
+  private observations: Uint16Array;
+
+  constructor(options: VoxelMapOptions = {}) {
+    this.voxelSize = options.voxelSize ?? 0.02;
+    this.capacity = options.initialCapacity ?? 1 << 16;
+    this.keys = new Float64Array(this.capacity * 2);
+    this.slots = new Int32Array(this.capacity * 2).fill(EMPTY);
+    this.sum = new Float32Array(this.capacity * 3);
+    this.rgb = new Float32Array(this.capacity * 3);
+    this.confidence = new Float32Array(this.capacity);
+    this.observations = new Uint16Array(this.capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes held by the map's arrays. */
+  get bytes(): number {
+    return this.keys.byteLength + this.slots.byteLength + this.sum.byteLength + this.rgb.byteLength + this.confidence.byteLength + this.observations.byteLength;
+  }
+
+  /**
+   * Adds world points (xyz) with colours (rgb) and per-point confidence (0..1, default 1). Returns the voxels
+   * this call created, at their first point's position and colour.
+   */
+  integrate(points: Float32Array, colors: Uint8Array, confidence?: Float32Array): NewVoxels {
+    const inv = 1 / this.voxelSize;
+    const created: number[] = [];
+    for (let p = 0; p < points.length / 3; p++) {
+      const x = points[3 * p]!;
+      const y = points[3 * p + 1]!;
+      const z = points[3 * p + 2]!;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
+      const ix = Math.floor(x * inv) + OFFSET;
+      const iy = Math.floor(y * inv) + OFFSET;
+      const iz = Math.floor(z * inv) + OFFSET;
+      if (ix < 0 || iy < 0 || iz < 0 || ix >= SPAN || iy >= SPAN || iz >= SPAN) continue;
+      const key = (ix * SPAN + iy) * SPAN + iz;
+      let v = this.find(key);
+      if (v === EMPTY) {
+        v = this.insert(key);
+        created.push(v);
+      }
+      const w = confidence ? confidence[p]! : 1;
+      this.sum[3 * v]! += x;
+      this.sum[3 * v + 1]! += y;
+      this.sum[3 * v + 2]! += z;
+      this.rgb[3 * v]! += colors[3 * p]!;
+      this.rgb[3 * v + 1]! += colors[3 * p + 1]!;
+      this.rgb[3 * v + 2]! += colors[3 * p + 2]!;
+      this.confidence[v] = Math.max(this.confidence[v]!, w);
+      if (this.observations[v]! < 65535) this.observations[v]!++;
+    }
+    const out: NewVoxels = { points: new Float32Array(created.length * 3), colors: new Uint8Array(created.length * 3) };
+    created.forEach((v, i) => {
+      const n = this.observations[v]!;
+      for (let a = 0; a < 3; a++) {
+        out.points[3 * i + a] = this.sum[3 * v + a]! / n;
+        out.colors[3 * i + a] = Math.round(this.rgb[3 * v + a]! / n);
+      }
+    });
+    return out;
+  }
+
+  /** Mean position and colour of every voxel seen at least `minObservations` times. */
+  snapshot(minObservations = 1): NewVoxels {
+    const picked: number[] = [];
+    for (let v = 0; v < this.count; v++) if (this.observations[v]! >= minObservations) picked.push(v);
+    const out: NewVoxels = { points: new Float32Array(picked.length * 3), colors: new Uint8Array(picked.length * 3) };
+    picked.forEach((v, i) => {
+      const n = this.observations[v]!;
+      for (let a = 0; a < 3; a++) {
+        out.points[3 * i + a] = this.sum[3 * v + a]! / n;
+        out.colors[3 * i + a] = Math.round(this.rgb[3 * v + a]! / n);
+      }
+    });
+    return out;
+  }
+
+  observationsAt(x: number, y: number, z: number): number {
+    const inv = 1 / this.voxelSize;
+    const key = ((Math.floor(x * inv) + OFFSET) * SPAN + Math.floor(y * inv) + OFFSET) * SPAN + Math.floor(z * inv) + OFFSET;
+    const v = this.find(key);
+    return v === EMPTY ? 0 : this.observations[v]!;
+  }
+
+  clear(): void {
+    this.slots.fill(EMPTY);
+    this.count = 0;
+    this.sum.fill(0);
+    this.rgb.fill(0);
+    this.confidence.fill(0);
+    this.observations.fill(0);
+  }
+
+  private hash(key: number): number {
+    // Mix the high and low halves of the key (an integer below 2^63 stored exactly in a float64).
+    const lo = key % 4294967296;
+    const hi = Math.floor(key / 4294967296);
+    return (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0) & (this.slots.length - 1);
+  }
+
+  private find(key: number): number {
+    const mask = this.slots.length - 1;
+    for (let h = this.hash(key); ; h = (h + 1) & mask) {
+      const v = this.slots[h]!;
+      if (v === EMPTY) return EMPTY;
+      if (this.keys[h] === key) return v;
+    }
+  }
+
+  private insert(key: number): number {
+    if (this.count >= this.capacity) this.grow();
+    const mask = this.slots.length - 1;
+    let h = this.hash(key);
+    while (this.slots[h] !== EMPTY) h = (h + 1) & mask;
+    this.keys[h] = key;
+    this.slots[h] = this.count;
+    return this.count++;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldSlots = this.slots;
+    this.capacity *= 2;
+    this.keys = new Float64Array(this.capacity * 2);
+    this.slots = new Int32Array(this.capacity * 2).fill(EMPTY);
+    const mask = this.slots.length - 1;
+    for (let i = 0; i < oldSlots.length; i++) {
+      if (oldSlots[i] === EMPTY) continue;
+      let h = this.hash(oldKeys[i]!);
+      while (this.slots[h] !== EMPTY) h = (h + 1) & mask;
+      this.keys[h] = oldKeys[i]!;
+      this.slots[h] = oldSlots[i]!;
+    }
+    const extend = <T extends Float32Array | Uint16Array>(a: T, per: number, make: (n: number) => T): T => {
+      const b = make(this.capacity * per);
+      b.set(a);
+      return b;
+    };
+    this.sum = extend(this.sum, 3, (n) => new Float32Array(n));
+    this.rgb = extend(this.rgb, 3, (n) => new Float32Array(n));
+    this.confidence = extend(this.confidence, 1, (n) => new Float32Array(n));
+    this.observations = extend(this.observations, 1, (n) => new Uint16Array(n));
+  }
+}
