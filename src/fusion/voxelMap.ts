@@ -16,9 +16,10 @@ export interface NewVoxels {
 }
 
 const EMPTY = -1;
-/** Voxel coordinates are offset to be non-negative and packed into one float64-exact integer key. */
-const OFFSET = 1 << 20;
-const SPAN = 1 << 21;
+/** Voxel coordinates are offset to be non-negative and packed into one integer key below 2^51 (exact in a float64):
+ * ±65,536 voxels per axis, ±1.3 km at 2 cm. */
+const OFFSET = 1 << 16;
+const SPAN = 1 << 17;
 
 export class VoxelMap {
   readonly voxelSize: number;

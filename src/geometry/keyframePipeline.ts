@@ -1,8 +1,10 @@
 // From frames to keyframe geometry: keyframe selection, a bounded queue in front of the depth
-// model, and the per-keyframe work (depth → pose → world points). Plain TypeScript: the geometry
+// model, and the per-keyframe work (depth → pose → world points → fusion into the voxel map, whose
+// new voxels are what the 3D view receives). Plain TypeScript: the geometry
 // worker supplies the image operations (OffscreenCanvas) and the ORT session; tests supply their own.
 import { KeyframeSelector, THUMB_HEIGHT, THUMB_WIDTH, toGrey, type KeyframePolicy } from '../capture/keyframeSelector';
 import type { FrameMeta } from '../capture/frameSink';
+import { VoxelMap, type NewVoxels } from '../fusion/voxelMap';
 import { backproject } from './backproject';
 import { identity } from './mat4';
 import type { DepthResult, GivenDepth, Keyframe, KeyframeGeometry, RgbaImage, TrackingState } from './types';
@@ -43,7 +45,10 @@ export interface PipelineOptions {
   policy?: KeyframePolicy;
   /** Keyframes waiting beyond this are refused (live sources skip frames instead of lagging). */
   maxQueue?: number;
+  /** Depth pixels lifted per keyframe before fusion. */
   maxPointsPerKeyframe?: number;
+  /** Voxel edge of the fused map (m). */
+  voxelSize?: number;
 }
 
 export interface PipelineEvents<F> {
@@ -58,6 +63,7 @@ export class KeyframePipeline<F> {
   private readonly queue: (Keyframe & { given?: GivenDepth })[] = [];
   /** The last tracked pose, shown for keyframes whose tracking is lost. */
   private lastPose: Float32Array = identity();
+  readonly map: VoxelMap;
   private running: Promise<void> | null = null;
   private keyframeCount = 0;
   private generation = 0;
@@ -71,6 +77,7 @@ export class KeyframePipeline<F> {
     private readonly options: PipelineOptions = {},
   ) {
     this.selector = new KeyframeSelector(options.policy);
+    this.map = new VoxelMap({ voxelSize: options.voxelSize ?? 0.02 });
   }
 
   /** Keyframes chosen but not yet processed (including the one in the model now). */
@@ -119,6 +126,7 @@ export class KeyframePipeline<F> {
     this.selector.reset();
     this.pose.reset();
     this.lastPose = identity();
+    this.map.clear();
   }
 
   private drain(): void {
@@ -143,9 +151,11 @@ export class KeyframePipeline<F> {
     const t0 = performance.now();
     const estimate = this.pose.poseFor(kf, depth);
     // A lost keyframe adds nothing to the map: no points from an unknown pose.
-    const cloud = estimate.pose
-      ? backproject(depth, kf.image, estimate.pose, { maxPoints: this.options.maxPointsPerKeyframe ?? 12_000 })
-      : { points: new Float32Array(0), colors: new Uint8Array(0) };
+    let cloud: NewVoxels = { points: new Float32Array(0), colors: new Uint8Array(0) };
+    if (estimate.pose) {
+      const lifted = backproject(depth, kf.image, estimate.pose, { maxPoints: this.options.maxPointsPerKeyframe ?? 40_000 });
+      cloud = this.map.integrate(lifted.points, lifted.colors);
+    }
     if (estimate.pose) this.lastPose = estimate.pose;
     return {
       index: kf.index,

@@ -96,6 +96,7 @@ export class Tracker {
   /** The last tracked frame, kept (not added to the map) as the nearest reference for the next one. */
   private lastFrame: MapKeyframe | null = null;
   private lastPose: Rigid | null = null;
+  private prevPose: Rigid | null = null;
   private lost = false;
   private readonly rand = seededRandom(1234);
   private readonly minInliers: number;
@@ -116,6 +117,7 @@ export class Tracker {
     this.keyframes.length = 0;
     this.lastFrame = null;
     this.lastPose = null;
+    this.prevPose = null;
     this.lost = false;
   }
 
@@ -140,9 +142,15 @@ export class Tracker {
 
     // First estimate from the keyframe whose view is nearest the last pose; when that fails (a fast turn) or
     // tracking was lost, from the others, nearest first: relocalisation against the map within the same frame.
-    const nearest = this.lastPose ? this.nearestKeyframes(this.lastPose, this.keyframes.length) : [...this.keyframes].reverse();
-    const candidates = this.lastFrame && !this.lost ? [this.lastFrame, ...nearest] : nearest;
+    // Cheapest first: the motion model's prediction, checked by projecting the local map (no brute-force matching).
     let best: { pose: Rigid; inliers: number } | null = null;
+    if (this.lastPose && this.prevPose && !this.lost) {
+      const velocity = composeRigid(invertRigid(this.prevPose), this.lastPose);
+      const guided = this.refineAgainstMap(features, cam, composeRigid(this.lastPose, velocity), frame.intrinsics, 32);
+      if (guided.inliers >= 4 * this.minInliers) best = guided;
+    }
+    const nearest = this.lastPose ? this.nearestKeyframes(this.lastPose, this.keyframes.length) : [...this.keyframes].reverse();
+    const candidates = best ? [] : this.lastFrame && !this.lost ? [this.lastFrame, ...nearest] : nearest;
     for (const kf of candidates) {
       const est = this.poseFromKeyframe(features, cam, kf);
       if (est && (!best || est.inliers > best.inliers)) best = est;
@@ -151,11 +159,13 @@ export class Tracker {
     if (!best || best.inliers < this.minInliers) {
       return fail(this.lost ? 'cannot recognise any earlier view yet' : 'the view changed too fast or has too few features');
     }
-    const refined = this.refineAgainstMap(features, cam, best.pose, frame.intrinsics);
+    // A guided estimate is already refined against the map; a matched one is refined now.
+    const refined = candidates.length === 0 ? best : this.refineAgainstMap(features, cam, best.pose, frame.intrinsics);
     const pose = refined.inliers >= this.minInliers ? refined.pose : best.pose;
     const inliers = Math.max(refined.inliers, best.inliers);
     const status: TrackStatus = this.lost ? 'relocalised' : 'tracked';
     this.lost = false;
+    this.prevPose = this.lastPose;
     this.lastPose = pose;
     const keyframe = this.needsKeyframe(pose);
     const current = this.mapKeyframe(pose, features, cam);
@@ -247,13 +257,14 @@ export class Tracker {
    * Refinement against the local map: points of the recent keyframes are projected with the first estimate,
    * each is matched to the best feature near its projection, and the pose is refined by reprojection.
    */
-  private refineAgainstMap(f: Features, cam: Float32Array, initial: Rigid, k: Intrinsics): { pose: Rigid; inliers: number } {
+  private refineAgainstMap(f: Features, cam: Float32Array, initial: Rigid, k: Intrinsics, radius = 12): { pose: Rigid; inliers: number } {
     const local = this.nearestKeyframes(initial, this.localKeyframes);
     if (this.lastFrame && !local.includes(this.lastFrame)) local.push(this.lastFrame);
     const toCam = invertRigid(initial);
     const { fx, fy, cx, cy } = k;
     // A coarse grid over the current features for the projection search.
     const cell = 16;
+    const reach = Math.ceil(radius / cell);
     const grid = new Map<number, number[]>();
     for (let i = 0; i < f.count; i++) {
       if (Number.isNaN(cam[3 * i]!)) continue;
@@ -274,10 +285,10 @@ export class Tracker {
         const gy = Math.floor(v / cell);
         let best = -1;
         let bestD = 50;
-        for (let yy = gy - 1; yy <= gy + 1; yy++) {
-          for (let xx = gx - 1; xx <= gx + 1; xx++) {
+        for (let yy = gy - reach; yy <= gy + reach; yy++) {
+          for (let xx = gx - reach; xx <= gx + reach; xx++) {
             for (const i of grid.get(yy * 4096 + xx) ?? []) {
-              if (Math.hypot(f.xy[2 * i]! - u, f.xy[2 * i + 1]! - v) > 12) continue;
+              if (Math.hypot(f.xy[2 * i]! - u, f.xy[2 * i + 1]! - v) > radius) continue;
               const d = hamming(f.descriptors, i, kf.features.descriptors, j);
               if (d < bestD) {
                 bestD = d;
