@@ -6,6 +6,8 @@ import { meanRelativeAccuracy } from './mra';
 
 export interface TrajectoryMetrics {
   frames: number;
+  /** The rigid transform that best maps the estimated camera centres onto the ground truth's. */
+  alignment: Rigid;
   ateRmse: number;
   rpeTranslation: number;
   rpeRotationDeg: number;
@@ -55,6 +57,7 @@ export function trajectoryMetrics(est: Rigid[], gt: Rigid[]): TrajectoryMetrics 
   }
   return {
     frames: n,
+    alignment: align,
     ateRmse: ate,
     rpeTranslation: rpeT / (n - 1),
     rpeRotationDeg: rpeR / (n - 1),

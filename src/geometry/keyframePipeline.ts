@@ -5,6 +5,7 @@
 import { KeyframeSelector, THUMB_HEIGHT, THUMB_WIDTH, toGrey, type KeyframePolicy } from '../capture/keyframeSelector';
 import type { FrameMeta } from '../capture/frameSink';
 import { VoxelMap, type NewVoxels } from '../fusion/voxelMap';
+import { WorldFrameTracker } from '../fusion/worldFrame';
 import { backproject } from './backproject';
 import { identity } from './mat4';
 import type { DepthResult, GivenDepth, Keyframe, KeyframeGeometry, RgbaImage, TrackingState } from './types';
@@ -64,6 +65,8 @@ export class KeyframePipeline<F> {
   /** The last tracked pose, shown for keyframes whose tracking is lost. */
   private lastPose: Float32Array = identity();
   readonly map: VoxelMap;
+  private readonly worldFrame = new WorldFrameTracker();
+  private world: KeyframeGeometry['world'] = { toGravity: identity(), gravitySource: 'cameras', voxels: 0, extent: null };
   private running: Promise<void> | null = null;
   private keyframeCount = 0;
   private generation = 0;
@@ -127,6 +130,8 @@ export class KeyframePipeline<F> {
     this.pose.reset();
     this.lastPose = identity();
     this.map.clear();
+    this.worldFrame.reset();
+    this.world = { toGravity: identity(), gravitySource: 'cameras', voxels: 0, extent: null };
   }
 
   private drain(): void {
@@ -156,13 +161,17 @@ export class KeyframePipeline<F> {
       const lifted = backproject(depth, kf.image, estimate.pose, { maxPoints: this.options.maxPointsPerKeyframe ?? 40_000 });
       cloud = this.map.integrate(lifted.points, lifted.colors);
     }
-    if (estimate.pose) this.lastPose = estimate.pose;
+    if (estimate.pose) {
+      this.lastPose = estimate.pose;
+      this.world = this.worldFrame.update(estimate.pose, this.map);
+    }
     return {
       index: kf.index,
       sourceFrame: kf.sourceFrame,
       timestampMs: kf.timestampMs,
       pose: estimate.pose ?? this.lastPose,
       tracking: estimate.tracking,
+      world: this.world,
       intrinsics: depth.intrinsics,
       width: depth.width,
       height: depth.height,

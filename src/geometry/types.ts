@@ -50,6 +50,17 @@ export interface TrackingState {
   inliers: number;
 }
 
+/** The map's gravity frame: +y up, the floor (when found) at y = 0. */
+export interface WorldFrame {
+  /** Column-major 4x4 from the tracking world (the first camera's frame) to the gravity frame. */
+  toGravity: Float32Array;
+  gravitySource: 'floor' | 'cameras';
+  /** Voxels in the fused map. */
+  voxels: number;
+  /** Size of the map along the gravity frame's axes (m; 1st–99th percentile), when there is enough of it. */
+  extent: [number, number, number] | null;
+}
+
 /** What the geometry worker streams per keyframe. */
 export interface KeyframeGeometry {
   index: number;
@@ -58,6 +69,8 @@ export interface KeyframeGeometry {
   /** Column-major 4x4 camera-to-world (three.js Matrix4 order), metres, OpenCV camera axes; the last known pose when lost. */
   pose: Float32Array;
   tracking: TrackingState;
+  /** The map's gravity frame as of this keyframe. */
+  world: WorldFrame;
   intrinsics: Intrinsics;
   /** Size of the image the intrinsics refer to. */
   width: number;

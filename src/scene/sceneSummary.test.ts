@@ -6,6 +6,7 @@ function kf(index: number, t: [number, number, number], points: number[]): Keyfr
   const pose = new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, t[0], t[1], t[2], 1]);
   const g: KeyframeGeometry = {
     index, sourceFrame: index * 3, timestampMs: index * 500, pose, tracking: { status: 'tracked', inliers: 50 },
+    world: { toGravity: pose, gravitySource: 'cameras', voxels: 0, extent: null },
     intrinsics: { fx: 1, fy: 1, cx: 0, cy: 0 }, width: 1, height: 1,
     points: Float32Array.from(points), colors: new Uint8Array(points.length), timings: { inferenceMs: 0, postMs: 0 },
   };
@@ -24,7 +25,8 @@ describe('SceneSummary', () => {
     const text = spatialContextText(s);
     expect(text).toContain('Keyframes: 2');
     expect(text).toContain('Camera path length: 5.00 m');
-    expect(text).toContain('2.00 m (x) by 2.00 m (y) by 2.00 m (z)');
+    expect(text).toContain('2.00 m by 2.00 m horizontally, 2.00 m high');
+    expect(text).toContain('no floor seen yet');
   });
 
   it('says plainly when nothing has been captured', () => {

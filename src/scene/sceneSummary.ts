@@ -1,6 +1,6 @@
 // A running summary of the reconstruction (counts, extent, camera path), kept on the main thread
 // from the keyframe records the geometry worker streams, and the text the VLM gets from it.
-import type { KeyframeInfo } from '../geometry/types';
+import type { KeyframeInfo, WorldFrame } from '../geometry/types';
 
 export interface KeyframeRecord {
   index: number;
@@ -16,6 +16,8 @@ export class SceneSummary {
   lost = 0;
   points = 0;
   pathLength = 0;
+  /** The map's gravity frame and extent, as of the last keyframe. */
+  world: WorldFrame | null = null;
   private readonly min = [Infinity, Infinity, Infinity];
   private readonly max = [-Infinity, -Infinity, -Infinity];
 
@@ -24,6 +26,7 @@ export class SceneSummary {
       this.lost++;
       return;
     }
+    this.world = kf.world;
     const p = kf.pose;
     const position: [number, number, number] = [p[12]!, p[13]!, p[14]!];
     const last = this.keyframes[this.keyframes.length - 1];
@@ -38,9 +41,10 @@ export class SceneSummary {
     this.points += kf.pointCount;
   }
 
-  /** Axis-aligned size of the points (m), or null before any point. */
+  /** Size of the map (m): along the gravity frame's axes once known, else of the raw points; null before any. */
   get extent(): [number, number, number] | null {
     if (this.points === 0) return null;
+    if (this.world?.extent) return this.world.extent;
     return [0, 1, 2].map((a) => this.max[a]! - this.min[a]!) as [number, number, number];
   }
 
@@ -56,12 +60,16 @@ const m = (v: number) => `${v.toFixed(2)} m`;
 /** The spatial context given to the VLM: what the map measures, in a few plain lines. */
 export function spatialContextText(summary: SceneSummary): string {
   if (summary.keyframes.length === 0) return 'No 3D reconstruction yet: nothing has been captured.';
+  const frame =
+    summary.world?.gravitySource === 'floor'
+      ? 'gravity-aligned: y up, the floor at y = 0'
+      : 'y up estimated from how the camera was held (no floor seen yet)';
   const lines = [
-    `3D reconstruction of the user's capture (metric, metres; camera axes x right, y down, z forward at the first frame).`,
+    `3D reconstruction of the user's capture (metric, metres; ${frame}).`,
     `Keyframes: ${summary.keyframes.length} over ${(summary.durationMs / 1000).toFixed(1)} s; points: ${summary.points}.`,
     `Camera path length: ${m(summary.pathLength)}.`,
   ];
   const e = summary.extent;
-  if (e) lines.push(`Extent of the reconstructed points: ${m(e[0])} (x) by ${m(e[1])} (y) by ${m(e[2])} (z).`);
+  if (e) lines.push(`Extent of the reconstructed map: ${m(e[0])} by ${m(e[2])} horizontally, ${m(e[1])} high.`);
   return lines.join('\n');
 }

@@ -26,6 +26,8 @@ export class SceneView {
   private readonly cloud = new GrowingPointCloud(POINT_CAPACITY);
   private readonly trajectory = new TrajectoryView(KEYFRAME_CAPACITY);
   private readonly bounds = new THREE.Box3();
+  /** The map's frame in the view: the gravity frame once known (+y up, floor at y = 0). */
+  private readonly world = new THREE.Group();
   private readonly frameTimes: number[] = [];
   private lastFrame = 0;
   /** Redraw only when something changed: a phone's battery (and a software GPU) should not draw still scenes. */
@@ -37,11 +39,11 @@ export class SceneView {
     this.controls = new OrbitControls(this.camera, element as unknown as HTMLElement);
     this.controls.enableDamping = true;
     this.controls.addEventListener('change', () => (this.dirty = true));
-    // Reconstructions use OpenCV camera axes (y down, z forward); show them y-up until the map is gravity-aligned.
-    const world = new THREE.Group();
-    world.rotation.x = Math.PI;
-    world.add(this.cloud.object, this.trajectory.group);
-    this.scene.add(world, new THREE.AxesHelper(0.3));
+    // Points and cameras stay in the tracking frame; the group carries them into the gravity frame, so a
+    // better estimate of up moves the whole map without uploading a point again.
+    this.world.matrixAutoUpdate = false;
+    this.world.add(this.cloud.object, this.trajectory.group);
+    this.scene.add(this.world, new THREE.AxesHelper(0.3), new THREE.GridHelper(10, 20, 0x2a333d, 0x1d242c));
     this.resetView();
     this.renderer.setAnimationLoop((t) => this.frame(t));
   }
@@ -53,9 +55,11 @@ export class SceneView {
   addKeyframe(kf: KeyframeGeometry): void {
     const added = this.cloud.append(kf.points, kf.colors);
     this.trajectory.add(kf.pose, kf.intrinsics, kf.width, kf.height);
+    this.world.matrix.fromArray(kf.world.toGravity);
+    this.world.matrixWorldNeedsUpdate = true;
     const p = kf.points;
     const v = new THREE.Vector3();
-    for (let i = 0; i < added * 3; i += 3) this.bounds.expandByPoint(v.set(p[i]!, -p[i + 1]!, -p[i + 2]!));
+    for (let i = 0; i < added * 3; i += 3) this.bounds.expandByPoint(v.set(p[i]!, p[i + 1]!, p[i + 2]!));
     if (this.trajectory.size === 1) this.resetView();
     this.dirty = true;
   }
@@ -64,6 +68,8 @@ export class SceneView {
     this.cloud.clear();
     this.trajectory.clear();
     this.bounds.makeEmpty();
+    this.world.matrix.identity();
+    this.world.matrixWorldNeedsUpdate = true;
     this.resetView();
   }
 
@@ -73,8 +79,9 @@ export class SceneView {
       this.camera.position.set(0, 0.6, 2);
       this.controls.target.set(0, 0, -1);
     } else {
-      const centre = this.bounds.getCenter(new THREE.Vector3());
-      const radius = Math.max(0.5, this.bounds.getSize(new THREE.Vector3()).length() / 2);
+      const box = this.bounds.clone().applyMatrix4(this.world.matrix);
+      const centre = box.getCenter(new THREE.Vector3());
+      const radius = Math.max(0.5, box.getSize(new THREE.Vector3()).length() / 2);
       this.controls.target.copy(centre);
       this.camera.position.copy(centre).add(new THREE.Vector3(0, radius * 0.6, radius * 1.8));
     }
