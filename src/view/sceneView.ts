@@ -83,7 +83,8 @@ export class SceneView {
       const centre = box.getCenter(new THREE.Vector3());
       const radius = Math.max(0.5, box.getSize(new THREE.Vector3()).length() / 2);
       this.controls.target.copy(centre);
-      this.camera.position.copy(centre).add(new THREE.Vector3(0, radius * 0.6, radius * 1.8));
+      // From above and in front, as one looks at a model of a room.
+      this.camera.position.copy(centre).add(new THREE.Vector3(0, radius * 1.3, radius * 1.4));
     }
     this.controls.update();
     this.dirty = true;
