@@ -76,5 +76,7 @@ console.log(`  path-length scale ratio     ${m.scaleRatio.toFixed(3)}`);
 console.log(`  displacement MRA            ${m.displacementMra.toFixed(3)} over ${m.displacementPairs} pairs 0.2–10 m   (target ≥ 0.90)`);
 console.log(`  gravity                     from the ${gravity.source}${gravityErrorDeg === null ? '' : `, ${gravityErrorDeg.toFixed(1)} deg from the ground truth`}`);
 console.log(`  map                         ${result.mapVoxels} voxels`);
+const noGt = frames.filter((f) => !f.gtPose).length;
+if (noGt) console.log(`  note                        ${noGt} frames have no usable ground-truth pose (missing, or NaN): left out of the metrics`);
 console.log(`  tracking + fusion fps       ${result.fps.toFixed(1)} (one Node thread, decoding excluded)`);
 if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));

@@ -204,6 +204,9 @@ export class AppController {
       if (result.skipped.length) store.notify('warning', `Not images, skipped: ${result.skipped.slice(0, 5).join(', ')}${result.skipped.length > 5 ? '…' : ''}.`);
       if (result.frames === 0) store.notify('error', 'None of the chosen files is an image this browser can open.');
       else if (result.rgbd) store.notify('info', `RGB-D set: ${result.frames} frames with their own depth.`);
+      if (result.withoutDepth.length) {
+        store.notify('warning', `No depth image for ${result.withoutDepth.slice(0, 3).join(', ')}${result.withoutDepth.length > 3 ? ` and ${result.withoutDepth.length - 3} more` : ''}: the depth model was used for those frames.`);
+      }
     } catch (err) {
       store.notify('error', err instanceof CaptureError ? err.message : `Could not process the images: ${errorText(err)}`);
     } finally {

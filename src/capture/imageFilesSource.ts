@@ -10,6 +10,8 @@ export interface ImageRunResult {
   skipped: string[];
   /** True when the set came with depth and intrinsics. */
   rgbd: boolean;
+  /** RGB-D sets: colour frames that came without a depth image (the depth model fills in). */
+  withoutDepth: string[];
 }
 
 /** Colour images of a set, in natural name order (frame-2 before frame-10); depth maps and text files are left out. */
@@ -38,6 +40,7 @@ export async function runImageFiles(files: File[], sink: FrameSink, signal?: Abo
   const frames = rgbd ? groups.map((g) => ({ color: byName.get(g.color)!, depth: g.depth ? byName.get(g.depth) : undefined })) : orderImageFiles(files).map((color) => ({ color, depth: undefined }));
 
   const skipped: string[] = [];
+  const withoutDepth = rgbd ? frames.filter((f) => !f.depth).map((f) => f.color.name) : [];
   let count = 0;
   for (const { color, depth } of frames) {
     if (signal?.aborted) break;
@@ -56,5 +59,5 @@ export async function runImageFiles(files: File[], sink: FrameSink, signal?: Abo
     });
     count++;
   }
-  return { frames: count, skipped, rgbd };
+  return { frames: count, skipped, rgbd, withoutDepth };
 }

@@ -132,9 +132,25 @@ describe('KeyframePipeline on the MoGe fixture', () => {
     pipeline.push(frame(0), { sourceFrame: 0, timestampMs: 0, forceKeyframe: true }, { width: 320, height: 240, depth, intrinsics: { fx: 300, fy: 300, cx: 160, cy: 120 } });
     await pipeline.idle();
     expect(out[0]!.timings.inferenceMs).toBe(0);
+    // What later stages need is kept: pose, intrinsics and a small copy of the depth.
+    expect(pipeline.stored).toHaveLength(1);
+    expect(pipeline.stored[0]!.depth.data[0]).toBe(2);
+    expect(pipeline.stored[0]!.intrinsics.fx).toBeCloseTo(120);
     expect([out[0]!.width, out[0]!.height]).toEqual([320, 240]);
     const z = out[0]!.points.filter((_, i) => i % 3 === 2);
     expect(Math.min(...z)).toBeCloseTo(2, 5);
     expect(Math.max(...z)).toBeCloseTo(2, 5);
+  });
+});
+
+describe('keyframe store', () => {
+  it('shrinks depth with matching intrinsics', async () => {
+    const { shrinkDepth } = await import('./keyframeStore');
+    const depth = new Float32Array(640 * 480).map((_, i) => (i % 640) / 100);
+    const small = shrinkDepth({ width: 640, height: 480, depth, confidence: depth, intrinsics: { fx: 500, fy: 500, cx: 320, cy: 240 } });
+    expect([small.width, small.height]).toEqual([128, 96]);
+    expect(small.intrinsics).toEqual({ fx: 100, fy: 100, cx: 64, cy: 48 });
+    // Pixel 10 of a row covers source columns 50..54: nearest is column 52.
+    expect(small.data[10]).toBeCloseTo(0.52, 5);
   });
 });

@@ -7,6 +7,7 @@ import type { FrameMeta } from '../capture/frameSink';
 import { VoxelMap, type NewVoxels } from '../fusion/voxelMap';
 import { WorldFrameTracker } from '../fusion/worldFrame';
 import { backproject } from './backproject';
+import { shrinkDepth, type StoredKeyframe } from './keyframeStore';
 import { identity } from './mat4';
 import type { DepthResult, GivenDepth, Keyframe, KeyframeGeometry, RgbaImage, TrackingState } from './types';
 
@@ -65,6 +66,8 @@ export class KeyframePipeline<F> {
   /** The last tracked pose, shown for keyframes whose tracking is lost. */
   private lastPose: Float32Array = identity();
   readonly map: VoxelMap;
+  /** Every tracked keyframe, for later stages (object lifting, spatial questions). */
+  readonly stored: StoredKeyframe[] = [];
   private readonly worldFrame = new WorldFrameTracker();
   private world: KeyframeGeometry['world'] = { toGravity: identity(), gravitySource: 'cameras', voxels: 0, extent: null };
   private running: Promise<void> | null = null;
@@ -130,6 +133,7 @@ export class KeyframePipeline<F> {
     this.pose.reset();
     this.lastPose = identity();
     this.map.clear();
+    this.stored.length = 0;
     this.worldFrame.reset();
     this.world = { toGravity: identity(), gravitySource: 'cameras', voxels: 0, extent: null };
   }
@@ -163,6 +167,8 @@ export class KeyframePipeline<F> {
     }
     if (estimate.pose) {
       this.lastPose = estimate.pose;
+      const { intrinsics, ...small } = shrinkDepth(depth);
+      this.stored.push({ index: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs, pose: estimate.pose, intrinsics, depth: small });
       this.world = this.worldFrame.update(estimate.pose, this.map);
     }
     return {
