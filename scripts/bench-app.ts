@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       void page.getByTestId('capture-counters').textContent().then((t) => process.stderr.write(`  … ${t}\n`), () => {});
     }, 10_000);
     await page
-      .waitForFunction((el) => !(el as HTMLInputElement).disabled, await input.elementHandle(), { timeout: 300_000, polling: 200 })
+      .waitForFunction((el) => !(el as HTMLInputElement).disabled, await input.elementHandle(), { timeout: 900_000, polling: 200 })
       .finally(() => {
         clearInterval(progress);
         orbiting = false;
