@@ -85,23 +85,20 @@ export class VoxelMap {
       this.confidence[v] = Math.max(this.confidence[v]!, w);
       if (this.observations[v]! < 65535) this.observations[v]!++;
     }
-    const out: NewVoxels = { points: new Float32Array(created.length * 3), colors: new Uint8Array(created.length * 3) };
-    created.forEach((v, i) => {
-      const n = this.observations[v]!;
-      for (let a = 0; a < 3; a++) {
-        out.points[3 * i + a] = this.sum[3 * v + a]! / n;
-        out.colors[3 * i + a] = Math.round(this.rgb[3 * v + a]! / n);
-      }
-    });
-    return out;
+    return this.means(created);
   }
 
   /** Mean position and colour of every voxel seen at least `minObservations` times. */
   snapshot(minObservations = 1): NewVoxels {
     const picked: number[] = [];
     for (let v = 0; v < this.count; v++) if (this.observations[v]! >= minObservations) picked.push(v);
-    const out: NewVoxels = { points: new Float32Array(picked.length * 3), colors: new Uint8Array(picked.length * 3) };
-    picked.forEach((v, i) => {
+    return this.means(picked);
+  }
+
+  /** Mean position and colour of the given voxels. */
+  private means(voxels: number[]): NewVoxels {
+    const out: NewVoxels = { points: new Float32Array(voxels.length * 3), colors: new Uint8Array(voxels.length * 3) };
+    voxels.forEach((v, i) => {
       const n = this.observations[v]!;
       for (let a = 0; a < 3; a++) {
         out.points[3 * i + a] = this.sum[3 * v + a]! / n;

@@ -1,7 +1,7 @@
 // Pose refinement by reprojection: Gauss-Newton on SE(3) minimising the Huber-weighted pixel error of map
 // points seen in the current image. Pixels are where the colour camera measured a feature, so this is more
 // precise than fitting 3D to 3D with noisy (and, on Kinect data, imperfectly registered) depth.
-import { composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
+import { applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
 import type { Intrinsics } from '../geometry/types';
 
 /** Solves the 6x6 system A x = b (A symmetric positive definite) by Gaussian elimination with pivoting. */
@@ -65,11 +65,7 @@ export function refineByReprojection(pose: Rigid, world: Vec3[], pixels: [number
     const H = new Array<number>(36).fill(0);
     const g = new Array<number>(6).fill(0);
     for (let i = 0; i < world.length; i++) {
-      const P = world[i]!;
-      const R = Tcw.R;
-      const X = R[0]! * P[0] + R[1]! * P[1] + R[2]! * P[2] + Tcw.t[0];
-      const Y = R[3]! * P[0] + R[4]! * P[1] + R[5]! * P[2] + Tcw.t[1];
-      const Z = R[6]! * P[0] + R[7]! * P[1] + R[8]! * P[2] + Tcw.t[2];
+      const [X, Y, Z] = applyRigid(Tcw, world[i]!);
       if (Z < 0.05) continue;
       const iz = 1 / Z;
       const eu = k.fx * X * iz + k.cx - pixels[i]![0];
@@ -94,11 +90,7 @@ export function refineByReprojection(pose: Rigid, world: Vec3[], pixels: [number
   const inliers: number[] = [];
   let sq = 0;
   for (let i = 0; i < world.length; i++) {
-    const P = world[i]!;
-    const R = Tcw.R;
-    const X = R[0]! * P[0] + R[1]! * P[1] + R[2]! * P[2] + Tcw.t[0];
-    const Y = R[3]! * P[0] + R[4]! * P[1] + R[5]! * P[2] + Tcw.t[1];
-    const Z = R[6]! * P[0] + R[7]! * P[1] + R[8]! * P[2] + Tcw.t[2];
+    const [X, Y, Z] = applyRigid(Tcw, world[i]!);
     if (Z < 0.05) continue;
     const e = Math.hypot(k.fx * X / Z + k.cx - pixels[i]![0], k.fy * Y / Z + k.cy - pixels[i]![1]);
     if (e < inlierPx) {
