@@ -36,9 +36,18 @@ const frames: StoredFrame[] = [];
 let chat: VlmChat | null = null;
 let abort: AbortController | null = null;
 
+/** Frames kept for sampling; past this, every other one is dropped, so coverage of the capture stays uniform. */
+const MAX_FRAMES = 256;
+
 function onFrameMessage(e: MessageEvent<VlmFrameMessage>): void {
   const m = e.data;
-  if (m.type === 'frame') frames.push({ bitmap: m.bitmap, sourceFrame: m.sourceFrame, timestampMs: m.timestampMs });
+  if (m.type === 'frame') {
+    frames.push({ bitmap: m.bitmap, sourceFrame: m.sourceFrame, timestampMs: m.timestampMs });
+    if (frames.length > MAX_FRAMES) {
+      const kept = frames.filter((f, i) => i % 2 === 0 || (f.bitmap.close(), false));
+      frames.splice(0, frames.length, ...kept);
+    }
+  }
   else {
     frames.forEach((f) => f.bitmap.close());
     frames.length = 0;

@@ -33,7 +33,6 @@ export class AppController {
   private replying = false;
 
   constructor(private readonly config: AppConfig) {
-    const store = useApp.getState();
     this.geometry = new WorkerHandle(
       () => new Worker(new URL('../../workers/geometry.worker.ts', import.meta.url), { type: 'module', name: 'geometry' }),
       (message) => this.workerDied('geometry', message),
@@ -88,21 +87,21 @@ export class AppController {
 
   private ensureGeometry(): Promise<void> {
     this.geometryReady ??= this.loadModel('geometry', () =>
-      this.geometry.api.init(
+      this.geometry.call((api) => api.init(
         { modelSource: this.config.modelSource, backend: this.config.backend },
         Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('geometry', p)),
         Comlink.proxy((m: string) => useApp.getState().notify('warning', m)),
-      ),
+      )),
     );
     return this.geometryReady;
   }
 
   private ensureVlm(): Promise<void> {
     this.vlmReady ??= this.loadModel('vlm', () =>
-      this.vlm.api.init(
+      this.vlm.call((api) => api.init(
         { modelSource: this.config.modelSource, backend: this.config.backend },
         Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('vlm', p)),
-      ),
+      )),
     );
     return this.vlmReady;
   }
@@ -131,8 +130,21 @@ export class AppController {
   private workerDied(role: 'geometry' | 'vlm' | 'render', message: string): void {
     const store = useApp.getState();
     const name = { geometry: 'geometry', vlm: 'chat', render: '3D view' }[role];
-    store.notify('error', `The ${name} worker stopped (${message}); it was restarted.`);
+    const lost = { geometry: ' The map it held is lost: start a new capture.', vlm: '', render: ' The view is empty until new keyframes arrive.' }[role];
+    store.notify('error', `The ${name} worker stopped (${message}); it was restarted.${lost}`);
+    if (role === 'geometry') this.captureAbort?.abort();
     ({ geometry: this.geometry, vlm: this.vlm, render: this.render })[role].restart();
+    if (role === 'geometry') {
+      // The map lived in the geometry worker: the view, the chat's frames and the summary must not outlive it.
+      this.render.restart();
+      this.vlm.restart();
+      this.vlmReady = null;
+      store.setModel('vlm', { phase: 'idle' });
+      store.bumpViewEpoch();
+      this.summary = new SceneSummary();
+      this.counters.framesSeen = 0;
+      store.setScene(EMPTY_SCENE);
+    }
     if (role === 'geometry') this.geometryReady = null;
     if (role === 'vlm') this.vlmReady = null;
     if (role === 'render') store.bumpViewEpoch(); // a fresh canvas for the fresh worker
@@ -160,23 +172,35 @@ export class AppController {
     });
   }
 
+  /** Frame counters, flushed to the store at most once per animation frame (not once per video frame). */
+  private counters = { framesSeen: 0, queue: 0, scheduled: false };
+
   private readonly sink: FrameSink = async (frame, meta) => {
-    const pending = await this.geometry.api.pushFrame(Comlink.transfer(frame, [frame]), meta);
-    const scene = useApp.getState().scene;
-    useApp.getState().setScene({ framesSeen: scene.framesSeen + 1, queue: pending });
+    const pending = await this.geometry.call((api) => api.pushFrame(Comlink.transfer(frame, [frame]), meta));
+    this.counters.framesSeen++;
+    this.counters.queue = pending;
+    if (!this.counters.scheduled) {
+      this.counters.scheduled = true;
+      requestAnimationFrame(() => {
+        this.counters.scheduled = false;
+        useApp.getState().setScene({ framesSeen: this.counters.framesSeen, queue: this.counters.queue });
+      });
+    }
     return pending;
   };
 
+  /** Marks the capture busy at once (no second start while the model loads), then waits for the model. */
   private async beginCapture(mode: 'video' | 'images' | 'recording', source: string): Promise<AbortSignal> {
-    await this.ensureGeometry();
     this.captureAbort?.abort();
-    this.captureAbort = new AbortController();
+    const abort = new AbortController();
+    this.captureAbort = abort;
     useApp.getState().setCapture(mode, source);
-    return this.captureAbort.signal;
+    await this.ensureGeometry();
+    return abort.signal;
   }
 
   private async endCapture(): Promise<void> {
-    await this.geometry.api.idle();
+    await this.geometry.call((api) => api.idle()).catch(() => {}); // a dead worker has nothing left to finish
     useApp.getState().setScene({ queue: 0 });
     const mode = this.cameraStream ? 'camera' : 'idle';
     useApp.getState().setCapture(mode);
@@ -187,7 +211,7 @@ export class AppController {
     if (this.cameraStream) this.closeCamera();
     try {
       const signal = await this.beginCapture('video', file.name);
-      const result = await runVideoFile(file, preview, this.sink, { signal, queueLength: () => this.geometry.api.pending() });
+      const result = await runVideoFile(file, preview, this.sink, { signal, queueLength: () => this.geometry.call((api) => api.pending()) });
       if (result.warning) store.notify('warning', result.warning);
     } catch (err) {
       store.notify('error', err instanceof CaptureError ? err.message : `Could not process "${file.name}": ${errorText(err)}`);
@@ -200,7 +224,7 @@ export class AppController {
     const store = useApp.getState();
     try {
       const signal = await this.beginCapture('images', `${files.length} files`);
-      const result = await runImageFiles(files, this.sink, signal);
+      const result = await runImageFiles(files, this.sink, { signal, queueLength: () => this.geometry.call((api) => api.pending()) });
       if (result.skipped.length) store.notify('warning', `Not images, skipped: ${result.skipped.slice(0, 5).join(', ')}${result.skipped.length > 5 ? '…' : ''}.`);
       if (result.frames === 0) store.notify('error', 'None of the chosen files is an image this browser can open.');
       else if (result.rgbd) store.notify('info', `RGB-D set: ${result.frames} frames with their own depth.`);
@@ -238,7 +262,8 @@ export class AppController {
       const signal = await this.beginCapture('recording', 'camera');
       await recordFrames(preview, this.sink, signal);
     } catch (err) {
-      useApp.getState().notify('error', `Recording failed: ${errorText(err)}`);
+      this.captureAbort?.abort();
+      useApp.getState().notify('error', `Recording stopped: ${errorText(err)}. What was captured before is kept.`);
     } finally {
       await this.endCapture();
     }
@@ -253,6 +278,7 @@ export class AppController {
     this.captureAbort?.abort();
     await this.geometry.api.reset();
     this.summary = new SceneSummary();
+    this.counters.framesSeen = 0;
     useApp.getState().setScene(EMPTY_SCENE);
   }
 
@@ -267,10 +293,10 @@ export class AppController {
     this.replying = true;
     try {
       await this.ensureVlm();
-      const result = await this.vlm.api.ask(
+      const result = await this.vlm.call((api) => api.ask(
         { history, question, spatialContext: spatialContextText(this.summary), maxFrames: this.config.vlmFrames },
         Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk }))),
-      );
+      ));
       useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped });
     } catch (err) {
       useApp.getState().updateMessage(id, { streaming: false, error: errorText(err) });

@@ -33,19 +33,28 @@ export async function openCamera(): Promise<MediaStream> {
   }
 }
 
-/** Sends frames from the preview element to the sink until `signal` aborts; resolves with the frame count. */
+/**
+ * Sends frames from the preview element to the sink until `signal` aborts; resolves with the frame count.
+ * A sink failure (e.g. the geometry worker stopped) ends the recording with that error.
+ */
 export function recordFrames(video: HTMLVideoElement, sink: FrameSink, signal: AbortSignal): Promise<number> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let frames = 0;
     let busy = false;
+    let failed = false;
     const start = performance.now();
     const onFrame = (now: number) => {
-      if (signal.aborted) return;
+      if (signal.aborted || failed) return;
       // A live source cannot pause: when the worker is still busy with the last frame, skip this one.
       if (!busy) {
         busy = true;
         const frame = new VideoFrame(video, { timestamp: Math.round((now - start) * 1000) });
-        void sink(frame, { sourceFrame: frames++, timestampMs: now - start }).finally(() => (busy = false));
+        sink(frame, { sourceFrame: frames++, timestampMs: now - start })
+          .then(() => (busy = false))
+          .catch((err: unknown) => {
+            failed = true;
+            reject(err instanceof Error ? err : new Error(String(err)));
+          });
       }
       video.requestVideoFrameCallback(onFrame);
     };

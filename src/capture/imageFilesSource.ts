@@ -24,7 +24,15 @@ export function orderImageFiles<T extends { name: string }>(files: T[]): T[] {
 /** Nominal spacing of image-set frames, so downstream time-based logic has a clock. */
 const IMAGE_INTERVAL_MS = 100;
 
-export async function runImageFiles(files: File[], sink: FrameSink, signal?: AbortSignal): Promise<ImageRunResult> {
+/** Keyframes waiting in the geometry worker above which the next image waits (the worker keeps every image). */
+const QUEUE_HIGH = 3;
+
+export async function runImageFiles(
+  files: File[],
+  sink: FrameSink,
+  options: { signal?: AbortSignal; queueLength: () => Promise<number> },
+): Promise<ImageRunResult> {
+  const { signal } = options;
   const byName = new Map(files.map((f) => [f.name, f]));
   const intrinsicsFile = files.find((f) => f.name === 'camera-intrinsics.txt');
   const groups = groupRgbdFiles(files.map((f) => f.name));
@@ -51,13 +59,17 @@ export async function runImageFiles(files: File[], sink: FrameSink, signal?: Abo
       skipped.push(color.name);
       continue;
     }
-    await sink(bitmap, {
+    let pending = await sink(bitmap, {
       sourceFrame: count,
       timestampMs: count * IMAGE_INTERVAL_MS,
       forceKeyframe: true,
       rgbd: depth && intrinsics ? { depthPng: depth, intrinsics, name: depth.name } : undefined,
     });
     count++;
+    while (pending >= QUEUE_HIGH && !signal?.aborted) {
+      await new Promise((r) => setTimeout(r, 50));
+      pending = await options.queueLength();
+    }
   }
   return { frames: count, skipped, rgbd, withoutDepth };
 }

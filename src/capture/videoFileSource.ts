@@ -33,8 +33,10 @@ export async function runVideoFile(
   file: File,
   video: HTMLVideoElement,
   sink: FrameSink,
-  options: { signal?: AbortSignal; queueLength: () => Promise<number>; onFrame?: (n: number) => void },
+  options: { signal?: AbortSignal; queueLength: () => Promise<number> },
 ): Promise<VideoRunResult> {
+  const stopped = () => options.signal?.aborted === true;
+  if (stopped()) return { frames: 0, durationMs: 0, warning: 'Stopped before the video started.' };
   video.srcObject = null;
   video.muted = true;
   video.playsInline = true;
@@ -49,29 +51,39 @@ export async function runVideoFile(
       video.addEventListener('error', () => reject(new CaptureError(mediaErrorMessage(file.name, video.error))), { once: true });
     });
     if (!video.videoWidth || !video.videoHeight) throw new CaptureError(`"${file.name}" has no video track.`);
+    if (stopped()) return { frames: 0, durationMs: 0, warning: 'Stopped before the video started.' };
 
     return await new Promise<VideoRunResult>((resolve, reject) => {
       let lastProgress = performance.now();
       let pending = Promise.resolve();
+      let failure: string | undefined;
       const finish = (warning?: string) => {
         clearInterval(watchdog);
-        void pending.then(() => resolve({ frames, durationMs: lastMediaTime * 1000, warning }));
+        void pending.finally(() => resolve({ frames, durationMs: lastMediaTime * 1000, warning: failure ?? warning }));
       };
       const onVideoFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
         lastProgress = performance.now();
         lastMediaTime = meta.mediaTime;
         const frame = new VideoFrame(video, { timestamp: Math.round(meta.mediaTime * 1e6) });
         const index = frames++;
-        options.onFrame?.(frames);
         pending = pending.then(async () => {
-          const queue = await sink(frame, { sourceFrame: index, timestampMs: meta.mediaTime * 1000 });
-          if (queue >= QUEUE_HIGH && !video.paused) {
-            video.pause();
-            while ((await options.queueLength()) > QUEUE_LOW && !options.signal?.aborted) {
-              await new Promise((r) => setTimeout(r, 50));
+          // After a stop or a failure, frames still arriving are released, not sent.
+          if (stopped() || failure) {
+            frame.close();
+            return;
+          }
+          try {
+            const queue = await sink(frame, { sourceFrame: index, timestampMs: meta.mediaTime * 1000 });
+            if (queue >= QUEUE_HIGH && !video.paused) {
+              video.pause();
+              while ((await options.queueLength()) > QUEUE_LOW && !stopped()) await new Promise((r) => setTimeout(r, 50));
+              lastProgress = performance.now();
+              if (!video.ended && !stopped()) await video.play().catch(() => {}); // a Stop can interrupt play()
             }
-            lastProgress = performance.now();
-            if (!video.ended && !options.signal?.aborted) await video.play();
+          } catch (err) {
+            failure = `Processing stopped after ${index} frames: ${(err as Error).message}. What was captured before is kept.`;
+            video.pause();
+            finish();
           }
         });
         if (!video.ended) video.requestVideoFrameCallback(onVideoFrame);

@@ -1,5 +1,5 @@
-// The world map: a sparse voxel grid (a few centimetres a voxel) holding the mean position, mean colour,
-// confidence and observation count of the surface points that fall in each voxel. Memory grows with the
+// The world map: a sparse voxel grid (a few centimetres a voxel) holding the mean position, mean colour
+// and observation count of the surface points that fall in each voxel. Memory grows with the
 // surface seen, not with the number of frames: filming the same room again updates voxels instead of adding.
 // Storage is an open-addressing hash table over typed arrays (no per-voxel objects).
 
@@ -30,7 +30,6 @@ export class VoxelMap {
   // Per voxel, by insertion index.
   private sum: Float32Array;
   private rgb: Float32Array;
-  private confidence: Float32Array;
   private observations: Uint16Array;
 
   constructor(options: VoxelMapOptions = {}) {
@@ -40,7 +39,6 @@ export class VoxelMap {
     this.slots = new Int32Array(this.capacity * 2).fill(EMPTY);
     this.sum = new Float32Array(this.capacity * 3);
     this.rgb = new Float32Array(this.capacity * 3);
-    this.confidence = new Float32Array(this.capacity);
     this.observations = new Uint16Array(this.capacity);
   }
 
@@ -50,14 +48,11 @@ export class VoxelMap {
 
   /** Bytes held by the map's arrays. */
   get bytes(): number {
-    return this.keys.byteLength + this.slots.byteLength + this.sum.byteLength + this.rgb.byteLength + this.confidence.byteLength + this.observations.byteLength;
+    return this.keys.byteLength + this.slots.byteLength + this.sum.byteLength + this.rgb.byteLength + this.observations.byteLength;
   }
 
-  /**
-   * Adds world points (xyz) with colours (rgb) and per-point confidence (0..1, default 1). Returns the voxels
-   * this call created, at their first point's position and colour.
-   */
-  integrate(points: Float32Array, colors: Uint8Array, confidence?: Float32Array): NewVoxels {
+  /** Adds world points (xyz) with colours (rgb). Returns the voxels this call created (mean position and colour). */
+  integrate(points: Float32Array, colors: Uint8Array): NewVoxels {
     const inv = 1 / this.voxelSize;
     const created: number[] = [];
     for (let p = 0; p < points.length / 3; p++) {
@@ -75,14 +70,12 @@ export class VoxelMap {
         v = this.insert(key);
         created.push(v);
       }
-      const w = confidence ? confidence[p]! : 1;
       this.sum[3 * v]! += x;
       this.sum[3 * v + 1]! += y;
       this.sum[3 * v + 2]! += z;
       this.rgb[3 * v]! += colors[3 * p]!;
       this.rgb[3 * v + 1]! += colors[3 * p + 1]!;
       this.rgb[3 * v + 2]! += colors[3 * p + 2]!;
-      this.confidence[v] = Math.max(this.confidence[v]!, w);
       if (this.observations[v]! < 65535) this.observations[v]!++;
     }
     return this.means(created);
@@ -108,19 +101,11 @@ export class VoxelMap {
     return out;
   }
 
-  observationsAt(x: number, y: number, z: number): number {
-    const inv = 1 / this.voxelSize;
-    const key = ((Math.floor(x * inv) + OFFSET) * SPAN + Math.floor(y * inv) + OFFSET) * SPAN + Math.floor(z * inv) + OFFSET;
-    const v = this.find(key);
-    return v === EMPTY ? 0 : this.observations[v]!;
-  }
-
   clear(): void {
     this.slots.fill(EMPTY);
     this.count = 0;
     this.sum.fill(0);
     this.rgb.fill(0);
-    this.confidence.fill(0);
     this.observations.fill(0);
   }
 
@@ -171,7 +156,6 @@ export class VoxelMap {
     };
     this.sum = extend(this.sum, 3, (n) => new Float32Array(n));
     this.rgb = extend(this.rgb, 3, (n) => new Float32Array(n));
-    this.confidence = extend(this.confidence, 1, (n) => new Float32Array(n));
     this.observations = extend(this.observations, 1, (n) => new Uint16Array(n));
   }
 }

@@ -29,10 +29,10 @@ describe('backproject', () => {
     const { points, colors } = backproject(depth, image, identity());
     expect(points.length).toBe(W * H * 3);
     for (let i = 0; i < W * H; i++) expect(points[3 * i + 2]).toBeCloseTo(2, 6);
-    // Pixel (u=10, v=5): centre (10.5, 5.5).
+    // Pixel (u=10, v=5), centred at integer coordinates (OpenCV convention).
     const i = 5 * W + 10;
-    expect(points[3 * i]).toBeCloseTo(((10.5 - 32) / 80) * 2, 5);
-    expect(points[3 * i + 1]).toBeCloseTo(((5.5 - 24) / 80) * 2, 5);
+    expect(points[3 * i]).toBeCloseTo(((10 - 32) / 80) * 2, 5);
+    expect(points[3 * i + 1]).toBeCloseTo(((5 - 24) / 80) * 2, 5);
     expect(Array.from(colors.slice(3 * i, 3 * i + 3))).toEqual([10, 5, 200]);
   });
 
@@ -44,8 +44,8 @@ describe('backproject', () => {
     for (let i = 0; i < W * H; i++) expect(points[3 * i]).toBeCloseTo(4, 5);
     // The pixel right of centre (camera +x) goes to world −z.
     const i = 24 * W + 40;
-    expect(points[3 * i + 2]).toBeCloseTo(3 - ((40.5 - 32) / 80) * 3, 5);
-    expect(points[3 * i + 1]).toBeCloseTo(2 + ((24.5 - 24) / 80) * 3, 5);
+    expect(points[3 * i + 2]).toBeCloseTo(3 - ((40 - 32) / 80) * 3, 5);
+    expect(points[3 * i + 1]).toBeCloseTo(2 + ((24 - 24) / 80) * 3, 5);
   });
 
   it('skips invalid and low-confidence pixels', () => {

@@ -19,7 +19,8 @@ export interface PointCloud {
 }
 
 /**
- * Lifts pixel centres (u + 0.5, v + 0.5) with valid depth through the intrinsics into the OpenCV camera frame
+ * Lifts pixels (u, v) with valid depth through the intrinsics (OpenCV convention: pixel centres at integer
+ * coordinates) into the OpenCV camera frame
  * (x right, y down, z forward), then to the world by `cameraToWorld` (column-major 4x4).
  */
 export function backproject(depth: DepthResult, image: RgbaImage, cameraToWorld: Float32Array, options: BackprojectOptions = {}): PointCloud {
@@ -44,7 +45,7 @@ export function backproject(depth: DepthResult, image: RgbaImage, cameraToWorld:
       const i = v * width + u;
       const z = depth.depth[i]!;
       if (!(z > 0) || !(depth.confidence[i]! >= minConfidence)) continue;
-      transformPoint(cameraToWorld, ((u + 0.5 - cx) / fx) * z, ((v + 0.5 - cy) / fy) * z, z, points, 3 * count);
+      transformPoint(cameraToWorld, ((u - cx) / fx) * z, ((v - cy) / fy) * z, z, points, 3 * count);
       colors[3 * count] = image.data[4 * i]!;
       colors[3 * count + 1] = image.data[4 * i + 1]!;
       colors[3 * count + 2] = image.data[4 * i + 2]!;

@@ -103,16 +103,21 @@ describe('KeyframePipeline on the MoGe fixture', () => {
   it('refuses keyframes beyond its queue limit instead of lagging, and forgets them on reset', async () => {
     const out: KeyframeGeometry[] = [];
     const pipeline = new KeyframePipeline(nearestOps, model, stillCamera(), { onGeometry: (g) => out.push(g), onError: () => {} }, { maxQueue: 2 });
-    for (let i = 0; i < 6; i++) pipeline.push(frame(i * 50), { sourceFrame: i, timestampMs: i * 1000, forceKeyframe: true });
-    expect(pipeline.pending).toBe(3); // one in the model, two waiting
+    for (let i = 0; i < 6; i++) pipeline.push(frame(i * 50), { sourceFrame: i, timestampMs: i * 1000 });
+    expect(pipeline.pending).toBe(3); // one in the model, two waiting: the rest were refused
     await pipeline.idle();
     expect(out.length).toBe(3);
+    // Chosen frames (image sets) are never refused.
+    for (let i = 0; i < 6; i++) pipeline.push(frame(i * 50), { sourceFrame: i, timestampMs: 60_000 + i * 1000, forceKeyframe: true });
+    expect(pipeline.pending).toBe(6);
+    await pipeline.idle();
+    expect(out.length).toBe(9);
 
     pipeline.push(frame(0), { sourceFrame: 0, timestampMs: 0, forceKeyframe: true });
     pipeline.push(frame(100), { sourceFrame: 1, timestampMs: 1000, forceKeyframe: true });
     pipeline.reset();
     await pipeline.idle();
-    expect(out.length).toBe(3); // results of a forgotten capture are dropped
+    expect(out.length).toBe(9); // results of a forgotten capture are dropped
   });
 
   it('adds no points from a keyframe whose tracking is lost, and keeps the last pose for it', async () => {

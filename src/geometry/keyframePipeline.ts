@@ -97,7 +97,8 @@ export class KeyframePipeline<F> {
     try {
       const thumb = this.ops.toRgba(frame, THUMB_WIDTH, THUMB_HEIGHT);
       const decision = this.selector.consider(meta.timestampMs, toGrey(thumb.data, THUMB_WIDTH * THUMB_HEIGHT));
-      const full = this.queue.length >= (this.options.maxQueue ?? 8);
+      // Live sources skip keyframes when the queue is full; chosen frames (image sets) always go in.
+      const full = !meta.forceKeyframe && this.queue.length >= (this.options.maxQueue ?? 8);
       if ((decision.keyframe || meta.forceKeyframe) && !full) {
         const { width, height } = this.ops.size(frame);
         const input = given ? { width: given.width, height: given.height } : this.depth.inputSize(width, height);
@@ -144,8 +145,8 @@ export class KeyframePipeline<F> {
       for (let kf = this.queue.shift(); kf; kf = this.queue.shift()) {
         const generation = this.generation;
         try {
-          const geometry = await this.process(kf);
-          if (generation === this.generation) this.events.onGeometry(geometry);
+          const geometry = await this.process(kf, generation);
+          if (geometry) this.events.onGeometry(geometry);
         } catch (err) {
           if (generation === this.generation) this.events.onError(err as Error, kf);
         }
@@ -155,8 +156,10 @@ export class KeyframePipeline<F> {
     });
   }
 
-  private async process(kf: Keyframe & { given?: GivenDepth }): Promise<KeyframeGeometry> {
+  /** Null when the capture was reset while the depth model ran: nothing of the old capture may reach the new map. */
+  private async process(kf: Keyframe & { given?: GivenDepth }, generation: number): Promise<KeyframeGeometry | null> {
     const depth = kf.given ? depthFromInput(kf.given) : await this.depth.estimate(kf.image);
+    if (generation !== this.generation) return null;
     const t0 = performance.now();
     const estimate = this.pose.poseFor(kf, depth);
     // A lost keyframe adds nothing to the map: no points from an unknown pose.

@@ -156,7 +156,7 @@ describe.each(runtimes)('MogeDepthModel on the fixture, $name', ({ create, Tenso
     const f = GEOMETRY_FIXTURE.focalOverDiagonal * Math.hypot(width, height);
     expect(r.intrinsics.fx / f).toBeCloseTo(1, 4);
     expect(r.intrinsics.fy).toBe(r.intrinsics.fx);
-    expect([r.intrinsics.cx, r.intrinsics.cy]).toEqual([width / 2, height / 2]);
+    expect([r.intrinsics.cx, r.intrinsics.cy]).toEqual([width / 2 - 0.5, height / 2 - 0.5]);
     expect(r.shift).toBeCloseTo(GEOMETRY_FIXTURE.zOffset, 4);
     expect(r.timings.inferenceMs).toBeGreaterThan(0);
   });

@@ -177,7 +177,9 @@ export function recoverFocalShift(
 /** Pinhole intrinsics of MoGe's infer(): fx = fy = focal·diag/2, principal point at the image centre. */
 export function intrinsicsFromFocal(focal: number, width: number, height: number): Intrinsics {
   const f = (focal * Math.hypot(width, height)) / 2;
-  return { fx: f, fy: f, cx: width / 2, cy: height / 2 };
+  // OpenCV convention, as everywhere in Room3R: pixel (u, v) is centred at integer coordinates, so the image
+  // centre W/2 of MoGe's edge-based uv grid is at W/2 − 0.5.
+  return { fx: f, fy: f, cx: width / 2 - 0.5, cy: height / 2 - 0.5 };
 }
 
 export interface MogeDepth extends DepthResult {

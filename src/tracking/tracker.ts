@@ -137,6 +137,7 @@ export class Tracker {
       this.lastFrame = this.mapKeyframe(IDENTITY, features, cam);
       this.addKeyframe(this.lastFrame);
       this.lastPose = IDENTITY;
+      this.lost = false;
       return { status: 'initialised', pose: IDENTITY, inliers: withDepth, features: features.count, keyframe: true };
     }
 

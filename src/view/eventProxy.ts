@@ -2,7 +2,7 @@
 // Orbit controls live there too: the main thread forwards the canvas's input events as plain data,
 // and the worker replays them on a stand-in element with the parts of the DOM API OrbitControls uses.
 
-/** The fields of pointer, wheel and key events that OrbitControls reads. */
+/** The fields of pointer and wheel events that OrbitControls reads. */
 export interface ForwardedEvent {
   type: string;
   pointerId?: number;
@@ -19,8 +19,6 @@ export interface ForwardedEvent {
   ctrlKey?: boolean;
   metaKey?: boolean;
   shiftKey?: boolean;
-  key?: string;
-  code?: string;
 }
 
 const POINTER_FIELDS = ['pointerId', 'pointerType', 'clientX', 'clientY', 'pageX', 'pageY', 'button', 'buttons', 'ctrlKey', 'metaKey', 'shiftKey'] as const;
@@ -42,18 +40,15 @@ export function forwardCanvasEvents(canvas: HTMLCanvasElement, send: (e: Forward
     e.preventDefault();
     send({ type: 'wheel', deltaX: e.deltaX, deltaY: e.deltaY, deltaMode: e.deltaMode, ctrlKey: e.ctrlKey, metaKey: e.metaKey, shiftKey: e.shiftKey });
   };
-  const key = (e: KeyboardEvent) => send({ type: e.type, key: e.key, code: e.code, ctrlKey: e.ctrlKey, metaKey: e.metaKey, shiftKey: e.shiftKey });
   const menu = (e: Event) => e.preventDefault();
   const types = ['pointerdown', 'pointermove', 'pointerup', 'pointercancel'] as const;
   types.forEach((t) => canvas.addEventListener(t, pointer));
   canvas.addEventListener('wheel', wheel, { passive: false });
-  canvas.addEventListener('keydown', key);
   canvas.addEventListener('contextmenu', menu);
   canvas.style.touchAction = 'none';
   return () => {
     types.forEach((t) => canvas.removeEventListener(t, pointer));
     canvas.removeEventListener('wheel', wheel);
-    canvas.removeEventListener('keydown', key);
     canvas.removeEventListener('contextmenu', menu);
   };
 }
