@@ -67,19 +67,11 @@ export function blur(img: GreyImage): GreyImage {
   return { width: w, height: h, data: out };
 }
 
-/** FAST-9 score at a pixel: 0 when it is not a corner, else the sum of contrasts beyond the threshold. */
+/** FAST-9 score at a pixel that passed the quick test: 0 when it is not a corner, else the sum of contrasts beyond the threshold. */
 function fastScore(data: Uint8Array, w: number, i: number, threshold: number, offsets: Int32Array): number {
   const c = data[i]!;
   const hi = c + threshold;
   const lo = c - threshold;
-  // Quick rejection with pixels 0, 4, 8, 12: a 9-arc needs at least two of them on one side.
-  const p0 = data[i + offsets[0]!]!;
-  const p8 = data[i + offsets[8]!]!;
-  if (p0 <= hi && p0 >= lo && p8 <= hi && p8 >= lo) {
-    const p4 = data[i + offsets[4]!]!;
-    const p12 = data[i + offsets[12]!]!;
-    if (p4 <= hi && p4 >= lo && p12 <= hi && p12 >= lo) return 0;
-  }
   let brightRun = 0;
   let darkRun = 0;
   let best = 0;
@@ -121,10 +113,31 @@ export function detectOrb(grey: GreyImage, options: OrbOptions = {}): Features {
   const smooth = blur(grey);
   const offsets = Int32Array.from(CIRCLE, ([dx, dy]) => dy * w + dx);
   const scores = new Float32Array(w * h);
+  const corners: number[] = [];
+  const g = grey.data;
+  const o0 = offsets[0]!;
+  const o4 = offsets[4]!;
+  const o8 = offsets[8]!;
+  const o12 = offsets[12]!;
   for (let y = BORDER; y < h - BORDER; y++) {
     for (let x = BORDER; x < w - BORDER; x++) {
       const i = y * w + x;
-      scores[i] = fastScore(grey.data, w, i, threshold, offsets);
+      // The cheap part of FAST inline (most pixels stop here): a 9-arc needs 2 of pixels 0, 4, 8, 12 on one side.
+      const c = g[i]!;
+      const hi = c + threshold;
+      const lo = c - threshold;
+      const a0 = g[i + o0]!;
+      const a8 = g[i + o8]!;
+      const a4 = g[i + o4]!;
+      const a12 = g[i + o12]!;
+      const bright = (a0 > hi ? 1 : 0) + (a4 > hi ? 1 : 0) + (a8 > hi ? 1 : 0) + (a12 > hi ? 1 : 0);
+      const dark = (a0 < lo ? 1 : 0) + (a4 < lo ? 1 : 0) + (a8 < lo ? 1 : 0) + (a12 < lo ? 1 : 0);
+      if (bright < 2 && dark < 2) continue;
+      const score = fastScore(g, w, i, threshold, offsets);
+      if (score > 0) {
+        scores[i] = score;
+        corners.push(i);
+      }
     }
   }
   // 3x3 non-maximum suppression, then the best per grid cell.
@@ -132,14 +145,11 @@ export function detectOrb(grey: GreyImage, options: OrbOptions = {}): Features {
   const rows = Math.ceil(h / cell);
   const perCell = Math.max(1, Math.ceil((maxFeatures / (cols * rows)) * 1.5));
   const cellLists: number[][] = Array.from({ length: cols * rows }, () => []);
-  for (let y = BORDER; y < h - BORDER; y++) {
-    for (let x = BORDER; x < w - BORDER; x++) {
-      const i = y * w + x;
-      const s = scores[i]!;
-      if (s === 0) continue;
-      if (s < scores[i - 1]! || s <= scores[i + 1]! || s < scores[i - w - 1]! || s < scores[i - w]! || s < scores[i - w + 1]! || s <= scores[i + w - 1]! || s <= scores[i + w]! || s <= scores[i + w + 1]!) continue;
-      cellLists[Math.floor(y / cell) * cols + Math.floor(x / cell)]!.push(i);
-    }
+  for (const i of corners) {
+    const s = scores[i]!;
+    if (s < scores[i - 1]! || s <= scores[i + 1]! || s < scores[i - w - 1]! || s < scores[i - w]! || s < scores[i - w + 1]! || s <= scores[i + w - 1]! || s <= scores[i + w]! || s <= scores[i + w + 1]!) continue;
+    const x = i % w;
+    cellLists[Math.floor((i - x) / w / cell) * cols + Math.floor(x / cell)]!.push(i);
   }
   let picked: number[] = [];
   for (const list of cellLists) {
