@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backproject } from './backproject';
-import { identity, invertRigid, multiply, transformPoint } from './mat4';
+import { identity } from './mat4';
 import type { DepthResult, RgbaImage } from './types';
 
 const W = 64;
@@ -70,16 +70,5 @@ describe('backproject', () => {
   it('rejects an image of another size', () => {
     const { depth } = wall(2);
     expect(() => backproject(depth, { width: 1, height: 1, data: new Uint8ClampedArray(4) }, identity())).toThrow(/64x48/);
-  });
-});
-
-describe('mat4', () => {
-  it('inverts a rigid pose', () => {
-    const pose = poseYaw90([1, 2, 3]);
-    const product = multiply(invertRigid(pose), pose);
-    identity().forEach((v, i) => expect(product[i]).toBeCloseTo(v, 6));
-    const out = new Float32Array(3);
-    transformPoint(invertRigid(pose), 4, 2, 3, out);
-    expect(Array.from(out)).toEqual([0, 0, 3]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../scripts/fixtures/onnxBuilder';
-import { alignRigid, applyRigid, symmetricEigen, type Vec3 } from './rigid';
+import { alignRigid, applyRigid, composeRigid, invertRigid, matrixToRigid, rigidToMatrix, symmetricEigen, type Vec3 } from './rigid';
 
 function rotation(axis: Vec3, angle: number): number[] {
   const n = Math.hypot(...axis);
@@ -33,6 +33,20 @@ describe('alignRigid', () => {
     est.R.forEach((v, i) => expect(v).toBeCloseTo(T.R[i]!, 2));
     const err = Math.hypot(...applyRigid(est, src[5]!).map((v, a) => v - applyRigid(T, src[5]!)[a]!));
     expect(err).toBeLessThan(0.005);
+  });
+});
+
+describe('rigid helpers', () => {
+  it('inverts and composes poses, and converts to and from column-major matrices', () => {
+    const T = { R: rotation([0, 1, 0], Math.PI / 2), t: [1, 2, 3] as Vec3 };
+    const I = composeRigid(invertRigid(T), T);
+    I.R.forEach((v, i) => expect(v).toBeCloseTo([1, 0, 0, 0, 1, 0, 0, 0, 1][i]!, 12));
+    I.t.forEach((v) => expect(v).toBeCloseTo(0, 12));
+    applyRigid(invertRigid(T), applyRigid(T, [4, 2, 3])).forEach((v, i) => expect(v).toBeCloseTo([4, 2, 3][i]!, 12));
+    const m = rigidToMatrix(T);
+    expect(Array.from(m.slice(12, 15))).toEqual([1, 2, 3]);
+    const back = matrixToRigid(m);
+    back.R.forEach((v, i) => expect(v).toBeCloseTo(T.R[i]!, 6));
   });
 });
 

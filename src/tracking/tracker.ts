@@ -4,7 +4,7 @@
 // Too few inliers (blur, a blank wall) is "lost": no pose, the map is left untouched, and the next frames
 // try to relocalise against every keyframe kept so far.
 import { alignRigid, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
-import type { Intrinsics } from '../geometry/types';
+import type { Intrinsics, TrackingStatus } from '../geometry/types';
 import { seededRandom } from '../util/random';
 import { refineByReprojection } from './refinePose';
 import { detectOrb, hamming, matchDescriptors, type Features, type GreyImage } from './orb';
@@ -16,10 +16,9 @@ export interface TrackerFrame {
   intrinsics: Intrinsics;
 }
 
-export type TrackStatus = 'initialised' | 'tracked' | 'relocalised' | 'lost';
 
 export interface TrackResult {
-  status: TrackStatus;
+  status: TrackingStatus;
   /** Camera-to-world, when tracked. */
   pose: Rigid | null;
   inliers: number;
@@ -164,7 +163,7 @@ export class Tracker {
     const refined = candidates.length === 0 ? best : this.refineAgainstMap(features, cam, best.pose, frame.intrinsics);
     const pose = refined.inliers >= this.minInliers ? refined.pose : best.pose;
     const inliers = Math.max(refined.inliers, best.inliers);
-    const status: TrackStatus = this.lost ? 'relocalised' : 'tracked';
+    const status: TrackingStatus = this.lost ? 'relocalised' : 'tracked';
     this.lost = false;
     this.prevPose = this.lastPose;
     this.lastPose = pose;
