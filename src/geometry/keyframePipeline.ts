@@ -68,7 +68,13 @@ export class KeyframePipeline<F> {
   readonly map: VoxelMap;
   /** Every tracked keyframe, for later stages (object lifting, spatial questions). */
   readonly stored: StoredKeyframe[] = [];
+  /** Source frames of keyframes whose tracking was lost: questions about them get "tracking was lost". */
+  readonly lostFrames: number[] = [];
   private readonly worldFrame = new WorldFrameTracker();
+  /** The current gravity frame (updated every few keyframes). */
+  get gravityFrame(): KeyframeGeometry['world'] {
+    return this.world;
+  }
   private world: KeyframeGeometry['world'] = { toGravity: identity(), gravitySource: 'cameras', voxels: 0, extent: null };
   private running: Promise<void> | null = null;
   private keyframeCount = 0;
@@ -135,6 +141,7 @@ export class KeyframePipeline<F> {
     this.lastPose = identity();
     this.map.clear();
     this.stored.length = 0;
+    this.lostFrames.length = 0;
     this.worldFrame.reset();
     this.world = { toGravity: identity(), gravitySource: 'cameras', voxels: 0, extent: null };
   }
@@ -173,6 +180,8 @@ export class KeyframePipeline<F> {
       const { intrinsics, ...small } = shrinkDepth(depth);
       this.stored.push({ index: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs, pose: estimate.pose, intrinsics, depth: small });
       this.world = this.worldFrame.update(estimate.pose, this.map);
+    } else {
+      this.lostFrames.push(kf.sourceFrame);
     }
     return {
       index: kf.index,

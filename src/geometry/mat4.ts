@@ -12,3 +12,10 @@ export function transformPoint(m: Float32Array, x: number, y: number, z: number,
   out[offset + 1] = m[1]! * x + m[5]! * y + m[9]! * z + m[13]!;
   out[offset + 2] = m[2]! * x + m[6]! * y + m[10]! * z + m[14]!;
 }
+
+/** m applied to every xyz triple of `points`, into a new array. */
+export function transformPoints(m: Float32Array, points: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(points.length);
+  for (let i = 0; i + 2 < points.length; i += 3) transformPoint(m, points[i]!, points[i + 1]!, points[i + 2]!, out, i);
+  return out;
+}

@@ -1,0 +1,84 @@
+// Object categories: the default indoor vocabulary the detector looks for on every keyframe (VSI-Bench's
+// categories, which cover common furniture and fixtures), and how a word in a question or an option maps
+// to a category: plurals, "(s)", and everyday synonyms ("couch" is a sofa). Benchmark categories are kept
+// exactly as written ("trash bin" and "trash can" are different categories there).
+
+export const INDOOR_VOCABULARY: readonly string[] = [
+  'table', 'chair', 'door', 'tv', 'sofa', 'bed', 'trash bin', 'window', 'refrigerator', 'stool', 'toilet', 'monitor',
+  'pillow', 'backpack', 'ceiling light', 'stove', 'bathtub', 'washer', 'keyboard', 'telephone', 'heater', 'bookshelf',
+  'mirror', 'fireplace', 'lamp', 'whiteboard', 'trash can', 'computer mouse', 'microwave', 'printer', 'plant',
+  'radiator', 'counter', 'towel', 'nightstand', 'cup', 'clock', 'dishwasher', 'power strip', 'computer tower', 'laptop',
+  'exhaust fan', 'closet', 'kettle', 'blanket', 'fan', 'suitcase', 'basket', 'shoes', 'cutting board', 'coat hanger',
+  'bucket', 'crate', 'pan', 'headphones', 'shoe rack', 'bowl', 'table lamp', 'washing machine', 'oven', 'mattress',
+  'guitar', 'piano', 'paper bag', 'cushion', 'sink', 'cabinet', 'desk', 'shelf', 'bench', 'wardrobe', 'dresser',
+];
+
+/** Everyday words for a category (lower case, singular). */
+const SYNONYMS: Record<string, string> = {
+  television: 'tv',
+  'tv set': 'tv',
+  couch: 'sofa',
+  fridge: 'refrigerator',
+  'rubbish bin': 'trash bin',
+  'garbage can': 'trash can',
+  bookcase: 'bookshelf',
+  'book shelf': 'bookshelf',
+  phone: 'telephone',
+  'night stand': 'nightstand',
+  'bedside table': 'nightstand',
+  'house plant': 'plant',
+  houseplant: 'plant',
+  'potted plant': 'plant',
+  bathroom: 'toilet',
+  'tub': 'bathtub',
+  'bath tub': 'bathtub',
+  armchair: 'chair',
+  'dining table': 'table',
+  'coffee table': 'table',
+  screen: 'monitor',
+  'washing-machine': 'washing machine',
+  mouse: 'computer mouse',
+};
+
+const VOCABULARY_SET = new Set(INDOOR_VOCABULARY);
+
+/** Singular of an English noun phrase's last word (enough for furniture names). */
+function singular(phrase: string): string {
+  const words = phrase.split(' ');
+  const last = words[words.length - 1]!;
+  let s = last;
+  if (/(ch|sh|ss|x)es$/.test(last)) s = last.slice(0, -2);
+  else if (/[^aeiou]ies$/.test(last)) s = `${last.slice(0, -3)}y`;
+  else if (/ves$/.test(last) && last !== 'stoves') s = `${last.slice(0, -3)}f`;
+  else if (/[^s]s$/.test(last)) s = last.slice(0, -1);
+  words[words.length - 1] = s;
+  return words.join(' ');
+}
+
+/** The category a phrase names: "Chairs" → "chair", "the couch" → "sofa", "TV(s)" → "tv". */
+export function normaliseLabel(text: string): string {
+  const phrase = text
+    .toLowerCase()
+    .replace(/\((s|es)\)/g, '')
+    .replace(/[^a-z0-9 -]+/g, ' ')
+    .replace(/^\s*(the|a|an|some|any|my)\s+/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (VOCABULARY_SET.has(phrase)) return phrase;
+  if (SYNONYMS[phrase]) return SYNONYMS[phrase]!;
+  const one = singular(phrase);
+  return SYNONYMS[one] ?? one;
+}
+
+/** The phrases that name a category in text: itself, its plural and its synonyms (with plurals). */
+export function labelPhrases(label: string): string[] {
+  const names = [label, ...Object.keys(SYNONYMS).filter((k) => SYNONYMS[k] === label)];
+  return [...new Set(names.flatMap((n) => [n, plural(n)]))];
+}
+
+export function plural(phrase: string): string {
+  if (/s$/.test(phrase) && VOCABULARY_SET.has(phrase)) return phrase; // "shoes", "headphones"
+  if (/(s|x|ch|sh)$/.test(phrase)) return `${phrase}es`;
+  if (/[^aeiou]y$/.test(phrase)) return `${phrase.slice(0, -1)}ies`;
+  return `${phrase}s`;
+}

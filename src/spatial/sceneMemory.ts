@@ -1,0 +1,71 @@
+// Builds the scene memory from what the geometry pipeline holds: the tracked keyframes (camera track),
+// the fused map (room), and the object instances; all expressed in the gravity frame. Also the compact
+// text of it that the VLM gets for questions no solver answers.
+import type { StoredKeyframe } from '../geometry/keyframeStore';
+import { transformPoints } from '../geometry/mat4';
+import { boxDimensions } from './boxGeometry';
+import type { ObjectMap } from './objectMap';
+import { estimateRoom } from './room';
+import type { CameraSample, SceneMemory, Vec3 } from './types';
+
+export interface PipelineState {
+  /** Tracked keyframes in capture order (pose: column-major camera-to-world in the tracking world). */
+  stored: readonly Pick<StoredKeyframe, 'index' | 'sourceFrame' | 'timestampMs' | 'pose'>[];
+  /** Source frames whose tracking was lost. */
+  lostFrames: readonly number[];
+  /** Column-major 4x4 from the tracking world to the gravity frame. */
+  toGravity: Float32Array;
+  floorSeen: boolean;
+  /** Map points in the tracking world (xyz), for the room; null to leave the room out. */
+  mapPoints: Float32Array | null;
+  objects: ObjectMap | null;
+  sourceFrameCount: number | null;
+}
+
+/** A column-major camera-to-world pose, carried into the gravity frame, as a camera sample. */
+export function cameraSample(pose: ArrayLike<number>, toGravity: ArrayLike<number>, at: Omit<CameraSample, 'position' | 'rotation'>): CameraSample {
+  const g = toGravity;
+  const m = (r: number, c: number) => g[c * 4 + r]!; // gravity transform entry (row r, column c)
+  const p = (r: number, c: number) => pose[c * 4 + r]!;
+  const rotation: number[] = [];
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) rotation.push(m(r, 0) * p(0, c) + m(r, 1) * p(1, c) + m(r, 2) * p(2, c));
+  const position = [0, 1, 2].map((r) => m(r, 0) * p(0, 3) + m(r, 1) * p(1, 3) + m(r, 2) * p(2, 3) + m(r, 3)) as Vec3;
+  return { ...at, position, rotation };
+}
+
+export function buildSceneMemory(state: PipelineState): SceneMemory {
+  const camera = state.stored.map((kf) => cameraSample(kf.pose, state.toGravity, { keyframe: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs }));
+  camera.sort((a, b) => a.sourceFrame - b.sourceFrame);
+  const room = state.mapPoints ? estimateRoom(transformPoints(state.toGravity, state.mapPoints), state.floorSeen) : null;
+  // Once the capture has several keyframes, an object must be seen on two of them to count.
+  const minSightings = camera.length >= 5 ? 2 : 1;
+  return {
+    objects: state.objects ? state.objects.objects(state.toGravity, minSightings) : [],
+    room,
+    camera,
+    lostFrames: [...state.lostFrames].sort((a, b) => a - b),
+    sourceFrameCount: state.sourceFrameCount,
+  };
+}
+
+const f2 = (v: number) => v.toFixed(2);
+
+/** A few lines on what the memory holds, for the VLM's context. */
+export function sceneMemoryText(memory: SceneMemory, maxObjects = 40): string {
+  const lines: string[] = [];
+  if (memory.room) {
+    lines.push(`Room: floor area about ${memory.room.floorArea.toFixed(1)} m²${memory.room.ceilingHeight !== null ? `, ceiling ${f2(memory.room.ceilingHeight)} m` : ''}.`);
+  }
+  if (memory.objects.length) {
+    lines.push('Objects seen (id: centre x, y, z in m; size w × d × h in m; first seen at s):');
+    for (const o of memory.objects.slice(0, maxObjects)) {
+      const d = boxDimensions(o.box);
+      lines.push(`- ${o.id}: (${o.box.center.map(f2).join(', ')}); ${f2(d.horizontal[0])} × ${f2(d.horizontal[1])} × ${f2(d.height)}; ${(o.firstSeen.timestampMs / 1000).toFixed(1)} s`);
+    }
+    if (memory.objects.length > maxObjects) lines.push(`- … and ${memory.objects.length - maxObjects} more.`);
+  } else {
+    lines.push('No objects recognised yet.');
+  }
+  if (memory.lostFrames.length) lines.push(`Tracking was lost on ${memory.lostFrames.length} keyframe(s).`);
+  return lines.join('\n');
+}
