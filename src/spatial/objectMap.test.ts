@@ -1,0 +1,83 @@
+// Detections lifted to 3D and merged into instances, on synthetic depth: the same object seen twice is
+// one instance, two side by side are two, and the lifted box has the object's size.
+import { describe, expect, it } from 'vitest';
+import type { StoredKeyframe } from '../geometry/keyframeStore';
+import { identity } from '../geometry/mat4';
+import { boxDimensions } from './boxGeometry';
+import { liftDetection, ObjectMap } from './objectMap';
+
+const W = 128;
+const H = 96;
+const F = 100;
+const IMAGE = { width: 640, height: 480 }; // the detector's image: 5x the stored depth
+const S = IMAGE.width / W;
+
+/** A keyframe looking along +z from (x, 0, 0): a wall at 4 m with fronto-parallel patches at 2 m. */
+function keyframe(index: number, cameraX: number, patches: { x0: number; x1: number; y0: number; y1: number }[]): StoredKeyframe {
+  const data = new Float32Array(W * H).fill(4);
+  for (const p of patches) for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) data[y * W + x] = 2;
+  const pose = identity();
+  pose[12] = cameraX;
+  return { index, sourceFrame: index * 10, timestampMs: index * 1000, pose, intrinsics: { fx: F, fy: F, cx: (W - 1) / 2, cy: (H - 1) / 2 }, depth: { width: W, height: H, data } };
+}
+
+/** The detection box around a patch, a little loose (as detectors are), in image pixels. */
+const around = (p: { x0: number; x1: number; y0: number; y1: number }) => ({ xmin: (p.x0 - 3) * S, ymin: (p.y0 - 3) * S, xmax: (p.x1 + 3) * S, ymax: (p.y1 + 3) * S });
+
+describe('lifting a detection', () => {
+  it('keeps the object, not the wall behind it, at metric size', () => {
+    const patch = { x0: 54, x1: 74, y0: 38, y1: 58 }; // 20 px at 2 m with f = 100: 0.4 m
+    const pts = liftDetection(keyframe(0, 0, [patch]), IMAGE.width, IMAGE.height, around(patch));
+    expect(pts.length / 3).toBe(400);
+    for (let i = 2; i < pts.length; i += 3) expect(pts[i]).toBeCloseTo(2, 5);
+    const xs = pts.filter((_, i) => i % 3 === 0);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeCloseTo(0.38, 2); // pixel centres span 19 px
+  });
+});
+
+describe('merging into instances', () => {
+  const chair = { x0: 30, x1: 50, y0: 40, y1: 60 };
+  const other = { x0: 80, x1: 100, y0: 40, y1: 60 }; // 50 px to the right at 2 m with f = 100: 1 m
+
+  it('makes one instance of the same chair seen from two places, and two of two chairs', () => {
+    const map = new ObjectMap();
+    map.add(keyframe(0, 0, [chair, other]), IMAGE.width, IMAGE.height, [
+      { label: 'chair', score: 0.8, box: around(chair) },
+      { label: 'chair', score: 0.7, box: around(other) },
+    ]);
+    // The camera moved 0.2 m right: the first chair now appears 10 px further left.
+    const moved = { ...chair, x0: chair.x0 - 10, x1: chair.x1 - 10 };
+    map.add(keyframe(1, 0.2, [moved]), IMAGE.width, IMAGE.height, [{ label: 'chair', score: 0.9, box: around(moved) }]);
+    const objects = map.objects(identity());
+    expect(objects.map((o) => o.id)).toEqual(['chair#1', 'chair#2']);
+    expect(objects[0]!.seenIn).toEqual([0, 1]);
+    expect(objects[0]!.firstSeen.timestampMs).toBe(0);
+    expect(objects[0]!.score).toBe(0.9);
+    expect(objects[1]!.seenIn).toEqual([0]);
+    const gap = objects[1]!.box.center[0] - objects[0]!.box.center[0];
+    expect(gap).toBeCloseTo(1, 1);
+    expect(boxDimensions(objects[0]!.box).horizontal[0]).toBeCloseTo(0.4, 1);
+  });
+
+  it('keeps labels apart, drops one-off detections once sightings are required, and forgets on reset', () => {
+    const map = new ObjectMap();
+    map.add(keyframe(0, 0, [chair]), IMAGE.width, IMAGE.height, [
+      { label: 'chair', score: 0.4, box: around(chair) },
+      { label: 'table', score: 0.3, box: around(chair) },
+    ]);
+    expect(map.objects(identity()).map((o) => o.label)).toEqual(['chair', 'table']);
+    expect(map.objects(identity(), 2)).toEqual([]);
+    map.reset();
+    expect(map.size).toBe(0);
+  });
+
+  it('puts objects in the gravity frame it is given', () => {
+    const map = new ObjectMap();
+    map.add(keyframe(0, 0, [chair]), IMAGE.width, IMAGE.height, [{ label: 'chair', score: 0.9, box: around(chair) }]);
+    const shifted = identity();
+    shifted[13] = 1.5; // lift everything by 1.5 m
+    const [a] = map.objects(identity());
+    const [b] = map.objects(shifted);
+    expect(b!.box.center[1] - a!.box.center[1]).toBeCloseTo(1.5, 5);
+  });
+});
