@@ -81,6 +81,9 @@ describe('object questions', () => {
     const a = ask(q)!;
     expect(a.type).toBe('object_rel_distance');
     expect(a.value).toBe('B');
+    // The same inside the benchmark's full prompt.
+    const prompt = `These are frames of a video.\n${q.split('\n')[0]}\nOptions:\nA. tv\nB. lamp\nC. plant\nAnswer with the option's letter from the given choices directly.`;
+    expect(ask(prompt)!.value).toBe('B');
   });
 
   it('says plainly when an object was never seen', () => {

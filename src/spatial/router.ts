@@ -76,14 +76,17 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Splits "A. text" option lines (or "(A) text") off the question. */
+/** Benchmark prompt lines that frame the question but ask nothing ("These are frames of a video."). */
+const PROMPT_BOILERPLATE = /^\s*(these are frames of a video\.?|please answer the question using a single word or phrase\.?|answer with the option's letter from the given choices directly\.?|options\s*:?)\s*$/i;
+
+/** Splits "A. text" option lines (or "(A) text") and prompt boilerplate off the question. */
 export function splitOptions(question: string): { stem: string; options: Option[] } {
   const options: Option[] = [];
   const stem: string[] = [];
   for (const line of question.split(/\r?\n/)) {
     const m = /^\s*\(?([A-H])[.)]\s*(.+?)\s*$/.exec(line);
     if (m) options.push({ letter: m[1]!, text: m[2]! });
-    else if (!/^\s*options\s*:?\s*$/i.test(line)) stem.push(line);
+    else if (!PROMPT_BOILERPLATE.test(line)) stem.push(line);
   }
   return { stem: stem.join(' ').replace(/\s+/g, ' ').trim(), options };
 }

@@ -27,7 +27,19 @@ export function ChatPane({ controller }: { controller: AppController }) {
       <ol className="messages" ref={log} data-testid="messages">
         {messages.length === 0 && <li className="hint">Ask about the room: “How big is this room?”, “How far is the sofa from the TV?”</li>}
         {messages.map((m) => (
-          <li key={m.id} className={`message ${m.role}`} data-testid={`message-${m.role}`} data-streaming={m.streaming} data-stopped={m.stopped ?? false}>
+          <li
+            key={m.id}
+            className={`message ${m.role}`}
+            data-testid={`message-${m.role}`}
+            data-streaming={m.streaming}
+            data-stopped={m.stopped ?? false}
+            data-measured={m.measured ?? ''}
+          >
+            {m.measured && (
+              <span className="badge" title="Measured on the 3D map, not written by the language model">
+                measured
+              </span>
+            )}
             <span className="text">{m.text}</span>
             {m.streaming && !m.text && <span className="typing">{vlm.phase === 'loading' ? 'loading the chat model…' : 'thinking…'}</span>}
             {m.stopped && <span className="meta"> (stopped)</span>}
