@@ -147,7 +147,7 @@ export function routeQuestion(question: string, knownLabels: Iterable<string>): 
     const axis: RelationAxis | null = /\b(left|right)\b/.test(s) ? 'left-right' : /\b(above|below|up|down|higher|lower)\b/.test(s) ? 'up-down' : /\b(near|far|closer|farther|further|nearer)\b/.test(s) ? 'near-far' : null;
     if (axis) return { type: 'obj_obj_relative_pos', labels: labels.slice(0, 2), axis, ...base };
   }
-  const relative = /(which|what)\b.*\b(closest|nearest)\s+to\s+(?:the\s+)?([a-z][a-z ()-]*?)\s*\??$/.exec(s);
+  const relative = /(which|what)\b.*?\b(closest|nearest)\s+to\s+(?:the\s+)?([a-z][a-z ()-]*?)\s*(?:[?.]|$)/.exec(s);
   if (relative && optionLabels.length >= 2) {
     return { type: 'object_rel_distance', labels: [normaliseLabel(relative[3]!), ...optionLabels], ...base };
   }
