@@ -175,6 +175,11 @@ describe('camera questions', () => {
     expect(ask('How far did I walk?')!.value as number).toBeCloseTo(2.9, 5);
     expect(ask('Did I walk more than 3 m?')!.value).toBe('no');
     expect(ask('did I walk more than 2 metres')!.value).toBe('yes');
+    // The camera comes closest to the tv (z = 3.95) at the end of the forward leg, frame 20.
+    const toTv = ask('How far did I walk between the start and the tv?')!;
+    expect(toTv.value as number).toBeCloseTo(1.9, 5);
+    expect(toTv.objects).toEqual(['tv#1']);
+    expect(ask('How far did I walk to the piano?')!.text).toMatch(/not seen/i);
   });
 
   it('says so when a frame was not captured or tracking was lost there', () => {

@@ -60,6 +60,6 @@ export function solve(q: RoutedQuestion, memory: SceneMemory): SpatialAnswer {
     case 'obj_obj_relative_pos':
       return needFrames(1) ?? objectObjectRelativePosition(memory, f1, a, b, q.axis!, q.options);
     case 'camera_path_length':
-      return walkedDistance(memory, q.frames.length >= 2 ? [f1, f2] : null, q.threshold);
+      return walkedDistance(memory, q.frames.length >= 2 ? [f1, f2] : q.labels.length ? { to: a } : null, q.threshold);
   }
 }

@@ -130,9 +130,10 @@ export function routeQuestion(question: string, knownLabels: Iterable<string>): 
   // Walking: "how far did I walk", "did I walk more than 3 m", "how far did the camera travel along its path".
   const walk = /\b(walk(ed)?|travell?ed|path)\b/.test(s) && !/\b(door|window|object)\b.*\bwalk/.test(s);
   const threshold = /\b(more|further|farther|longer|less|fewer|shorter)\s+than\s+(\d+(?:\.\d+)?)\s*(m|meters?|metres?|cm|centimet(?:er|re)s?)\b/.exec(s);
-  if (walk && mentionsCamera && labels.length === 0) {
+  // "between the start and the window": the path up to where the camera came closest to the window.
+  if (walk && mentionsCamera && labels.length <= 1) {
     const t = threshold ? { op: /more|further|farther|longer/.test(threshold[1]!) ? ('more' as const) : ('less' as const), metres: Number(threshold[2]) / (/^c/.test(threshold[3]!) ? 100 : 1) } : undefined;
-    return { type: 'camera_path_length', labels: [], ...base, frames: frames.slice(0, 2), ...(t ? { threshold: t } : {}) };
+    return { type: 'camera_path_length', labels: labels.slice(0, 1), ...base, frames: frames.slice(0, 2), ...(t ? { threshold: t } : {}) };
   }
   if (frames.length >= 2 && /\bcamera\b|\bi\b|\bwe\b/.test(s) && /how far|distance|displace|how much|move|moved|travel/.test(s) && labels.length === 0) {
     return { type: 'camera_displacement', labels: [], ...base };

@@ -181,30 +181,53 @@ export function objectObjectRelativePosition(memory: SceneMemory, frame: number,
   });
 }
 
-/** How far the camera travelled along its path: between two frames, or over the whole capture. */
-export function walkedDistance(memory: SceneMemory, frames: [number, number] | null, threshold?: { op: 'more' | 'less'; metres: number }): SpatialAnswer {
+/**
+ * How far the camera travelled along its path: between two frames, from the start to where it came closest
+ * to an object, or over the whole capture; optionally compared with a distance ("more than 3 m?").
+ */
+export function walkedDistance(
+  memory: SceneMemory,
+  span: [number, number] | { to: string } | null,
+  threshold?: { op: 'more' | 'less'; metres: number },
+): SpatialAnswer {
   const type = 'camera_path_length';
   const track = memory.camera;
   if (track.length < 2) return cannotAnswer(type, 'The camera path is too short to measure yet: capture more of the room.');
   let from = 0;
   let to = track.length - 1;
-  let span = 'over the whole capture';
-  if (frames) {
-    const r = resolveFrames(type, memory, frames);
+  let how = 'over the whole capture';
+  const boxes: SpatialAnswer['highlight']['boxes'] = [];
+  const objects: string[] = [];
+  if (Array.isArray(span)) {
+    const r = resolveFrames(type, memory, span);
     if (!r.ok) return r.answer;
     const [a, b] = r.samples as [CameraSample, CameraSample];
     from = track.findIndex((s) => s.sourceFrame >= Math.min(a.sourceFrame, b.sourceFrame));
     to = track.findLastIndex((s) => s.sourceFrame <= Math.max(a.sourceFrame, b.sourceFrame));
-    span = `between frame ${frames[0]} and frame ${frames[1]}`;
+    how = `between frame ${span[0]} and frame ${span[1]}`;
+  } else if (span) {
+    const found = objectsLabelled(memory, span.to);
+    if (!found.length) return notSeen(type, [span.to]);
+    // The end is where the camera came closest to the object.
+    let best = Infinity;
+    track.forEach((s, i) => {
+      const d = nearestInstance(found, s.position)!.distance;
+      if (d < best) [best, to] = [d, i];
+    });
+    const near = nearestInstance(found, track[to]!.position)!;
+    boxes.push(boxHighlight(near.object));
+    objects.push(near.object.id);
+    how = `from the start to where the camera came closest to the ${span.to} (${metres(best)} from it)`;
   }
   const length = from >= 0 && to > from ? pathLength(track, from, to) : 0;
-  const segments = track.slice(Math.max(0, from) + 1, to + 1).map((s, i) => ({ from: track[Math.max(0, from) + i]!.position, to: s.position, label: '' }));
-  if (segments[0]) segments[segments.length >> 1]!.label = metres(length);
+  const segments = track.slice(from + 1, to + 1).map((s, i) => ({ from: track[from + i]!.position, to: s.position, label: '' }));
+  if (segments.length) segments[segments.length >> 1]!.label = metres(length);
   const figures = { path_m: length };
-  const how = `measured along the tracked camera path ${span}`;
+  const measured = `measured along the tracked camera path ${how}`;
+  const highlight = { boxes, segments };
   if (threshold) {
     const yes = threshold.op === 'more' ? length > threshold.metres : length < threshold.metres;
-    return { type, value: yes ? 'yes' : 'no', text: `${yes ? 'Yes' : 'No'}: you walked ${metres(length)}, ${how}.`, figures, objects: [], highlight: { boxes: [], segments } };
+    return { type, value: yes ? 'yes' : 'no', text: `${yes ? 'Yes' : 'No'}: you walked ${metres(length)}, ${measured}.`, figures, objects, highlight };
   }
-  return { type, value: length, unit: 'm', text: `${metres(length)}, ${how}.`, figures, objects: [], highlight: { boxes: [], segments } };
+  return { type, value: length, unit: 'm', text: `${metres(length)}, ${measured}.`, figures, objects, highlight };
 }
