@@ -18,7 +18,7 @@ function sampleBox(box: OrientedBox, n: number, random: () => number): Vec3[] {
   for (let i = 0; i < n; i++) {
     const t = [random() - 0.5, random() - 0.5, random() - 0.5].map((v) => (random() < 0.5 ? Math.sign(v) * 0.5 : v));
     const p: Vec3 = [...box.center];
-    for (let a = 0; a < 3; a++) for (let k = 0; k < 3; k++) p[k] += box.axes[a]![k]! * t[a]! * box.size[a]!;
+    for (let a = 0; a < 3; a++) for (let k = 0; k < 3; k++) p[k] = p[k]! + box.axes[a]![k]! * t[a]! * box.size[a]!;
     out.push(p);
   }
   return [...out, ...boxCorners(box)];

@@ -26,6 +26,11 @@ export class GrowingPointCloud {
     return this.count;
   }
 
+  /** The points' coordinates (xyz, map frame); the first `size` are in use. For picking: read, never write. */
+  get positionArray(): Float32Array {
+    return this.positions;
+  }
+
   /** Appends points (xyz) and colours (rgb 0..255); returns how many fitted. */
   append(points: Float32Array, colors: Uint8Array): number {
     const n = Math.min(points.length / 3, this.capacity - this.count);

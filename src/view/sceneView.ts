@@ -1,11 +1,17 @@
 // The 3D view: the growing coloured point cloud, the camera trajectory with a frustum per keyframe,
-// orbit / pan / zoom and reset. Runs in the render worker on an OffscreenCanvas: appends go into
+// orbit / pan / zoom and reset, an answer's highlights (labelled boxes and segments, gravity frame) and the
+// measuring tool (click two map points: the distance between them). Runs in the render worker on an OffscreenCanvas: appends go into
 // preallocated buffers (only the new range is uploaded) and a frame is drawn only when something changed.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { KeyframeGeometry } from '../geometry/types';
+import type { AnswerHighlight, Vec3 } from '../spatial/types';
 import { GrowingPointCloud } from './pointBuffer';
 import type { ProxyElement } from './eventProxy';
+import { boundingSphere, easeInOut, framingDistance, highlightPoints, summariseHighlight, type HighlightSummary } from './framing';
+import { MeasureTool, type MeasureReadout } from './measure';
+import { BOX_COLOURS, MEASURE_COLOUR, OverlayLayer, SEGMENT_COLOUR } from './overlay';
+import { ClickDetector, pickPoint, type PointerLike } from './picking';
 import { TrajectoryView } from './trajectory';
 
 export const POINT_CAPACITY = 2_000_000;
@@ -17,6 +23,16 @@ export interface ViewStats {
   /** Recent intervals between drawn frames (ms). */
   frameTimes: number[];
 }
+
+/** What the view highlights: the answer's boxes and segments, and the measuring tool's state. */
+export interface ViewHighlights extends HighlightSummary {
+  measure: MeasureReadout;
+}
+
+/** How far from a click a map point may be and still be picked (CSS pixels): a finger is less precise. */
+const PICK_RADIUS_PX = { mouse: 10, touch: 22 };
+const FLIGHT_MS = 700;
+const POINTER_EVENTS = ['pointerdown', 'pointermove', 'pointerup', 'pointercancel'] as const;
 
 export class SceneView {
   private readonly renderer: THREE.WebGLRenderer;
@@ -32,6 +48,18 @@ export class SceneView {
   private lastFrame = 0;
   /** Redraw only when something changed: a phone's battery (and a software GPU) should not draw still scenes. */
   private dirty = true;
+  /** An answer's highlights: in the gravity frame, so at the scene's root. */
+  private readonly highlightLayer = new OverlayLayer('highlights');
+  private highlightSummary = summariseHighlight(null);
+  /** The measurement: picked map points, so inside the world group (it stays on the map when up changes). */
+  private readonly measureLayer = new OverlayLayer('measure');
+  private readonly measure = new MeasureTool();
+  private readonly clicks = new ClickDetector();
+  private readonly onPointer = (e: Event) => this.pointer(e as unknown as PointerLike);
+  /** Told whenever the measurement changes (the main thread shows the readout). */
+  onMeasure: ((r: MeasureReadout) => void) | null = null;
+  /** A camera move in progress (framing highlights); the user's own orbit cancels it. */
+  private flight: { fromPos: THREE.Vector3; toPos: THREE.Vector3; fromTarget: THREE.Vector3; toTarget: THREE.Vector3; start: number } | null = null;
 
   constructor(canvas: OffscreenCanvas, private readonly element: ProxyElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, powerPreference: 'high-performance' });
@@ -39,11 +67,15 @@ export class SceneView {
     this.controls = new OrbitControls(this.camera, element as unknown as HTMLElement);
     this.controls.enableDamping = true;
     this.controls.addEventListener('change', () => (this.dirty = true));
+    this.controls.addEventListener('start', () => (this.flight = null));
     // Points and cameras stay in the tracking frame; the group carries them into the gravity frame, so a
     // better estimate of up moves the whole map without uploading a point again.
     this.world.matrixAutoUpdate = false;
-    this.world.add(this.cloud.object, this.trajectory.group);
-    this.scene.add(this.world, new THREE.AxesHelper(0.3), new THREE.GridHelper(10, 20, 0x2a333d, 0x1d242c));
+    this.world.add(this.cloud.object, this.trajectory.group, this.measureLayer.group);
+    this.scene.add(this.world, new THREE.AxesHelper(0.3), new THREE.GridHelper(10, 20, 0x2a333d, 0x1d242c), this.highlightLayer.group);
+    // Clicks for the measuring tool come from the same events as the orbit controls: a press and release
+    // without a drag is a click, anything else is left to the controls.
+    POINTER_EVENTS.forEach((t) => element.addEventListener(t, this.onPointer));
     this.resetView();
     this.renderer.setAnimationLoop((t) => this.frame(t));
   }
@@ -70,11 +102,93 @@ export class SceneView {
     this.bounds.makeEmpty();
     this.world.matrix.identity();
     this.world.matrixWorldNeedsUpdate = true;
+    this.setHighlights(null);
+    this.clearMeasurement();
     this.resetView();
+  }
+
+  /** Shows an answer's boxes and segments (gravity frame), replacing any before, and frames them; null clears. */
+  setHighlights(h: AnswerHighlight | null): void {
+    this.highlightLayer.clear();
+    this.highlightSummary = summariseHighlight(h);
+    this.dirty = true;
+    if (!h) return;
+    h.boxes.forEach((b, i) => this.highlightLayer.addBox(b.box, b.label, BOX_COLOURS[i % BOX_COLOURS.length]!));
+    h.segments.forEach((s) => this.highlightLayer.addSegment(s.from, s.to, s.label, SEGMENT_COLOUR));
+    const sphere = boundingSphere(highlightPoints(h));
+    if (sphere) {
+      const distance = Math.max(0.8, framingDistance(Math.max(0.25, sphere.radius), this.camera.fov, this.camera.aspect));
+      this.flyTo(new THREE.Vector3(...sphere.center), distance);
+    }
+  }
+
+  highlights(): ViewHighlights {
+    return { ...this.highlightSummary, measure: this.measureReadout() };
+  }
+
+  /** Turns the measuring tool on or off (off clears the measurement). */
+  setMeasuring(on: boolean): void {
+    if (this.measure.setActive(on)) this.measureChanged();
+  }
+
+  clearMeasurement(): void {
+    this.measure.clear();
+    this.measureChanged();
+  }
+
+  measureReadout(): MeasureReadout {
+    const m = this.world.matrix;
+    const v = new THREE.Vector3();
+    return this.measure.readout((p) => v.set(...p).applyMatrix4(m).toArray() as Vec3);
+  }
+
+  /** Moves the camera to look at `centre` from `distance`, keeping the direction it looks from. */
+  private flyTo(centre: THREE.Vector3, distance: number): void {
+    const dir = this.camera.position.clone().sub(this.controls.target);
+    if (dir.lengthSq() < 1e-8) dir.set(0, 0.7, 1);
+    dir.normalize();
+    this.flight = {
+      fromPos: this.camera.position.clone(),
+      fromTarget: this.controls.target.clone(),
+      toPos: centre.clone().addScaledVector(dir, distance),
+      toTarget: centre.clone(),
+      start: performance.now(),
+    };
+    this.dirty = true;
+  }
+
+  private pointer(e: PointerLike): void {
+    const click = this.clicks.handle(e);
+    if (click && this.measure.active) this.pickAt(click.x, click.y, click.pointerType);
+  }
+
+  /** Picks the map point under a click (screen space, over the whole point buffer) for the measurement. */
+  private pickAt(x: number, y: number, pointerType: string): void {
+    const t0 = performance.now();
+    this.scene.updateMatrixWorld();
+    this.camera.updateMatrixWorld();
+    const mvp = new THREE.Matrix4().multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse).multiply(this.world.matrixWorld);
+    const positions = this.cloud.positionArray;
+    const radiusPx = pointerType === 'mouse' ? PICK_RADIUS_PX.mouse : PICK_RADIUS_PX.touch;
+    const hit = pickPoint(positions, this.cloud.size, mvp.elements, x, y, this.element.clientWidth, this.element.clientHeight, { radiusPx });
+    const point: Vec3 | null = hit ? [positions[hit.index * 3]!, positions[hit.index * 3 + 1]!, positions[hit.index * 3 + 2]!] : null;
+    this.measure.pick(point, performance.now() - t0);
+    this.measureChanged();
+  }
+
+  private measureChanged(): void {
+    this.measureLayer.clear();
+    const points = this.measure.points;
+    const readout = this.measureReadout();
+    if (points.length === 2) this.measureLayer.addSegment(points[0]!, points[1]!, readout.label ?? '', MEASURE_COLOUR);
+    else if (points.length === 1) this.measureLayer.addMarkers([points[0]!], MEASURE_COLOUR);
+    this.dirty = true;
+    this.onMeasure?.(readout);
   }
 
   /** Frames the whole reconstruction (or a default view when empty). */
   resetView(): void {
+    this.flight = null;
     if (this.bounds.isEmpty()) {
       this.camera.position.set(0, 0.6, 2);
       this.controls.target.set(0, 0, -1);
@@ -97,17 +211,31 @@ export class SceneView {
     this.renderer.setSize(width, height, false);
     this.camera.aspect = width / height;
     this.camera.updateProjectionMatrix();
+    this.highlightLayer.setViewport(width, height, this.camera.fov);
+    this.measureLayer.setViewport(width, height, this.camera.fov);
     this.dirty = true;
   }
 
   dispose(): void {
     this.renderer.setAnimationLoop(null);
+    POINTER_EVENTS.forEach((t) => this.element.removeEventListener(t, this.onPointer));
+    this.onMeasure = null;
     this.controls.dispose();
+    this.highlightLayer.dispose();
+    this.measureLayer.dispose();
     this.cloud.dispose();
     this.renderer.dispose();
   }
 
   private frame(t: number): void {
+    if (this.flight) {
+      const f = this.flight;
+      const k = easeInOut((performance.now() - f.start) / FLIGHT_MS);
+      this.camera.position.lerpVectors(f.fromPos, f.toPos, k);
+      this.controls.target.lerpVectors(f.fromTarget, f.toTarget, k);
+      if (k >= 1) this.flight = null;
+      this.dirty = true;
+    }
     this.controls.update(); // applies damping; fires 'change' while the view still moves
     if (!this.dirty) return;
     this.dirty = false;
