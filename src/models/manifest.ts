@@ -3,7 +3,7 @@
 // One manifest serves the real model on the Hugging Face hub and the project's fixture of it
 // (same repo id, same file layout), so the loading path is the same in the product and in tests.
 
-export type ModelRole = 'geometry' | 'vlm';
+export type ModelRole = 'geometry' | 'detector' | 'vlm';
 
 /** Element type and shape of one ONNX input or output; strings are symbolic dimensions. */
 export interface TensorSpec {

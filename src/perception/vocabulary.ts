@@ -42,15 +42,23 @@ const SYNONYMS: Record<string, string> = {
 
 const VOCABULARY_SET = new Set(INDOOR_VOCABULARY);
 
+/** Plurals in -ves whose singular ends in -f / -fe (other -ves words just drop the "s": stoves, microwaves). */
+const VES_TO_F = /(shel|hal|lea|wol|sca|loa|cal|el|thie)ves$/;
+const VES_TO_FE = /(kni|wi|li)ves$/;
+/** Plurals in -ies that are not -y words. */
+const IES_KEEP = new Set(['movies', 'cookies', 'series', 'species', 'pies', 'ties']);
+
 /** Singular of an English noun phrase's last word (enough for furniture names). */
-function singular(phrase: string): string {
+export function singular(phrase: string): string {
   const words = phrase.split(' ');
   const last = words[words.length - 1]!;
   let s = last;
-  if (/(ch|sh|ss|x)es$/.test(last)) s = last.slice(0, -2);
-  else if (/[^aeiou]ies$/.test(last)) s = `${last.slice(0, -3)}y`;
-  else if (/ves$/.test(last) && last !== 'stoves') s = `${last.slice(0, -3)}f`;
-  else if (/[^s]s$/.test(last)) s = last.slice(0, -1);
+  if (VOCABULARY_SET.has(last)) s = last; // "shoes", "headphones" are categories as written
+  else if (/(ch|sh|ss|x|zz)es$/.test(last)) s = last.slice(0, -2);
+  else if (/[^aeiou]ies$/.test(last) && !IES_KEEP.has(last)) s = `${last.slice(0, -3)}y`;
+  else if (VES_TO_F.test(last)) s = `${last.slice(0, -3)}f`;
+  else if (VES_TO_FE.test(last)) s = `${last.slice(0, -3)}fe`;
+  else if (/[^su]s$/.test(last)) s = last.slice(0, -1);
   words[words.length - 1] = s;
   return words.join(' ');
 }
@@ -81,4 +89,33 @@ export function plural(phrase: string): string {
   if (/(s|x|ch|sh)$/.test(phrase)) return `${phrase}es`;
   if (/[^aeiou]y$/.test(phrase)) return `${phrase.slice(0, -1)}ies`;
   return `${phrase}s`;
+}
+
+/**
+ * Clearer phrases for the detector where a benchmark category's name is terse or ambiguous to an open-vocabulary
+ * detector ("tv" is a television, "washer" a washing machine, not a ring washer). Queries stay the category name
+ * everywhere else.
+ */
+const DETECTOR_PHRASES: Record<string, string> = {
+  tv: 'television',
+  washer: 'washing machine',
+  counter: 'kitchen counter',
+  fan: 'electric fan',
+  heater: 'space heater',
+  pan: 'frying pan',
+  plant: 'potted plant',
+  monitor: 'computer monitor',
+  keyboard: 'computer keyboard',
+  'computer tower': 'desktop computer tower',
+};
+
+/**
+ * The text query the detector gets for a category: "a photo of a <phrase>" (the form OWL-ViT's model cards use;
+ * the category name alone also works), "an" before a vowel, no article for plural-only categories ("shoes").
+ */
+export function detectorPrompt(label: string): string {
+  const key = normaliseLabel(label);
+  const phrase = DETECTOR_PHRASES[key] ?? key;
+  if (/s$/.test(phrase) && VOCABULARY_SET.has(phrase)) return `a photo of ${phrase}`;
+  return `a photo of ${/^[aeiou]/.test(phrase) ? 'an' : 'a'} ${phrase}`;
 }
