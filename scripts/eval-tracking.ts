@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { trajectoryMetrics } from '../src/eval/trajectoryMetrics.ts';
 import { cameraUp, estimateGravity } from '../src/fusion/gravity.ts';
-import { applyRigid, matrixToRigid, type Rigid, type Vec3 } from '../src/geometry/rigid.ts';
-import type { TrackingStatus } from '../src/geometry/types.ts';
-import { loadRgbdFolder, processFrame, rgbdPipeline } from './rgbdFolder.ts';
+import { applyRigid, type Vec3 } from '../src/geometry/rigid.ts';
+import { runRgbdFolder } from './rgbdRun.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, every: { type: 'string', default: '1' }, json: { type: 'string' } } });
 if (!values.data) {
@@ -18,25 +17,7 @@ if (!values.data) {
 }
 const dir = values.data;
 const every = Math.max(1, Number(values.every));
-const frames = loadRgbdFolder(dir, every);
-
-const est: Rigid[] = [];
-const gt: Rigid[] = [];
-const statuses: Partial<Record<TrackingStatus, number>> = {};
-let current = frames[0]!;
-const pipeline = rgbdPipeline((g) => {
-  statuses[g.tracking.status] = (statuses[g.tracking.status] ?? 0) + 1;
-  if (g.tracking.reason && process.env.VERBOSE) console.log(`  ${current.id}: ${g.tracking.status} — ${g.tracking.reason}`);
-  if (g.tracking.status !== 'lost' && current.gtPose) {
-    est.push(matrixToRigid(g.pose));
-    gt.push(matrixToRigid(current.gtPose));
-  }
-});
-let ms = 0;
-for (const [n, f] of frames.entries()) {
-  current = f;
-  ms += await processFrame(pipeline, f, n);
-}
+const { frames, est, gt, statuses, pipeline, ms } = await runRgbdFolder(dir, every, { verbose: !!process.env.VERBOSE });
 const tracked = frames.length - (statuses.lost ?? 0);
 const m = trajectoryMetrics(est, gt);
 

@@ -1,0 +1,80 @@
+// Shared by the tracking and VSTI evaluations: runs the app's KeyframePipeline (tracking + fusion, the
+// folder's depth) over an RGB-D folder in the 7-Scenes layout, one frame at a time, and collects what each
+// frame's tracking gave, the ground truth beside it, and the map's gravity frame at the end.
+import { readdirSync } from 'node:fs';
+import { matrixToRigid, type Rigid } from '../src/geometry/rigid.ts';
+import type { RgbaImage, TrackingStatus, WorldFrame } from '../src/geometry/types.ts';
+import type { KeyframePipeline } from '../src/geometry/keyframePipeline.ts';
+import { groupRgbdFiles } from '../src/rgbd/sevenScenes.ts';
+import { loadRgbdFolder, processFrame, rgbdPipeline, type RgbdFrame } from './rgbdFolder.ts';
+
+/** What tracking made of one processed frame. */
+export interface TrackedFrame {
+  /** Position in the processed (every-N) sequence: the pipeline's sourceFrame. */
+  index: number;
+  /** Position in the folder (index × every): the source frame a question names. */
+  folderFrame: number;
+  id: string;
+  status: TrackingStatus;
+  reason?: string;
+  /** Column-major camera-to-world in the tracking world (a copy); the last known pose when lost. */
+  pose: Float32Array;
+  /** Ground-truth camera-to-world (column-major), when the folder has a usable one. */
+  gtPose: Float32Array | null;
+}
+
+export interface RgbdRun {
+  dir: string;
+  every: number;
+  /** Frames processed (every N-th of the folder). */
+  frames: RgbdFrame[];
+  /** Frames in the folder, processed or not. */
+  folderFrameCount: number;
+  /** One per frame that produced geometry, in order. */
+  tracked: TrackedFrame[];
+  statuses: Partial<Record<TrackingStatus, number>>;
+  /** Estimated and ground-truth poses of the frames not lost that have ground truth (paired by position). */
+  est: Rigid[];
+  gt: Rigid[];
+  /** The map's gravity frame after the last frame. */
+  world: WorldFrame;
+  pipeline: KeyframePipeline<RgbaImage>;
+  /** Milliseconds spent in tracking + fusion (decoding excluded). */
+  ms: number;
+}
+
+/** Runs the pipeline over the folder; with `verbose`, prints each frame whose tracking gave a reason. */
+export async function runRgbdFolder(dir: string, every = 1, options: { verbose?: boolean } = {}): Promise<RgbdRun> {
+  const frames = loadRgbdFolder(dir, every);
+  const folderFrameCount = groupRgbdFiles(readdirSync(dir)).length;
+  const tracked: TrackedFrame[] = [];
+  const est: Rigid[] = [];
+  const gt: Rigid[] = [];
+  const statuses: Partial<Record<TrackingStatus, number>> = {};
+  let current = frames[0]!;
+  let index = 0;
+  const pipeline = rgbdPipeline((g) => {
+    statuses[g.tracking.status] = (statuses[g.tracking.status] ?? 0) + 1;
+    if (g.tracking.reason && options.verbose) console.log(`  ${current.id}: ${g.tracking.status} — ${g.tracking.reason}`);
+    if (g.tracking.status !== 'lost' && current.gtPose) {
+      est.push(matrixToRigid(g.pose));
+      gt.push(matrixToRigid(current.gtPose));
+    }
+    tracked.push({
+      index,
+      folderFrame: index * every,
+      id: current.id,
+      status: g.tracking.status,
+      ...(g.tracking.reason ? { reason: g.tracking.reason } : {}),
+      pose: Float32Array.from(g.pose),
+      gtPose: current.gtPose,
+    });
+  });
+  let ms = 0;
+  for (const [n, f] of frames.entries()) {
+    current = f;
+    index = n;
+    ms += await processFrame(pipeline, f, n);
+  }
+  return { dir, every, frames, folderFrameCount, tracked, statuses, est, gt, world: pipeline.gravityFrame, pipeline, ms };
+}
