@@ -10,8 +10,13 @@ const controller = new AppController(config);
 controller.start().catch(() => {
   // The failure is in the store (model status) and shown by the status line.
 });
-// Read by the end-to-end tests and the benchmark: what the 3D view holds and how fast it draws.
-(window as unknown as { __room3r: unknown }).__room3r = { viewStats: () => controller.viewStats() };
+// Read by the end-to-end tests and the benchmark: what the 3D view holds and how fast it draws, and what it
+// highlights (an answer's boxes and segments, the measurement); tests may also show highlights directly.
+(window as unknown as { __room3r: unknown }).__room3r = {
+  viewStats: () => controller.viewStats(),
+  highlights: () => controller.highlights(),
+  showHighlights: (h: import('./spatial/types').AnswerHighlight | null) => controller.showHighlights(h),
+};
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -4,13 +4,27 @@
 import * as Comlink from 'comlink';
 import type { KeyframeGeometry } from '../src/geometry/types';
 import { ProxyElement, type ForwardedEvent } from '../src/view/eventProxy';
-import { SceneView, type ViewStats } from '../src/view/sceneView';
+import { MeasureTool, type MeasureReadout } from '../src/view/measure';
+import { SceneView, type ViewHighlights, type ViewStats } from '../src/view/sceneView';
+import { summariseHighlight } from '../src/view/framing';
+import type { AnswerHighlight } from '../src/spatial/types';
 import type { RenderMessage } from './messages';
 
 const element = new ProxyElement();
 let view: SceneView | null = null;
 /** Keyframes that arrive before the canvas (e.g. while the page lays out) are kept and drawn when it comes. */
 const early: KeyframeGeometry[] = [];
+/** View tools set before the canvas comes: applied when it does. */
+let pendingHighlights: AnswerHighlight | null = null;
+let measuring = false;
+let measureListener: ((r: MeasureReadout) => void) | null = null;
+function notifyMeasure(r: MeasureReadout): void {
+  try {
+    void Promise.resolve(measureListener?.(r)).catch(() => {});
+  } catch {
+    // The listener's page side is gone (a released proxy): nothing to tell.
+  }
+}
 
 const api = {
   init(canvas: OffscreenCanvas, width: number, height: number, pixelRatio: number): void {
@@ -18,6 +32,11 @@ const api = {
     view = new SceneView(canvas, element);
     view.resize(width, height, pixelRatio);
     early.splice(0).forEach((g) => view!.addKeyframe(g));
+    view.onMeasure = notifyMeasure;
+    view.setMeasuring(measuring);
+    notifyMeasure(view.measureReadout());
+    if (pendingHighlights) view.setHighlights(pendingHighlights);
+    pendingHighlights = null;
   },
 
   connectGeometry(port: MessagePort): void {
@@ -28,6 +47,7 @@ const api = {
         else early.push(e.data.geometry);
       } else {
         early.length = 0;
+        pendingHighlights = null;
         view?.clear();
       }
     };
@@ -43,6 +63,37 @@ const api = {
 
   resetView(): void {
     view?.resetView();
+  },
+
+  /** Shows an answer's highlights (gravity frame) and frames them; null clears them. */
+  setHighlights(h: AnswerHighlight | null): void {
+    if (view) view.setHighlights(h);
+    else pendingHighlights = h;
+  },
+
+  /** What the view highlights now: the answer's boxes and segments with their labels, and the measurement. */
+  highlights(): ViewHighlights {
+    if (view) return view.highlights();
+    const idle = new MeasureTool();
+    idle.setActive(measuring);
+    return { ...summariseHighlight(pendingHighlights), measure: idle.readout() };
+  },
+
+  /** Turns the measuring tool on or off: while on, a click on the map picks a point. */
+  setMeasuring(on: boolean): void {
+    measuring = on;
+    view?.setMeasuring(on);
+  },
+
+  /** Forgets the measured points (the tool stays on). */
+  clearMeasurement(): void {
+    view?.clearMeasurement();
+  },
+
+  /** Registers the main thread's listener for measurement changes (a comlink proxy). */
+  onMeasure(listener: (r: MeasureReadout) => void): void {
+    measureListener = listener;
+    if (view) notifyMeasure(view.measureReadout());
   },
 
   stats(): ViewStats {

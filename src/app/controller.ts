@@ -11,24 +11,29 @@ import type { KeyframeInfo } from '../geometry/types';
 import type { FileProgress } from '../models/loader';
 import { SceneSummary, spatialContextText } from '../scene/sceneSummary';
 import { forwardCanvasEvents } from '../view/eventProxy';
-import type { ViewStats } from '../view/sceneView';
+import type { MeasureReadout } from '../view/measure';
+import type { ViewHighlights, ViewStats } from '../view/sceneView';
 import type { ChatTurn } from '../vlm/types';
+import type { AnswerHighlight, SpatialAnswer } from '../spatial/types';
+import type { DetectorWorkerApi } from '../../workers/detector.worker';
 import type { GeometryWorkerApi } from '../../workers/geometry.worker';
 import type { RenderWorkerApi } from '../../workers/render.worker';
 import type { VlmWorkerApi } from '../../workers/vlm.worker';
-import { EMPTY_SCENE, useApp } from './store';
+import { EMPTY_SCENE, useApp, useMeasure, type ModelRole } from './store';
 import { WorkerHandle } from './workerHandle';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class AppController {
   private readonly geometry: WorkerHandle<GeometryWorkerApi>;
+  private readonly detector: WorkerHandle<DetectorWorkerApi>;
   private readonly vlm: WorkerHandle<VlmWorkerApi>;
   private readonly render: WorkerHandle<RenderWorkerApi>;
   private summary = new SceneSummary();
   private captureAbort: AbortController | null = null;
   private cameraStream: MediaStream | null = null;
   private geometryReady: Promise<void> | null = null;
+  private detectorReady: Promise<void> | null = null;
   private vlmReady: Promise<void> | null = null;
   private replying = false;
 
@@ -36,6 +41,10 @@ export class AppController {
     this.geometry = new WorkerHandle(
       () => new Worker(new URL('../../workers/geometry.worker.ts', import.meta.url), { type: 'module', name: 'geometry' }),
       (message) => this.workerDied('geometry', message),
+    );
+    this.detector = new WorkerHandle(
+      () => new Worker(new URL('../../workers/detector.worker.ts', import.meta.url), { type: 'module', name: 'detector' }),
+      (message) => this.workerDied('detector', message),
     );
     this.vlm = new WorkerHandle(
       () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
@@ -47,8 +56,11 @@ export class AppController {
     );
   }
 
-  /** Connects the workers (direct channels between them) and loads the depth model. */
+  /** Connects the workers (direct channels between them) and loads the depth model, then the detector. */
   start(): Promise<void> {
+    const toDetector = new MessageChannel();
+    void this.geometry.api.connectDetector(Comlink.transfer(toDetector.port1, [toDetector.port1]));
+    void this.detector.api.connectGeometry(Comlink.transfer(toDetector.port2, [toDetector.port2]));
     const toVlm = new MessageChannel();
     void this.geometry.api.connectVlm(Comlink.transfer(toVlm.port1, [toVlm.port1]));
     void this.vlm.api.connectGeometry(Comlink.transfer(toVlm.port2, [toVlm.port2]));
@@ -59,7 +71,10 @@ export class AppController {
       Comlink.proxy((info: KeyframeInfo) => this.onKeyframe(info)),
       Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
     );
-    return this.ensureGeometry();
+    const geometry = this.ensureGeometry();
+    // The detector loads once the depth model is in, so the two downloads do not compete.
+    geometry.then(() => this.ensureDetector()).catch(() => {});
+    return geometry;
   }
 
   /** Hands the 3D view's canvas to the render worker; returns a function that detaches it. */
@@ -67,6 +82,7 @@ export class AppController {
     const offscreen = canvas.transferControlToOffscreen();
     const size = () => [canvas.clientWidth, canvas.clientHeight, window.devicePixelRatio] as const;
     void this.render.api.init(Comlink.transfer(offscreen, [offscreen]), ...size());
+    this.attachViewTools();
     const stopEvents = forwardCanvasEvents(canvas, (e) => void this.render.api.event(e));
     const resize = new ResizeObserver(() => void this.render.api.resize(...size()));
     resize.observe(canvas);
@@ -85,6 +101,35 @@ export class AppController {
     return this.render.api.stats();
   }
 
+  // ── View tools: an answer's highlights and the measuring tool (both drawn and picked in the render worker) ──
+
+  /** Shows an answer's boxes and segments (gravity frame) in the 3D view and frames them; null clears them. */
+  showHighlights(h: AnswerHighlight | null): void {
+    void this.render.api.setHighlights(h);
+  }
+
+  /** What the 3D view highlights now (tests read this). */
+  highlights(): Promise<ViewHighlights> {
+    return this.render.api.highlights();
+  }
+
+  /** Turns the measuring tool on or off (off clears the measurement). */
+  setMeasuring(on: boolean): void {
+    useMeasure.getState().setActive(on);
+    void this.render.api.setMeasuring(on);
+  }
+
+  /** Forgets the measured points; the tool stays on. */
+  clearMeasurement(): void {
+    void this.render.api.clearMeasurement();
+  }
+
+  /** On a (new) canvas: the render worker reports measurements to the store and gets the tool's state. */
+  private attachViewTools(): void {
+    void this.render.api.onMeasure(Comlink.proxy((r: MeasureReadout) => useMeasure.getState().setReadout(r)));
+    void this.render.api.setMeasuring(useMeasure.getState().active);
+  }
+
   private ensureGeometry(): Promise<void> {
     this.geometryReady ??= this.loadModel('geometry', () =>
       this.geometry.call((api) => api.init(
@@ -94,6 +139,16 @@ export class AppController {
       )),
     );
     return this.geometryReady;
+  }
+
+  private ensureDetector(): Promise<void> {
+    this.detectorReady ??= this.loadModel('detector', () =>
+      this.detector.call((api) => api.init(
+        { modelSource: this.config.modelSource, backend: this.config.backend },
+        Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('detector', p)),
+      )),
+    );
+    return this.detectorReady;
   }
 
   private ensureVlm(): Promise<void> {
@@ -106,7 +161,7 @@ export class AppController {
     return this.vlmReady;
   }
 
-  private async loadModel(role: 'geometry' | 'vlm', init: () => Promise<import('../models/backend').BackendChoice>): Promise<void> {
+  private async loadModel(role: ModelRole, init: () => Promise<import('../models/backend').BackendChoice>): Promise<void> {
     const store = useApp.getState();
     store.setModel(role, { phase: 'loading', error: undefined });
     try {
@@ -115,41 +170,55 @@ export class AppController {
     } catch (err) {
       const message = errorText(err);
       useApp.getState().setModel(role, { phase: 'error', error: message });
-      if (role === 'geometry') this.geometryReady = null;
-      else this.vlmReady = null;
+      this.forgetLoad(role);
       throw new Error(message);
     }
   }
 
+  private forgetLoad(role: ModelRole): void {
+    if (role === 'geometry') this.geometryReady = null;
+    else if (role === 'detector') this.detectorReady = null;
+    else this.vlmReady = null;
+  }
+
   /** Retries a model that failed to load. */
-  retryModel(role: 'geometry' | 'vlm'): void {
-    const load = role === 'geometry' ? this.ensureGeometry() : this.ensureVlm();
+  retryModel(role: ModelRole): void {
+    const load = { geometry: () => this.ensureGeometry(), detector: () => this.ensureDetector(), vlm: () => this.ensureVlm() }[role]();
     load.catch(() => {});
   }
 
-  private workerDied(role: 'geometry' | 'vlm' | 'render', message: string): void {
+  private workerDied(role: ModelRole | 'render', message: string): void {
     const store = useApp.getState();
-    const name = { geometry: 'geometry', vlm: 'chat', render: '3D view' }[role];
-    const lost = { geometry: ' The map it held is lost: start a new capture.', vlm: '', render: ' The view is empty until new keyframes arrive.' }[role];
+    const name = { geometry: 'geometry', detector: 'object detector', vlm: 'chat', render: '3D view' }[role];
+    const lost = {
+      geometry: ' The map it held is lost: start a new capture.',
+      detector: ' Objects in keyframes it had not finished are not recognised.',
+      vlm: '',
+      render: ' The view is empty until new keyframes arrive.',
+    }[role];
     store.notify('error', `The ${name} worker stopped (${message}); it was restarted.${lost}`);
     if (role === 'geometry') this.captureAbort?.abort();
-    ({ geometry: this.geometry, vlm: this.vlm, render: this.render })[role].restart();
+    ({ geometry: this.geometry, detector: this.detector, vlm: this.vlm, render: this.render })[role].restart();
     if (role === 'geometry') {
-      // The map lived in the geometry worker: the view, the chat's frames and the summary must not outlive it.
+      // The map lived in the geometry worker: the view, the chat's frames, the detector's and the summary must not outlive it.
       this.render.restart();
       this.vlm.restart();
+      this.detector.restart();
       this.vlmReady = null;
+      this.detectorReady = null;
       store.setModel('vlm', { phase: 'idle' });
+      store.setModel('detector', { phase: 'idle' });
       store.bumpViewEpoch();
       this.summary = new SceneSummary();
       this.counters.framesSeen = 0;
       store.setScene(EMPTY_SCENE);
     }
-    if (role === 'geometry') this.geometryReady = null;
-    if (role === 'vlm') this.vlmReady = null;
     if (role === 'render') store.bumpViewEpoch(); // a fresh canvas for the fresh worker
-    else store.setModel(role, { phase: 'idle' });
-    // Re-wire the channel and the geometry listener on the fresh worker.
+    else {
+      this.forgetLoad(role);
+      store.setModel(role, { phase: 'idle' });
+    }
+    // Re-wire the channels and the geometry listener on the fresh worker.
     this.start().catch(() => {});
   }
 
@@ -292,9 +361,16 @@ export class AppController {
     const id = store.addMessage({ role: 'assistant', text: '', streaming: true });
     this.replying = true;
     try {
+      // Measured first: a question a solver answers never reaches the VLM.
+      const spatial = await this.spatialQuery(question);
+      if (spatial?.answer) {
+        this.showAnswer(id, spatial.answer);
+        return;
+      }
       await this.ensureVlm();
+      const spatialContext = [spatialContextText(this.summary), spatial?.context].filter(Boolean).join('\n');
       const result = await this.vlm.call((api) => api.ask(
-        { history, question, spatialContext: spatialContextText(this.summary), maxFrames: this.config.vlmFrames },
+        { history, question, spatialContext, maxFrames: this.config.vlmFrames },
         Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk }))),
       ));
       useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped });
@@ -303,6 +379,34 @@ export class AppController {
     } finally {
       this.replying = false;
     }
+  }
+
+  /**
+   * The scene memory's answer (null: not a spatial question) and its summary for the VLM. Objects the question
+   * names that the detector has not looked for yet are searched for in the keyframes first. Null when the map
+   * is unavailable (its worker is down): the VLM then answers without it.
+   */
+  private async spatialQuery(question: string): Promise<{ answer: SpatialAnswer | null; context: string } | null> {
+    try {
+      const labels = await this.geometry.call((api) => api.questionLabels(question));
+      if (labels.length && useApp.getState().models.detector.phase === 'ready') {
+        await this.detector.call((api) => api.lookFor(labels)).catch(() => {});
+      }
+      return await this.geometry.call((api) => api.spatialQuery(question));
+    } catch {
+      return null;
+    }
+  }
+
+  private showAnswer(id: number, answer: SpatialAnswer): void {
+    const detector = useApp.getState().models.detector;
+    const aboutObjects = answer.value === null && answer.text.startsWith('Not seen') && detector.phase !== 'ready';
+    // "Not seen" means little while the detector is not running: say why instead.
+    const text = aboutObjects
+      ? `${answer.text} (Object recognition is ${detector.phase === 'error' ? `unavailable: ${detector.error}` : 'still loading'}, so objects may be missing.)`
+      : answer.text;
+    useApp.getState().updateMessage(id, { text, streaming: false, measured: answer.type });
+    this.showHighlights(answer.highlight.boxes.length || answer.highlight.segments.length ? answer.highlight : null);
   }
 
   stopReply(): void {

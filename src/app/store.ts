@@ -4,6 +4,10 @@ import { create } from 'zustand';
 import type { TrackingState } from '../geometry/types';
 import type { BackendChoice } from '../models/backend';
 import type { FileProgress } from '../models/loader';
+import type { ModelRole } from '../models/manifest';
+import type { MeasureReadout } from '../view/measure';
+
+export type { ModelRole };
 
 export type ModelPhase = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -43,6 +47,8 @@ export interface ChatMessage {
   streaming: boolean;
   stopped?: boolean;
   error?: string;
+  /** Set when the answer was measured on the map (not written by the VLM): the question type it answered. */
+  measured?: string;
 }
 
 export interface Notice {
@@ -65,7 +71,7 @@ export const EMPTY_SCENE: SceneStats = {
 };
 
 interface AppState {
-  models: { geometry: ModelStatus; vlm: ModelStatus };
+  models: Record<ModelRole, ModelStatus>;
   capture: { mode: CaptureMode; source?: string };
   scene: SceneStats;
   messages: ChatMessage[];
@@ -73,8 +79,8 @@ interface AppState {
   /** Bumped when the render worker is replaced: the view pane then makes a new canvas. */
   viewEpoch: number;
   bumpViewEpoch(): void;
-  setModel(role: 'geometry' | 'vlm', patch: Partial<ModelStatus>): void;
-  setFileProgress(role: 'geometry' | 'vlm', p: FileProgress): void;
+  setModel(role: ModelRole, patch: Partial<ModelStatus>): void;
+  setFileProgress(role: ModelRole, p: FileProgress): void;
   setCapture(mode: CaptureMode, source?: string): void;
   setScene(patch: Partial<SceneStats>): void;
   addMessage(m: Omit<ChatMessage, 'id'>): number;
@@ -87,7 +93,7 @@ let nextId = 1;
 const idleModel = (): ModelStatus => ({ phase: 'idle', files: {} });
 
 export const useApp = create<AppState>((set) => ({
-  models: { geometry: idleModel(), vlm: idleModel() },
+  models: { geometry: idleModel(), detector: idleModel(), vlm: idleModel() },
   capture: { mode: 'idle' },
   scene: EMPTY_SCENE,
   messages: [],
@@ -116,4 +122,22 @@ export const useApp = create<AppState>((set) => ({
       notices: s.notices.some((n) => n.text === text) ? s.notices : [...s.notices.slice(-4), { id: nextId++, level, text }],
     })),
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+}));
+
+// ── The 3D view's measuring tool ──────────────────────────────────────────────────────────────────────────
+// Its own small store: only the view pane reads it. `active` is set here at once (the button answers without
+// waiting for the render worker); the readout comes from the render worker, which does the picking.
+
+export interface MeasureState {
+  active: boolean;
+  readout: MeasureReadout | null;
+  setActive(on: boolean): void;
+  setReadout(r: MeasureReadout): void;
+}
+
+export const useMeasure = create<MeasureState>((set) => ({
+  active: false,
+  readout: null,
+  setActive: (active) => set({ active, readout: null }),
+  setReadout: (readout) => set({ readout }),
 }));

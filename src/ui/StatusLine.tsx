@@ -1,5 +1,5 @@
 import type { AppController } from '../app/controller';
-import { useApp, type ModelStatus } from '../app/store';
+import { useApp, type ModelRole, type ModelStatus } from '../app/store';
 
 function formatBytes(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
@@ -16,7 +16,7 @@ function progressText(status: ModelStatus): string {
   return `${formatBytes(loaded)} / ${formatBytes(total)} (${pct}%)`;
 }
 
-function ModelState({ label, role, controller }: { label: string; role: 'geometry' | 'vlm'; controller: AppController }) {
+function ModelState({ label, role, controller }: { label: string; role: ModelRole; controller: AppController }) {
   const status = useApp((s) => s.models[role]);
   let text: string;
   switch (status.phase) {
@@ -58,6 +58,7 @@ export function StatusLine({ controller }: { controller: AppController }) {
   return (
     <div className="status" data-testid="status">
       <ModelState label="Geometry" role="geometry" controller={controller} />
+      <ModelState label="Objects" role="detector" controller={controller} />
       <ModelState label="Chat" role="vlm" controller={controller} />
     </div>
   );
