@@ -12,6 +12,7 @@ import {
   cameraObjectRelativeDistance,
   objectObjectRelativePosition,
   walkedDistance,
+  withFrameCaveat,
 } from './solvers/camera';
 import { cannotAnswer } from './solvers/common';
 import type { SceneMemory, SpatialAnswer } from './types';
@@ -27,6 +28,11 @@ export function answerSpatialQuestion(question: string, memory: SceneMemory): Sp
 }
 
 export function solve(q: RoutedQuestion, memory: SceneMemory): SpatialAnswer {
+  const answer = solveByType(q, memory);
+  return q.frames.length ? withFrameCaveat(answer, memory, q.frames) : answer;
+}
+
+function solveByType(q: RoutedQuestion, memory: SceneMemory): SpatialAnswer {
   const [a, b, c] = q.labels as [string, string, string];
   const [f1, f2] = q.frames as [number, number];
   const needFrames = (n: number) => (q.frames.length < n ? cannotAnswer(q.type, `Which frame${n > 1 ? 's' : ''}? Name ${n > 1 ? 'them' : 'it'} as "frame 12".`) : null);

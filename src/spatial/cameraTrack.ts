@@ -1,14 +1,21 @@
 // The camera at a frame a question names: "frame k" counts source frames from 1. Frames between two
-// tracked keyframes are interpolated (position linearly, rotation from the nearer one); frames outside the
-// tracked span, or inside a stretch where tracking was lost, have no pose.
+// tracked keyframes are interpolated (position linearly, rotation from the nearer one). A brief loss of tracking
+// between two tracked keyframes close in time is bridged the same way (and said so); frames outside the tracked
+// span, or inside a longer lost stretch, have no pose.
 import type { CameraSample, SceneMemory, Vec3 } from './types';
 
 export type CameraAt =
-  | { ok: true; sample: CameraSample; interpolated: boolean }
+  | { ok: true; sample: CameraSample; interpolated: boolean; acrossLostFrames: boolean }
   | { ok: false; reason: 'not-captured' | 'tracking-lost' | 'no-track' };
 
 /** Largest gap (source frames) across which a pose is interpolated rather than called unknown. */
 const MAX_INTERPOLATION_GAP = 60;
+/**
+ * Largest gap (source frames) between the tracked keyframes either side of lost frames across which a pose is
+ * still interpolated: a third of a second at 30 fps. Tracking picks up again in the same map, so both ends are
+ * consistent; the camera cannot have gone far in between.
+ */
+const MAX_LOST_BRIDGE = 10;
 
 export function cameraAtFrame(memory: SceneMemory, frameNumber: number): CameraAt {
   const track = memory.camera;
@@ -24,7 +31,7 @@ export function cameraAtFrame(memory: SceneMemory, frameNumber: number): CameraA
     else hi = mid;
   }
   const after = track[lo];
-  if (after && after.sourceFrame === source) return { ok: true, sample: after, interpolated: false };
+  if (after && after.sourceFrame === source) return { ok: true, sample: after, interpolated: false, acrossLostFrames: false };
   const before = track[lo - 1];
   const lostBetween = (a: number, b: number) => memory.lostFrames.some((f) => f > a && f < b);
   if (!before || !after) {
@@ -33,17 +40,20 @@ export function cameraAtFrame(memory: SceneMemory, frameNumber: number): CameraA
     const lostOutside = memory.lostFrames.some((f) => (before ? f > edge.sourceFrame && f <= source : f < edge.sourceFrame && f >= source));
     if (lostOutside) return { ok: false, reason: 'tracking-lost' };
     // The source's own first/last frame may not be a keyframe: accept a short extrapolation by holding the pose.
-    if (Math.abs(edge.sourceFrame - source) <= 2) return { ok: true, sample: { ...edge, sourceFrame: source }, interpolated: true };
+    if (Math.abs(edge.sourceFrame - source) <= 2) return { ok: true, sample: { ...edge, sourceFrame: source }, interpolated: true, acrossLostFrames: false };
     return { ok: false, reason: 'not-captured' };
   }
-  if (lostBetween(before.sourceFrame, after.sourceFrame)) return { ok: false, reason: 'tracking-lost' };
-  if (after.sourceFrame - before.sourceFrame > MAX_INTERPOLATION_GAP) return { ok: false, reason: 'not-captured' };
+  const gap = after.sourceFrame - before.sourceFrame;
+  const acrossLostFrames = lostBetween(before.sourceFrame, after.sourceFrame);
+  if (acrossLostFrames && gap > MAX_LOST_BRIDGE) return { ok: false, reason: 'tracking-lost' };
+  if (gap > MAX_INTERPOLATION_GAP) return { ok: false, reason: 'not-captured' };
   const t = (source - before.sourceFrame) / (after.sourceFrame - before.sourceFrame);
   const position = before.position.map((v, a) => v + t * (after.position[a]! - v)) as Vec3;
   const nearer = t < 0.5 ? before : after;
   return {
     ok: true,
     interpolated: true,
+    acrossLostFrames,
     sample: {
       keyframe: nearer.keyframe,
       sourceFrame: source,

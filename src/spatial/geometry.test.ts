@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../util/random';
 import { boxCorners, boxDimensions, closestPointsOfBoxes, fitUprightBox, pointToBoxDistance } from './boxGeometry';
+import { answerSpatialQuestion } from './answer';
 import { cameraAtFrame } from './cameraTrack';
 import { estimateRoom } from './room';
 import type { OrientedBox, SceneMemory, Vec3 } from './types';
@@ -121,6 +122,19 @@ describe('camera at a frame', () => {
     expect(cameraAtFrame(memory([0, 10, 20]), 101)).toEqual({ ok: false, reason: 'not-captured' });
     expect(cameraAtFrame(memory([0, 10, 20]), 60)).toEqual({ ok: false, reason: 'not-captured' });
     expect(cameraAtFrame(memory([0, 20], [10]), 12)).toEqual({ ok: false, reason: 'tracking-lost' });
+    expect(cameraAtFrame(memory([0, 20, 40], [10]), 31).ok).toBe(true);
     expect(cameraAtFrame(memory([], [0, 1]), 1)).toEqual({ ok: false, reason: 'tracking-lost' });
+  });
+
+  it('bridges a brief loss between close tracked keyframes, and says so', () => {
+    const at = cameraAtFrame(memory([0, 4, 8], [6]), 7);
+    expect(at.ok && at.acrossLostFrames).toBe(true);
+    if (at.ok) expect(at.sample.position[0]).toBeCloseTo(0.6, 6);
+    expect(cameraAtFrame(memory([0, 4, 8], [6]), 4)).toMatchObject({ ok: true, acrossLostFrames: false });
+    const answer = answerSpatialQuestion('How far did the camera move between frame 1 and frame 7?', memory([0, 4, 8], [6]));
+    expect(answer?.value).toBeCloseTo(0.6, 6);
+    expect(answer?.text).toMatch(/tracking dropped briefly around frame 7/i);
+    const plain = answerSpatialQuestion('How far did the camera move between frame 1 and frame 5?', memory([0, 4, 8], [6]));
+    expect(plain?.text).not.toMatch(/dropped/);
   });
 });

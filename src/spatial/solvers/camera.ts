@@ -23,6 +23,21 @@ function resolveFrames(type: SpatialQuestionType, memory: SceneMemory, frames: n
   return { ok: false, answer: cannotAnswer(type, text) };
 }
 
+/**
+ * An answer about named frames, with a note where a frame's pose was bridged across a brief loss of tracking
+ * (answers that could not be given are left as they are).
+ */
+export function withFrameCaveat(answer: SpatialAnswer, memory: SceneMemory, frames: number[]): SpatialAnswer {
+  if (answer.value === null) return answer;
+  const bridged = frames.filter((f) => {
+    const at = cameraAtFrame(memory, f);
+    return at.ok && at.acrossLostFrames;
+  });
+  if (!bridged.length) return answer;
+  const which = bridged.map((f) => `frame ${f}`).join(' and ');
+  return { ...answer, text: `${answer.text} Tracking dropped briefly around ${which}; the camera position there is interpolated between the tracked frames either side.` };
+}
+
 const cameraMarker = (s: CameraSample, label: string) => ({ from: s.position, to: s.position, label });
 
 export function cameraDisplacement(memory: SceneMemory, frameA: number, frameB: number): SpatialAnswer {
