@@ -19,10 +19,14 @@ test('the app loads without console errors and reports its compute backend', asy
 test('a video file becomes keyframes, points and a camera pose per keyframe', async ({ page }, testInfo) => {
   const errors = watchConsole(page);
   await openApp(page);
+  // Processing time depends on the machine (a 2-core CI runner with a software GPU takes minutes): wait for the
+  // whole file, then count. Speed is measured by `npm run bench:app`, not here.
+  test.setTimeout(420_000);
   await page.getByTestId('open-video').setInputFiles(join(SHARED_DATA, 'videos', 'redkitchen.webm'));
-  await expect.poll(() => keyframeCount(page), { timeout: 150_000 }).toBeGreaterThanOrEqual(30);
-  // Wait for the whole file, then check the view has a pose for every keyframe.
-  await expect(page.getByTestId('open-video')).toBeEnabled({ timeout: 150_000 });
+  await expect.poll(() => keyframeCount(page), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('open-video')).toBeEnabled({ timeout: 360_000 });
+  expect(await keyframeCount(page)).toBeGreaterThanOrEqual(30);
+  // The view has a pose for every tracked keyframe.
   // Every keyframe that tracking placed has a pose in the view; those it lost add nothing. The fixture's depth
   // follows image brightness, not the room, so tracking on it loses more keyframes than on real depth
   // (e2e/rgbd.spec.ts tracks 99 of 100 with the recording's own depth).

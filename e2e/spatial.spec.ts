@@ -16,11 +16,13 @@ const highlights = (page: Page) =>
   page.evaluate(() => (window as unknown as { __room3r: { highlights(): Promise<Highlights> } }).__room3r.highlights());
 
 test('measured answers: camera displacement with its segment, and "not seen" for a missing object', async ({ page }, testInfo) => {
+  test.setTimeout(540_000); // the whole video first: minutes on a 2-core runner with a software GPU
   const errors = watchConsole(page);
   await openApp(page);
   await page.getByTestId('open-video').setInputFiles(join(SHARED_DATA, 'videos', 'redkitchen.webm'));
-  await expect.poll(() => keyframeCount(page), { timeout: 150_000 }).toBeGreaterThanOrEqual(20);
-  await expect(page.getByTestId('open-video')).toBeEnabled({ timeout: 150_000 });
+  await expect.poll(() => keyframeCount(page), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('open-video')).toBeEnabled({ timeout: 360_000 });
+  expect(await keyframeCount(page)).toBeGreaterThanOrEqual(20);
 
   await ask(page, 'How far did the camera move between frame 1 and frame 20?');
   const answer = page.getByTestId('message-assistant').last();
