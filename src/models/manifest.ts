@@ -20,8 +20,10 @@ export interface OnnxInterface {
 export interface ModelFile {
   /** Path inside the repo, e.g. `onnx/model.onnx`. */
   path: string;
-  /** Size in bytes where known. */
+  /** Exact size in bytes where known (verified after download). */
   bytes?: number;
+  /** Size as the hub rounds it (e.g. "55 MB") where the exact size is unknown: shown before downloading, never verified. */
+  approxBytes?: number;
   /** Lower-case hex SHA-256 where known (the hub's LFS oid). Verified after download. */
   sha256?: string;
 }
