@@ -22,7 +22,8 @@ export interface ModelFile {
   path: string;
   /** Exact size in bytes where known (verified after download). */
   bytes?: number;
-  /** Size as the hub rounds it (e.g. "55 MB") where the exact size is unknown: shown before downloading, never verified. */
+  /** Where the exact size is unknown: the hub's rounded size ("55 MB") or an estimate (the manifest's docs say which).
+   *  Shown before downloading, never verified. */
   approxBytes?: number;
   /** Lower-case hex SHA-256 where known (the hub's LFS oid). Verified after download. */
   sha256?: string;
