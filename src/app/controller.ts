@@ -19,6 +19,7 @@ import type { DetectorWorkerApi } from '../../workers/detector.worker';
 import type { GeometryWorkerApi } from '../../workers/geometry.worker';
 import type { RenderWorkerApi } from '../../workers/render.worker';
 import type { VlmWorkerApi } from '../../workers/vlm.worker';
+import { ModelsClient } from './modelsClient';
 import { EMPTY_SCENE, useApp, useMeasure, type ModelRole } from './store';
 import { WorkerHandle } from './workerHandle';
 
@@ -36,8 +37,11 @@ export class AppController {
   private detectorReady: Promise<void> | null = null;
   private vlmReady: Promise<void> | null = null;
   private replying = false;
+  /** The model manager (tiers, downloads, cache); the VLM loads the chosen tier's model. */
+  readonly models: ModelsClient;
 
   constructor(private readonly config: AppConfig) {
+    this.models = new ModelsClient(config);
     this.geometry = new WorkerHandle(
       () => new Worker(new URL('../../workers/geometry.worker.ts', import.meta.url), { type: 'module', name: 'geometry' }),
       (message) => this.workerDied('geometry', message),
@@ -154,7 +158,7 @@ export class AppController {
   private ensureVlm(): Promise<void> {
     this.vlmReady ??= this.loadModel('vlm', () =>
       this.vlm.call((api) => api.init(
-        { modelSource: this.config.modelSource, backend: this.config.backend },
+        { modelSource: this.config.modelSource, backend: this.config.backend, tier: this.models.tier() },
         Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('vlm', p)),
       )),
     );
