@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { serveFolder } from './scripts/serveFolder';
+import { serveFolder } from './scripts/serveFolder.ts';
 
 // Cross-origin isolation: SharedArrayBuffer (multi-threaded wasm) and precise timers need it.
 const isolationHeaders = {

@@ -105,7 +105,8 @@ export class DownloadManager {
   private readonly now: () => number;
 
   constructor(private readonly options: DownloadManagerOptions) {
-    this.fetchImpl = options.fetchImpl ?? fetch;
+    // Wrapped: the browser's fetch throws "Illegal invocation" when called as a method of another object.
+    this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
     this.now = options.now ?? (() => performance.now());
   }
 

@@ -44,7 +44,7 @@ function Progress({ snap }: { snap: ManagerSnapshot }) {
       <progress max={1} value={snap.total ? snap.loaded / snap.total : 0} /> {formatBytes(snap.loaded)} / {formatBytes(snap.total)}
       {rateText(snap.bytesPerSecond, snap.etaSeconds)}
       {current && (
-        <span className="models-current" data-testid="models-current">
+        <span className="models-current" data-testid="models-current" data-path={current.path} data-loaded={current.loaded} data-total={current.total ?? ''}>
           {' '}
           — {current.path.split('/').pop()} {formatBytes(current.loaded)}
           {current.total ? ` / ${formatBytes(current.total)}` : ''}
