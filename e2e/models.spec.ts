@@ -49,6 +49,19 @@ test('sizes before download, tier switch remembered, download completes, delete 
   expect(errors).toEqual([]);
 });
 
+test('a network failure mid-download: a clear message, and Resume finishes it', async ({ page }) => {
+  let failing = true;
+  await page.route('**/models/onnx-community/**/decoder_model_merged_q4.onnx_data', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+  await page.goto(APP_URL);
+  const pane = page.getByTestId('models-pane');
+  await pane.getByTestId('models-download').click();
+  await expect(pane).toHaveAttribute('data-phase', 'error', { timeout: 60_000 });
+  await expect(pane.getByTestId('models-error')).toContainText(/Could not download decoder_model_merged_q4\.onnx_data: the network is unreachable.*Resume/);
+  failing = false;
+  await pane.getByRole('button', { name: 'Resume' }).click();
+  await expect(pane).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+});
+
 test.describe('from a slow server', () => {
   let server: Server;
   let base = '';
