@@ -117,6 +117,10 @@ export class DownloadManager {
       const keep = new Set(files.map((f) => f.url));
       for (const url of this.partials.keys()) if (!keep.has(url)) this.partials.delete(url);
       this.files = files;
+      if (this.partials.size === 0) {
+        this.phase = 'idle'; // another tier: nothing of it is paused half-way
+        this.error = undefined;
+      }
     }
     this.status.clear();
     for (const f of files) {

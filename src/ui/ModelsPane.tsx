@@ -102,6 +102,12 @@ export function ModelsPane({ models }: { models: ModelsClient }) {
         <span className="model-error" role="alert" data-testid="models-error">{snap.error}</span>
       )}
       {s.error && <span className="model-error" role="alert" data-testid="models-error">{s.error}</span>}
+      {s.storage && phase !== 'done' && missing > s.storage.quota - s.storage.usage && (
+        <span className="model-error" role="alert" data-testid="models-space">
+          Not enough free storage for this tier: {formatBytes(missing)} needed, {formatBytes(Math.max(0, s.storage.quota - s.storage.usage))} free. Delete a
+          model or free some space first.
+        </span>
+      )}
       {s.backend && s.backend.kind === 'wasm' && s.tier === 'quality' && (
         <span className="hint">No WebGPU here: the Light tier answers faster.</span>
       )}
