@@ -49,6 +49,19 @@ test('sizes before download, tier switch remembered, download completes, delete 
   expect(errors).toEqual([]);
 });
 
+test('from the hub: the size first (1.9 GB on this device), and nothing downloads before Download is pressed', async ({ page }) => {
+  const hubRequests: string[] = [];
+  await page.route('https://huggingface.co/**', (route) => {
+    hubRequests.push(route.request().url());
+    return route.abort('internetdisconnected');
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('models-download')).toHaveText('Download models (1.9 GB)');
+  await page.waitForTimeout(1000);
+  expect(hubRequests).toEqual([]);
+  await expect(page.getByTestId('model-geometry')).toHaveAttribute('data-phase', 'idle');
+});
+
 test('a network failure mid-download: a clear message, and Resume finishes it', async ({ page }) => {
   let failing = true;
   await page.route('**/models/onnx-community/**/decoder_model_merged_q4.onnx_data', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));

@@ -75,7 +75,11 @@ export class AppController {
       Comlink.proxy((info: KeyframeInfo) => this.onKeyframe(info)),
       Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
     );
-    const geometry = this.ensureGeometry();
+    // From the hub, nothing downloads before the user has seen the size and pressed Download in the Models bar
+    // (a capture started earlier still loads the depth model it needs). A mirror (tests, offline) loads at once.
+    const geometry = this.config.modelSource.kind === 'hub'
+      ? this.models.whenDownloaded().then(() => this.ensureGeometry())
+      : this.ensureGeometry();
     // The detector loads once the depth model is in, so the two downloads do not compete.
     geometry.then(() => this.ensureDetector()).catch(() => {});
     return geometry;

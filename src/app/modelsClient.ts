@@ -69,6 +69,23 @@ export class ModelsClient {
     return useModels.getState().tier;
   }
 
+  /** Resolves once every file of the chosen tier is in the cache (downloaded now or on an earlier visit). */
+  whenDownloaded(): Promise<void> {
+    void this.start();
+    const done = (st: ModelsState) => st.snapshot?.phase === 'done';
+    return new Promise((resolve) => {
+      const unsubscribe = useModels.subscribe((st) => {
+        if (!done(st)) return;
+        unsubscribe();
+        resolve();
+      });
+      if (done(useModels.getState())) {
+        unsubscribe();
+        resolve();
+      }
+    });
+  }
+
   start(): Promise<void> {
     this.started ??= this.init();
     return this.started;

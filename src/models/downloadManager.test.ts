@@ -210,6 +210,21 @@ describe('DownloadManager', () => {
     expect(log.map((l) => l.range)).toEqual([undefined]);
   });
 
+  it('another list of files (a tier switch) drops what was paused of the old one', async () => {
+    mode = 'slow';
+    const { manager, snaps } = setup();
+    const files = await plan();
+    await manager.scan(files);
+    const run = manager.download();
+    await expect.poll(() => (snaps.length ? bigFile(snaps.at(-1)!).loaded : 0), { interval: 10 }).toBeGreaterThan(20_000);
+    manager.pause();
+    expect((await run).phase).toBe('paused');
+    expect((await manager.scan(files.slice(0, 1))).phase).toBe('done'); // config.json alone is complete
+    const back = await manager.scan(await plan());
+    expect(back.phase).toBe('idle');
+    expect(bigFile(back)).toMatchObject({ state: 'missing', loaded: 0 });
+  });
+
   it('refetches a partial or corrupt cache entry', async () => {
     mode = 'normal';
     const files = await plan();
