@@ -1,8 +1,8 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
-import type { Connect, Plugin } from 'vite';
+import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { serveFolder } from './scripts/serveFolder.ts';
 
 // Cross-origin isolation: SharedArrayBuffer (multi-threaded wasm) and precise timers need it.
 const isolationHeaders = {
@@ -12,34 +12,10 @@ const isolationHeaders = {
 
 const FIXTURE_MODELS = resolve('.fixtures/models');
 
-const MIME: Record<string, string> = {
-  '.json': 'application/json',
-  '.onnx': 'application/octet-stream',
-};
-
-/** Serves files under `root` at `prefix`; 404 (never an HTML fallback) for anything missing. */
-function serveFolder(prefix: string, root: string): Connect.NextHandleFunction {
-  return (req, res, next) => {
-    const url = req.url?.split('?')[0] ?? '';
-    if (!url.startsWith(prefix)) return next();
-    const rel = decodeURIComponent(url.slice(prefix.length));
-    const file = normalize(join(root, rel));
-    const ok = file.startsWith(root) && existsSync(file) && statSync(file).isFile();
-    if (!ok) {
-      res.statusCode = 404;
-      res.end('not found');
-      return;
-    }
-    res.setHeader('Content-Type', MIME[extname(file)] ?? 'application/octet-stream');
-    res.setHeader('Content-Length', String(statSync(file).size));
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    createReadStream(file).pipe(res);
-  };
-}
-
 /**
  * On the dev and preview servers only (never in the build), the project's fixture models at /models/:
- * what tests and offline development load with `?models=/models`.
+ * what tests and offline development load with `?models=/models`. Range requests are answered (206), so an
+ * interrupted model download resumes.
  */
 function fixtureModels(): Plugin {
   return {

@@ -5,7 +5,7 @@ describe('readConfig', () => {
   it('defaults to the hub, auto backend and 32 frames', () => {
     const c = readConfig('', 'http://localhost:5173');
     expect(c.modelSource).toEqual({ kind: 'hub', baseUrl: 'https://huggingface.co' });
-    expect(c).toMatchObject({ backend: 'auto', vlmFrames: 32 });
+    expect(c).toMatchObject({ backend: 'auto', vlmFrames: 32, tier: null });
   });
 
   it('takes a mirror, a backend and a frame count from the URL, ignoring bad values', () => {
@@ -13,5 +13,10 @@ describe('readConfig', () => {
     expect(c.modelSource).toEqual({ kind: 'mirror', baseUrl: 'http://h/models' });
     expect(c).toMatchObject({ backend: 'wasm', vlmFrames: 8 });
     expect(readConfig('?backend=cuda&vlmFrames=999', 'http://h')).toMatchObject({ backend: 'auto', vlmFrames: 32 });
+  });
+
+  it('takes a model tier override from the URL', () => {
+    expect(readConfig('?tier=light', 'http://h').tier).toBe('light');
+    expect(readConfig('?tier=giant', 'http://h').tier).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
 // with defaults for real users: models from the Hugging Face hub, WebGPU when the device has it.
 import type { ModelSource } from './models/loader';
 import { HUB_BASE_URL } from './models/loader';
+import { parseTier, type TierId } from './models/tiers';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
 
@@ -10,6 +11,8 @@ export interface AppConfig {
   backend: BackendPreference;
   /** Frames the VLM receives per question, sampled uniformly over the capture (VLM-3R uses 32). */
   vlmFrames: number;
+  /** `?tier=quality|light`: overrides the model tier the user chose (tests); null: the user's choice. */
+  tier: TierId | null;
 }
 
 export function readConfig(search: string, origin: string): AppConfig {
@@ -24,5 +27,6 @@ export function readConfig(search: string, origin: string): AppConfig {
     modelSource,
     backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
     vlmFrames: Number.isInteger(frames) && frames >= 1 && frames <= 64 ? frames : 32,
+    tier: parseTier(params.get('tier')),
   };
 }

@@ -10,6 +10,7 @@ import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
 import { externalDataChunks, variantFiles } from '../src/models/manifest';
 import { manifestFetch } from '../src/models/manifestFetch';
 import { qwen3vlManifest } from '../src/models/manifests/qwen3vl';
+import { TIERS, type TierId } from '../src/models/tiers';
 import { ORT_WASM_PATHS } from '../src/models/ortWasm';
 import { chooseVariant } from '../src/models/variants';
 import { sampleFrames } from '../src/vlm/prompt';
@@ -17,7 +18,7 @@ import type { ChatTurn, VlmFrame } from '../src/vlm/types';
 import { configureTransformersEnv, VlmChat } from '../src/vlm/vlmChat';
 import type { VlmFrameMessage } from './messages';
 
-export type VlmInitConfig = Pick<AppConfig, 'modelSource' | 'backend'>;
+export type VlmInitConfig = Pick<AppConfig, 'modelSource' | 'backend'> & { tier: TierId };
 
 export interface AskRequest {
   history: ChatTurn[];
@@ -60,8 +61,13 @@ const api = {
   },
 
   async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
+    const tierVlm = TIERS[config.tier].models.vlm;
+    if (tierVlm.id !== qwen3vlManifest.id) {
+      // The chat engine (src/vlm/vlmChat.ts) drives Qwen3-VL's processor and rope fixes; SmolVLM is not wired yet.
+      throw new Error(`The ${TIERS[config.tier].label} tier's chat model (${tierVlm.repo}) cannot run in this version yet: switch to the Quality tier for the chat. Measured answers work in every tier.`);
+    }
     const backend = await chooseBackend(config.backend);
-    const manifest = withMirrorChecksums(qwen3vlManifest, await loadMirrorCatalog(config.modelSource));
+    const manifest = withMirrorChecksums(tierVlm, await loadMirrorCatalog(config.modelSource));
     const variant = chooseVariant(manifest, backend);
     const source = config.modelSource;
     // The hub and a mirror are both "remote" to transformers.js; only the path template differs

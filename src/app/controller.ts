@@ -19,6 +19,7 @@ import type { DetectorWorkerApi } from '../../workers/detector.worker';
 import type { GeometryWorkerApi } from '../../workers/geometry.worker';
 import type { RenderWorkerApi } from '../../workers/render.worker';
 import type { VlmWorkerApi } from '../../workers/vlm.worker';
+import { ModelsClient } from './modelsClient';
 import { EMPTY_SCENE, useApp, useMeasure, type ModelRole } from './store';
 import { WorkerHandle } from './workerHandle';
 
@@ -36,8 +37,11 @@ export class AppController {
   private detectorReady: Promise<void> | null = null;
   private vlmReady: Promise<void> | null = null;
   private replying = false;
+  /** The model manager (tiers, downloads, cache); the VLM loads the chosen tier's model. */
+  readonly models: ModelsClient;
 
   constructor(private readonly config: AppConfig) {
+    this.models = new ModelsClient(config);
     this.geometry = new WorkerHandle(
       () => new Worker(new URL('../../workers/geometry.worker.ts', import.meta.url), { type: 'module', name: 'geometry' }),
       (message) => this.workerDied('geometry', message),
@@ -71,7 +75,11 @@ export class AppController {
       Comlink.proxy((info: KeyframeInfo) => this.onKeyframe(info)),
       Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
     );
-    const geometry = this.ensureGeometry();
+    // From the hub, nothing downloads before the user has seen the size and pressed Download in the Models bar
+    // (a capture started earlier still loads the depth model it needs). A mirror (tests, offline) loads at once.
+    const geometry = this.config.modelSource.kind === 'hub'
+      ? this.models.whenDownloaded().then(() => this.ensureGeometry())
+      : this.ensureGeometry();
     // The detector loads once the depth model is in, so the two downloads do not compete.
     geometry.then(() => this.ensureDetector()).catch(() => {});
     return geometry;
@@ -154,7 +162,7 @@ export class AppController {
   private ensureVlm(): Promise<void> {
     this.vlmReady ??= this.loadModel('vlm', () =>
       this.vlm.call((api) => api.init(
-        { modelSource: this.config.modelSource, backend: this.config.backend },
+        { modelSource: this.config.modelSource, backend: this.config.backend, tier: this.models.tier() },
         Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('vlm', p)),
       )),
     );

@@ -18,7 +18,7 @@ export function modelFileUrl(source: ModelSource, manifest: Pick<ModelManifest, 
     : `${base}/${manifest.repo}/${path}`;
 }
 
-export type ModelErrorKind = 'network' | 'http' | 'checksum' | 'size' | 'aborted';
+export type ModelErrorKind = 'network' | 'http' | 'checksum' | 'size' | 'aborted' | 'storage';
 
 /** A model file that could not be had, with a message fit for the UI. */
 export class ModelLoadError extends Error {
@@ -65,11 +65,12 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function shortName(path: string): string {
+export function shortName(path: string): string {
   return path.split('/').pop() ?? path;
 }
 
-async function verify(bytes: Uint8Array, file: ModelFile, url: string): Promise<void> {
+/** Checks a file's bytes against the manifest (size, then SHA-256 where known); throws a ModelLoadError that says which. */
+export async function verify(bytes: Uint8Array, file: ModelFile, url: string): Promise<void> {
   if (file.bytes !== undefined && bytes.length !== file.bytes) {
     throw new ModelLoadError('size', url, `${shortName(file.path)} is ${bytes.length} bytes, expected ${file.bytes}: the download is incomplete or wrong.`);
   }

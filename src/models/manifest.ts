@@ -20,8 +20,11 @@ export interface OnnxInterface {
 export interface ModelFile {
   /** Path inside the repo, e.g. `onnx/model.onnx`. */
   path: string;
-  /** Size in bytes where known. */
+  /** Exact size in bytes where known (verified after download). */
   bytes?: number;
+  /** Where the exact size is unknown: the hub's rounded size ("55 MB") or an estimate (the manifest's docs say which).
+   *  Shown before downloading, never verified. */
+  approxBytes?: number;
   /** Lower-case hex SHA-256 where known (the hub's LFS oid). Verified after download. */
   sha256?: string;
 }

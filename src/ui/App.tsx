@@ -1,6 +1,7 @@
 import type { AppController } from '../app/controller';
 import { CapturePane } from './CapturePane';
 import { ChatPane } from './ChatPane';
+import { ModelsPane } from './ModelsPane';
 import { Notices } from './Notices';
 import { StatusLine } from './StatusLine';
 import { ViewPane } from './ViewPane';
@@ -13,6 +14,7 @@ export function App({ controller }: { controller: AppController }) {
         <h1>Room3R</h1>
         <StatusLine controller={controller} />
       </header>
+      <ModelsPane models={controller.models} />
       <Notices />
       <main className="panes">
         <CapturePane controller={controller} />

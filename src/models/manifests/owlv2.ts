@@ -11,7 +11,7 @@ export const owlv2Manifest: ModelManifest = {
   files: [
     { path: 'config.json' },
     { path: 'preprocessor_config.json' },
-    { path: 'tokenizer.json' },
+    { path: 'tokenizer.json', approxBytes: 2_220_000 },
     { path: 'tokenizer_config.json' },
   ],
   variants: [
@@ -21,14 +21,14 @@ export const owlv2Manifest: ModelManifest = {
       id: 'webgpu-q4f16',
       devices: ['webgpu'],
       needsShaderF16: true,
-      files: [{ path: 'onnx/model_q4f16.onnx' }],
+      files: [{ path: 'onnx/model_q4f16.onnx', approxBytes: 128_000_000 }],
       dtype: { model: 'q4f16' },
     },
     {
       // WebGPU without shader-f16: fp32 activations, 4-bit MatMulNBits weights (~194 MB).
       id: 'webgpu-q4',
       devices: ['webgpu'],
-      files: [{ path: 'onnx/model_q4.onnx' }],
+      files: [{ path: 'onnx/model_q4.onnx', approxBytes: 194_000_000 }],
       dtype: { model: 'q4' },
     },
     {
@@ -36,7 +36,7 @@ export const owlv2Manifest: ModelManifest = {
       // ops have no WebGPU kernels, so this file is for wasm only.
       id: 'wasm-q8',
       devices: ['wasm'],
-      files: [{ path: 'onnx/model_quantized.onnx', sha256: '279a4827037e076fc62cff27c84258cab4562f14512aa2ba30fda8b156451167' }],
+      files: [{ path: 'onnx/model_quantized.onnx', approxBytes: 155_000_000, sha256: '279a4827037e076fc62cff27c84258cab4562f14512aa2ba30fda8b156451167' }],
       dtype: { model: 'q8' },
     },
   ],

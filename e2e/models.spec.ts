@@ -1,0 +1,121 @@
+// The model manager: sizes before downloading, a tier switch that is remembered, a download of the fixture models
+// that completes, delete, and a paused download that resumes with an HTTP Range request (from a second, throttled
+// server, so there is time to pause half-way).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { serveFolder } from '../scripts/serveFolder';
+import { APP_URL, watchConsole } from './helpers';
+
+const FIXTURES = resolve('.fixtures/models');
+
+async function cachedUrls(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await (await caches.open('room3r-models-v1')).keys()).map((r) => r.url));
+}
+
+test('sizes before download, tier switch remembered, download completes, delete removes the files', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto(APP_URL);
+  const pane = page.getByTestId('models-pane');
+  const tierSelect = pane.getByLabel('Model tier');
+  await expect(tierSelect).toHaveValue('quality');
+  await expect(tierSelect.locator('option')).toHaveText([/^Quality: .*Qwen3-VL.*\(\d+ kB\)$/, /^Light: .*SmolVLM.*\(≈\d+ MB\)$/]);
+  await expect(pane.getByTestId('models-download')).toHaveText(/^Download models \(\d+ kB\)$/);
+
+  // The light tier is remembered across a reload; the quality tier again for the download.
+  await tierSelect.selectOption('light');
+  await expect(pane).toHaveAttribute('data-tier', 'light');
+  await expect(pane.getByTestId('models-download')).toHaveText(/^Download models \(\d+ MB\)$/);
+  await page.reload();
+  await expect(page.getByLabel('Model tier')).toHaveValue('light');
+  await page.getByLabel('Model tier').selectOption('quality');
+
+  await pane.getByTestId('models-download').click();
+  await expect(pane).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+  await expect(pane.getByTestId('models-done')).toHaveText('Models downloaded');
+  await expect(pane.getByTestId('models-storage')).toContainText(/Storage: .* used of /);
+  await pane.locator('summary').click();
+  for (const id of ['moge-2-vits', 'owlv2-base-patch16', 'qwen3-vl-2b']) {
+    await expect(pane.getByTestId(`models-model-${id}`)).toHaveAttribute('data-state', 'cached');
+  }
+  expect((await cachedUrls(page)).filter((u) => u.includes('Qwen3-VL')).length).toBeGreaterThan(5);
+
+  await pane.getByTestId('models-model-qwen3-vl-2b').getByRole('button', { name: 'Delete' }).click();
+  await expect(pane.getByTestId('models-model-qwen3-vl-2b')).toHaveAttribute('data-state', 'missing');
+  expect((await cachedUrls(page)).filter((u) => u.includes('Qwen3-VL'))).toEqual([]);
+  await expect(pane.getByTestId('models-model-moge-2-vits')).toHaveAttribute('data-state', 'cached');
+  await expect(pane.getByTestId('models-download')).toHaveText(/^Download models \(\d+ kB\)$/);
+  expect(errors).toEqual([]);
+});
+
+test('from the hub: the size first (1.9 GB on this device), and nothing downloads before Download is pressed', async ({ page }) => {
+  const hubRequests: string[] = [];
+  await page.route('https://huggingface.co/**', (route) => {
+    hubRequests.push(route.request().url());
+    return route.abort('internetdisconnected');
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('models-download')).toHaveText('Download models (1.9 GB)');
+  await page.waitForTimeout(1000);
+  expect(hubRequests).toEqual([]);
+  await expect(page.getByTestId('model-geometry')).toHaveAttribute('data-phase', 'idle');
+});
+
+test('a network failure mid-download: a clear message, and Resume finishes it', async ({ page }) => {
+  let failing = true;
+  await page.route('**/models/onnx-community/**/decoder_model_merged_q4.onnx_data', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+  await page.goto(APP_URL);
+  const pane = page.getByTestId('models-pane');
+  await pane.getByTestId('models-download').click();
+  await expect(pane).toHaveAttribute('data-phase', 'error', { timeout: 60_000 });
+  await expect(pane.getByTestId('models-error')).toContainText(/Could not download decoder_model_merged_q4\.onnx_data: the network is unreachable.*Resume/);
+  failing = false;
+  await pane.getByRole('button', { name: 'Resume' }).click();
+  await expect(pane).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+});
+
+test.describe('from a slow server', () => {
+  let server: Server;
+  let base = '';
+  const ranges: string[] = [];
+
+  test.beforeAll(async () => {
+    const serve = serveFolder('/models/', FIXTURES, { cors: true, bytesPerSecond: 64 * 1024 });
+    server = createServer((req, res) => {
+      if (req.headers.range) ranges.push(`${req.url} ${req.headers.range}`);
+      serve(req, res, () => {
+        res.statusCode = 404;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models`;
+  });
+  test.afterAll(() => server.close());
+
+  test('progress with speed and ETA; a paused download resumes with a Range request', async ({ page }) => {
+    await page.goto(`/?models=${encodeURIComponent(base)}`);
+    const pane = page.getByTestId('models-pane');
+    await pane.getByTestId('models-download').click();
+    await expect(pane).toHaveAttribute('data-phase', 'downloading');
+    await expect(pane.getByTestId('models-progress')).toContainText(/\/s · .* left/, { timeout: 30_000 });
+    // Pause inside a big file, well before its end.
+    const current = pane.getByTestId('models-current');
+    await expect.poll(async () => {
+      const [path, loaded, total] = await Promise.all(['data-path', 'data-loaded', 'data-total'].map((a) => current.getAttribute(a).catch(() => null)));
+      return !!path?.endsWith('.onnx_data') && Number(loaded) > 0 && Number(loaded) < Number(total) - 40_000;
+    }, { timeout: 60_000, intervals: [50] }).toBe(true);
+    await pane.getByRole('button', { name: 'Pause' }).click();
+    await expect(pane).toHaveAttribute('data-phase', 'paused');
+    const kept = Number(await current.getAttribute('data-loaded'));
+    const pausedFile = await current.getAttribute('data-path');
+    expect(kept).toBeGreaterThan(0);
+    await page.waitForTimeout(500);
+    expect(Number(await current.getAttribute('data-loaded'))).toBe(kept); // nothing arrives while paused
+
+    await pane.getByRole('button', { name: 'Resume' }).click();
+    await expect(pane).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+    expect(ranges).toContain(`/models/onnx-community/Qwen3-VL-2B-Instruct-ONNX/${pausedFile} bytes=${kept}-`);
+  });
+});

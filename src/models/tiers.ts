@@ -1,0 +1,107 @@
+// Model tiers: which models the app downloads, and in which dtype variants for this device. The quality tier is
+// the default everywhere (on a device without WebGPU its WASM variants run); the light tier swaps the 2B VLM for a
+// 256M one for devices that cannot hold or run it. The choice is the user's (kept in localStorage); `?tier=` in the
+// URL overrides it (tests).
+import type { BackendChoice } from './backend';
+import { withMirrorChecksums, type MirrorCatalog } from './catalog';
+import type { PlannedFile } from './downloadManager';
+import { modelFileUrl, type ModelSource } from './loader';
+import { variantFiles, type ModelManifest, type ModelRole, type ModelVariant } from './manifest';
+import { moge2Manifest } from './manifests/moge2';
+import { owlv2Manifest } from './manifests/owlv2';
+import { qwen3vlManifest } from './manifests/qwen3vl';
+import { smolvlmManifest } from './manifests/smolvlm';
+import { chooseVariant } from './variants';
+
+export type TierId = 'quality' | 'light';
+export const TIER_IDS: TierId[] = ['quality', 'light'];
+export const DEFAULT_TIER: TierId = 'quality';
+export const TIER_STORAGE_KEY = 'room3r.modelTier';
+
+export interface Tier {
+  id: TierId;
+  label: string;
+  /** One line for the tier switch. */
+  summary: string;
+  models: Record<ModelRole, ModelManifest>;
+}
+
+export const TIERS: Record<TierId, Tier> = {
+  quality: {
+    id: 'quality',
+    label: 'Quality',
+    summary: 'Qwen3-VL 2B chat, MoGe-2 geometry, OWLv2 objects',
+    models: { geometry: moge2Manifest, detector: owlv2Manifest, vlm: qwen3vlManifest },
+  },
+  light: {
+    id: 'light',
+    label: 'Light',
+    summary: 'SmolVLM 256M chat (weak devices; the chat cannot run it yet), MoGe-2 geometry, OWLv2 objects',
+    models: { geometry: moge2Manifest, detector: owlv2Manifest, vlm: smolvlmManifest },
+  },
+};
+
+export function parseTier(value: string | null | undefined): TierId | null {
+  return value === 'quality' || value === 'light' ? value : null;
+}
+
+/** The URL's tier, else the stored choice, else the default. */
+export function chooseTier(urlTier: string | null | undefined, stored: string | null | undefined): TierId {
+  return parseTier(urlTier) ?? parseTier(stored) ?? DEFAULT_TIER;
+}
+
+/** One model of a tier as it will be downloaded on this device. */
+export interface ModelPlan {
+  role: ModelRole;
+  manifest: ModelManifest;
+  variant: ModelVariant;
+  files: PlannedFile[];
+  /** Download size: exact and approximate sizes together. */
+  bytes: number;
+  /** Some sizes are the hub's rounded figures or estimates (shown with "≈"). */
+  approximate: boolean;
+}
+
+export interface TierPlan {
+  tier: TierId;
+  backend: BackendChoice;
+  models: ModelPlan[];
+  bytes: number;
+  approximate: boolean;
+}
+
+const ROLES: ModelRole[] = ['geometry', 'detector', 'vlm'];
+
+/** The files of every model of a tier in the variants this device runs, with their URLs and sizes. */
+export function planTier(tierId: TierId, backend: BackendChoice, source: ModelSource, catalog?: MirrorCatalog): TierPlan {
+  const models = ROLES.map((role): ModelPlan => {
+    const manifest = withMirrorChecksums(TIERS[tierId].models[role], catalog);
+    const variant = chooseVariant(manifest, backend);
+    const files = variantFiles(manifest, variant.id).map((file) => ({
+      modelId: manifest.id,
+      url: modelFileUrl(source, manifest, file.path),
+      file,
+    }));
+    return {
+      role,
+      manifest,
+      variant,
+      files,
+      bytes: files.reduce((s, f) => s + (f.file.bytes ?? f.file.approxBytes ?? 0), 0),
+      approximate: files.some((f) => f.file.bytes === undefined),
+    };
+  });
+  return {
+    tier: tierId,
+    backend,
+    models,
+    bytes: models.reduce((s, m) => s + m.bytes, 0),
+    approximate: models.some((m) => m.approximate),
+  };
+}
+
+/** Every URL a model may have in the cache on this source, whatever the variant (what "delete" removes). */
+export function allModelUrls(manifest: ModelManifest, source: ModelSource): string[] {
+  const paths = new Set([...manifest.files, ...manifest.variants.flatMap((v) => v.files)].map((f) => f.path));
+  return [...paths].map((p) => modelFileUrl(source, manifest, p));
+}
