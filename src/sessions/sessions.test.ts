@@ -5,6 +5,7 @@ import type { KeyframeInfo } from '../geometry/types';
 import { deleteSession, eachPointChunk, listSessions, loadChat, loadSession, openSessionsDb, renameSession, saveChat, type SessionsDb } from './db';
 import { exportChat, exportPly, exportTum, importSession } from './exchange';
 import { readPly } from './ply';
+import { restoreSession } from './restore';
 import { SessionWriter } from './sessionWriter';
 import { readTum } from './tum';
 
@@ -135,5 +136,26 @@ describe('sessions in IndexedDB', () => {
     // Export of the import gives the same files (it is stored in the gravity frame already).
     expect(readPly(await (await exportPly(db, id)).arrayBuffer())).toEqual(cloud);
     expect(readTum(await exportTum(db, id)).map((p) => [p.timestamp, ...p.pose])).toEqual(poses.map((p) => [p.timestamp, ...p.pose]));
+  });
+
+  it('restores a session: keyframes with their points in order, stored keyframes, lost frames, images, gravity frame', async () => {
+    const db = await openSessionsDb();
+    const writer = await record(db, 2);
+    const stored = { index: 1, sourceFrame: 10, timestampMs: 1000, pose: identity(), intrinsics: { fx: 100, fy: 100, cx: 64, cy: 48 }, depth: { width: 2, height: 1, data: new Float32Array([1.5, 2]) } };
+    writer.addKeyframe({ index: 2, info: info(2, true), stored: null }, Promise.resolve(null));
+    writer.addKeyframe({ index: 3, info: info(3), stored: { ...stored, index: 3 } }, jpeg());
+    writer.addPoints(3, new Float32Array([9, 9, 9]), new Uint8Array([1, 2, 3]));
+    writer.setFramesSeen(42);
+    await writer.setState('saved');
+    const seen: [number, number][] = [];
+    const r = await restoreSession(db, writer.id, (g) => seen.push([g.index, g.points.length / 3]));
+    expect(seen).toEqual([[0, 2], [1, 2], [2, 0], [3, 1]]);
+    expect(r.meta).toMatchObject({ framesSeen: 42, keyframes: 4, points: 5, state: 'saved' });
+    expect(r.infos.map((i) => i.tracking.status)).toEqual(['tracked', 'tracked', 'lost', 'tracked']);
+    expect(r.lostFrames).toEqual([20]);
+    expect(r.stored.map((s) => [s.index, s.depth.data.length])).toEqual([[0, 0], [1, 0], [3, 2]]);
+    expect(r.images).toHaveLength(3);
+    expect(r.toGravity[13]).toBe(1);
+    expect(r.mapPoints?.length).toBe(15);
   });
 });

@@ -2,6 +2,7 @@ import type { AppController } from '../app/controller';
 import { CapturePane } from './CapturePane';
 import { ChatPane } from './ChatPane';
 import { Notices } from './Notices';
+import { SessionsPane } from './SessionsPane';
 import { StatusLine } from './StatusLine';
 import { ViewPane } from './ViewPane';
 
@@ -14,6 +15,7 @@ export function App({ controller }: { controller: AppController }) {
         <StatusLine controller={controller} />
       </header>
       <Notices />
+      <SessionsPane controller={controller} />
       <main className="panes">
         <CapturePane controller={controller} />
         <ViewPane controller={controller} />
