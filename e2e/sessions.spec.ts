@@ -1,0 +1,90 @@
+// Sessions end to end on the redkitchen video: a reload in the middle of processing keeps what was captured
+// (the session is listed, interrupted, with its keyframes), reopening restores points, camera poses and the
+// scene memory, the chat is saved with the session, exports download and parse, and delete removes it.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { readPly } from '../src/sessions/ply';
+import { readTum } from '../src/sessions/tum';
+import { SHARED_DATA } from './chromium';
+import { ask, keyframeCount, openApp, watchConsole } from './helpers';
+
+const viewStats = (page: Page) =>
+  page.evaluate(async () => {
+    const s = await (window as unknown as { __room3r: { viewStats(): Promise<{ points: number; keyframes: number }> } }).__room3r.viewStats();
+    return { points: s.points, keyframes: s.keyframes };
+  });
+
+const counter = async (page: Page, id: string) => Number((await page.getByTestId(id).textContent())!.replace(/\D/g, ''));
+
+async function download(page: Page, button: string): Promise<Buffer> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('session').first().getByRole('button', { name: button, exact: true }).click()]);
+  return readFile((await file.path())!);
+}
+
+test('a reload mid-capture keeps the session; reopen, chat, export PLY + TUM, delete', async ({ page }, testInfo) => {
+  const errors = watchConsole(page);
+  await openApp(page);
+  await page.getByTestId('open-video').setInputFiles(join(SHARED_DATA, 'videos', 'redkitchen.webm'));
+  await expect.poll(() => keyframeCount(page), { timeout: 150_000 }).toBeGreaterThanOrEqual(8);
+  expect(await page.getByTestId('open-video').isDisabled()).toBe(true); // still processing
+  await page.reload();
+  await openApp(page);
+
+  await page.getByText(/^Sessions \(/).click();
+  const session = page.getByTestId('session');
+  await expect(session).toHaveCount(1);
+  await expect(session).toHaveAttribute('data-state', 'interrupted');
+  await expect(session).toContainText('redkitchen.webm');
+  expect(Number(await session.getAttribute('data-keyframes'))).toBeGreaterThan(0);
+
+  await session.getByRole('button', { name: 'Open' }).click();
+  await expect.poll(() => counter(page, 'pose-count'), { timeout: 30_000 }).toBeGreaterThan(0);
+  const poses = await counter(page, 'pose-count');
+  const points = await counter(page, 'point-count');
+  expect(points).toBeGreaterThan(poses * 100);
+  // The 3D view holds the restored map: points and one camera per tracked keyframe.
+  await expect.poll(() => viewStats(page)).toEqual({ points, keyframes: poses });
+  await page.screenshot({ path: testInfo.outputPath('reopened.png'), fullPage: true });
+  await testInfo.attach('reopened', { path: testInfo.outputPath('reopened.png'), contentType: 'image/png' });
+
+  // The scene memory came back too: the camera path is measured, not left to the VLM.
+  await ask(page, 'How far did I walk?');
+  const answer = page.getByTestId('message-assistant').last();
+  await expect(answer).toHaveAttribute('data-streaming', 'false', { timeout: 60_000 });
+  await expect(answer).toHaveAttribute('data-measured', 'camera_path_length');
+  const answerText = await answer.textContent();
+
+  // The chat is saved with the session: after another reload, reopening brings it back.
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await openApp(page);
+  await page.getByText(/^Sessions \(/).click();
+  await session.getByRole('button', { name: 'Open' }).click();
+  await expect(page.getByTestId('message-user')).toHaveText(['How far did I walk?']);
+  await expect(page.getByTestId('message-assistant')).toHaveText([answerText!]);
+  await expect.poll(() => viewStats(page)).toEqual({ points, keyframes: poses });
+
+  // Exports parse: every map point in the PLY, one TUM line per camera pose, the chat as JSON.
+  const cloud = readPly(new Uint8Array(await download(page, 'PLY')).slice().buffer);
+  expect(cloud.points.length / 3).toBe(points);
+  expect(cloud.points.every(Number.isFinite)).toBe(true);
+  const trajectory = readTum((await download(page, 'Trajectory')).toString('utf8'));
+  expect(trajectory).toHaveLength(poses);
+  expect(trajectory.every((p, i) => i === 0 || p.timestamp > trajectory[i - 1]!.timestamp)).toBe(true);
+  const chat = JSON.parse((await download(page, 'Chat')).toString('utf8')) as { messages: { role: string; text: string }[] };
+  expect(chat.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+
+  // Rename sticks; delete removes it from the list (and from storage: a reload lists nothing).
+  await session.getByRole('button', { name: 'Rename' }).click();
+  await page.getByLabel('Session name').fill('Red kitchen, first try');
+  await page.getByLabel('Session name').press('Enter');
+  await expect(session.locator('.session-name')).toHaveText('Red kitchen, first try');
+  await session.getByRole('button', { name: 'Delete' }).click();
+  await session.getByRole('button', { name: 'Really delete' }).click();
+  await expect(session).toHaveCount(0);
+  await page.reload();
+  await openApp(page);
+  await expect(page.getByText('Sessions (0)')).toBeVisible();
+  expect(errors).toEqual([]);
+});
