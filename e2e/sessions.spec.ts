@@ -88,3 +88,28 @@ test('a reload mid-capture keeps the session; reopen, chat, export PLY + TUM, de
   await expect(page.getByText('Sessions (0)')).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('storage full: the capture goes on, the app says so and offers to delete, what was saved reopens', async ({ page }) => {
+  await openApp(page);
+  // A small quota for this origin (Chromium's own override), so IndexedDB refuses writes part-way.
+  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: usage + 2_000_000 });
+  await page.getByTestId('open-video').setInputFiles(join(SHARED_DATA, 'videos', 'redkitchen.webm'));
+  await expect(page.getByTestId('notice').filter({ hasText: 'Storage is full' })).toBeVisible({ timeout: 150_000 });
+  await expect(page.getByRole('alert').filter({ hasText: 'Delete old sessions to make room' })).toBeVisible();
+  const atFull = await keyframeCount(page);
+  // The capture goes on in memory.
+  await expect(page.getByTestId('open-video')).toBeEnabled({ timeout: 150_000 });
+  const total = await keyframeCount(page);
+  expect(total).toBeGreaterThan(atFull);
+  const session = page.getByTestId('session');
+  await expect(session).toHaveCount(1);
+  const saved = Number(await session.getAttribute('data-keyframes'));
+  expect(saved).toBeGreaterThan(0);
+  expect(saved).toBeLessThan(total);
+  // What was saved before storage ran out reopens intact.
+  await session.getByRole('button', { name: 'Open' }).click();
+  await expect.poll(() => keyframeCount(page)).toBe(saved);
+  expect((await viewStats(page)).points).toBeGreaterThan(0);
+});

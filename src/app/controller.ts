@@ -361,7 +361,7 @@ export class AppController {
     this.summary = new SceneSummary();
     this.counters.framesSeen = 0;
     useApp.getState().setScene(EMPTY_SCENE);
-    useSessions.setState({ current: null, recording: null });
+    useSessions.setState({ current: null, recording: null, saving: 'ok' });
   }
 
   async ask(question: string): Promise<void> {
@@ -447,7 +447,8 @@ export class AppController {
         this.counters.framesSeen = 0;
         useApp.getState().setScene(EMPTY_SCENE);
       }
-      useSessions.setState({ current: id, recording: id });
+      // A new session's writer starts unpaused; one that goes on keeps its state.
+      useSessions.setState((s) => ({ current: id, recording: id, saving: id === s.current ? s.saving : 'ok' }));
     } catch (err) {
       useApp.getState().notify('warning', `This capture is not being saved: ${errorText(err)}. It still works in memory.`);
     }
@@ -514,7 +515,7 @@ export class AppController {
         durationMs: s.durationMs,
       });
       // The session first, so the chat it brings is saved to it and not to the one shown before.
-      useSessions.setState({ current: id, recording: null });
+      useSessions.setState({ current: id, recording: null, saving: 'ok' });
       store.replaceMessages(chat.map((m) => ({ ...m, streaming: false })));
       store.setCapture('idle', meta.name);
       this.showHighlights(null);
