@@ -18,7 +18,7 @@ const viewStats = (page: Page) =>
 const counter = async (page: Page, id: string) => Number((await page.getByTestId(id).textContent())!.replace(/\D/g, ''));
 
 async function download(page: Page, button: string): Promise<Buffer> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('session').first().getByRole('button', { name: button, exact: true }).click()]);
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('session').getByRole('button', { name: button, exact: true }).click()]);
   return readFile((await file.path())!);
 }
 
@@ -32,8 +32,8 @@ test('a reload mid-capture keeps the session; reopen, chat, export PLY + TUM, de
   await openApp(page);
 
   await page.getByText(/^Sessions \(/).click();
-  const session = page.getByTestId('session');
-  await expect(session).toHaveCount(1);
+  await expect(page.getByTestId('session')).toHaveCount(1);
+  const session = page.locator(`[data-testid=session][data-id="${await page.getByTestId('session').getAttribute('data-id')}"]`);
   await expect(session).toHaveAttribute('data-state', 'interrupted');
   await expect(session).toContainText('redkitchen.webm');
   expect(Number(await session.getAttribute('data-keyframes'))).toBeGreaterThan(0);
@@ -66,14 +66,28 @@ test('a reload mid-capture keeps the session; reopen, chat, export PLY + TUM, de
   await expect.poll(() => viewStats(page)).toEqual({ points, keyframes: poses });
 
   // Exports parse: every map point in the PLY, one TUM line per camera pose, the chat as JSON.
-  const cloud = readPly(new Uint8Array(await download(page, 'PLY')).slice().buffer);
+  const plyFile = await download(page, 'PLY');
+  const cloud = readPly(new Uint8Array(plyFile).slice().buffer);
   expect(cloud.points.length / 3).toBe(points);
   expect(cloud.points.every(Number.isFinite)).toBe(true);
-  const trajectory = readTum((await download(page, 'Trajectory')).toString('utf8'));
+  const tumFile = await download(page, 'Trajectory');
+  const trajectory = readTum(tumFile.toString('utf8'));
   expect(trajectory).toHaveLength(poses);
   expect(trajectory.every((p, i) => i === 0 || p.timestamp > trajectory[i - 1]!.timestamp)).toBe(true);
   const chat = JSON.parse((await download(page, 'Chat')).toString('utf8')) as { messages: { role: string; text: string }[] };
   expect(chat.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+
+  // The exported pair imports back as a new, view-only session showing the same map and camera path.
+  await page.getByTestId('import-session').setInputFiles([
+    { name: 'imported-room.ply', mimeType: 'application/octet-stream', buffer: plyFile },
+    { name: 'imported-room-trajectory.txt', mimeType: 'text/plain', buffer: tumFile },
+  ]);
+  const imported = page.getByTestId('session').filter({ hasText: 'imported-room' });
+  await expect(imported).toHaveAttribute('data-state', 'imported');
+  await expect.poll(() => viewStats(page)).toEqual({ points, keyframes: poses });
+  await imported.getByRole('button', { name: 'Delete' }).click();
+  await imported.getByRole('button', { name: 'Really delete' }).click();
+  await expect(page.getByTestId('session')).toHaveCount(1);
 
   // Rename sticks; delete removes it from the list (and from storage: a reload lists nothing).
   await session.getByRole('button', { name: 'Rename' }).click();
@@ -82,7 +96,7 @@ test('a reload mid-capture keeps the session; reopen, chat, export PLY + TUM, de
   await expect(session.locator('.session-name')).toHaveText('Red kitchen, first try');
   await session.getByRole('button', { name: 'Delete' }).click();
   await session.getByRole('button', { name: 'Really delete' }).click();
-  await expect(session).toHaveCount(0);
+  await expect(page.getByTestId('session')).toHaveCount(0);
   await page.reload();
   await openApp(page);
   await expect(page.getByText('Sessions (0)')).toBeVisible();
@@ -111,5 +125,5 @@ test('storage full: the capture goes on, the app says so and offers to delete, w
   // What was saved before storage ran out reopens intact.
   await session.getByRole('button', { name: 'Open' }).click();
   await expect.poll(() => keyframeCount(page)).toBe(saved);
-  expect((await viewStats(page)).points).toBeGreaterThan(0);
+  await expect.poll(async () => (await viewStats(page)).points).toBeGreaterThan(0);
 });
