@@ -305,11 +305,6 @@ const sessionsApi = {
     return true;
   },
 
-  /** The session being saved now, if any (the sessions list must not delete it). */
-  savingSession(): string | null {
-    return writer?.id ?? null;
-  },
-
   /**
    * Replaces the map with a saved session: its points and trajectory go to the 3D view, its keyframe images to
    * the chat, its objects back into the scene memory. Returns the keyframes (for the summary) and the chat.

@@ -219,7 +219,7 @@ export class AppController {
       this.summary = new SceneSummary();
       this.counters.framesSeen = 0;
       store.setScene(EMPTY_SCENE);
-      useSessions.setState({ current: null, recording: null });
+      useSessions.setState({ current: null, recording: null, saving: 'ok' });
     }
     if (role === 'render') store.bumpViewEpoch(); // a fresh canvas for the fresh worker
     else {
@@ -431,6 +431,8 @@ export class AppController {
 
   private sessionsDb: Promise<SessionsDb> | null = null;
   private chatTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The chat last saved, per session: a chat shown again unchanged (reopening) is not written again. */
+  private savedChat = new Map<string, string>();
   private listTimer: ReturnType<typeof setTimeout> | null = null;
 
   private db(): Promise<SessionsDb> {
@@ -484,8 +486,11 @@ export class AppController {
       const id = useSessions.getState().current;
       if (!id) return;
       const messages = useApp.getState().messages.map(({ role, text, stopped, error, measured }) => ({ role, text, stopped, error, measured }));
+      const json = JSON.stringify(messages);
+      if (this.savedChat.get(id) === json) return;
       this.db()
         .then((db) => saveChat(db, id, messages))
+        .then(() => this.savedChat.set(id, json))
         .catch((err) => {
           if (isQuotaError(err)) this.savingPaused(true, 'Storage is full: the chat could not be saved. Delete old sessions to free space.');
           else useApp.getState().notify('warning', `The chat could not be saved: ${errorText(err)}.`);
@@ -499,6 +504,7 @@ export class AppController {
     const name = useSessions.getState().list.find((s) => s.id === id)?.name ?? 'the session';
     try {
       const { meta, infos, chat } = await this.geometry.call((api) => api.openSession(id));
+      this.savedChat.set(id, JSON.stringify(chat));
       this.summary = new SceneSummary();
       infos.forEach((i) => this.summary.add(i));
       const s = this.summary;
