@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { readPly } from '../src/sessions/ply';
+import { readPly, writePly } from '../src/sessions/ply';
 import { readTum } from '../src/sessions/tum';
 import { SHARED_DATA } from './chromium';
 import { ask, keyframeCount, openApp, watchConsole } from './helpers';
@@ -103,27 +103,38 @@ test('a reload mid-capture keeps the session; reopen, chat, export PLY + TUM, de
   expect(errors).toEqual([]);
 });
 
-test('storage full: the capture goes on, the app says so and offers to delete, what was saved reopens', async ({ page }) => {
+test('storage full: the capture goes on, the app says so, deleting an old session resumes saving, what was saved reopens', async ({ page }) => {
   await openApp(page);
+  // An old session to make room with: a 3 MB point cloud imported while storage is plentiful.
+  const n = 200_000;
+  const old = writePly([{ points: Float32Array.from({ length: n * 3 }, (_, i) => (i % 997) / 100), colors: new Uint8Array(n * 3).fill(128) }]);
+  await page.getByTestId('import-session').setInputFiles([
+    { name: 'old-room.ply', mimeType: 'application/octet-stream', buffer: Buffer.from(await old.arrayBuffer()) },
+    { name: 'old-room.txt', mimeType: 'text/plain', buffer: Buffer.from('0 0 0 0 0 0 0 1\n1 0.5 0 0 0 0 0 1\n') },
+  ]);
+  await expect.poll(() => counter(page, 'point-count')).toBe(n);
   // A small quota for this origin (Chromium's own override), so IndexedDB refuses writes part-way.
   const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: usage + 2_000_000 });
   await page.getByTestId('open-video').setInputFiles(join(SHARED_DATA, 'videos', 'redkitchen.webm'));
   await expect(page.getByTestId('notice').filter({ hasText: 'Storage is full' })).toBeVisible({ timeout: 150_000 });
-  await expect(page.getByRole('alert').filter({ hasText: 'Delete old sessions to make room' })).toBeVisible();
+  const banner = page.getByRole('alert').filter({ hasText: 'Delete old sessions to make room' });
+  await expect(banner).toBeVisible();
+  const session = page.getByTestId('session').filter({ hasText: 'redkitchen.webm' });
+  const savedAtFull = Number(await session.getAttribute('data-keyframes'));
   const atFull = await keyframeCount(page);
-  // The capture goes on in memory.
+  // Deleting the old session frees room: the keyframes queued meanwhile are written, as many as fit.
+  await banner.getByRole('button', { name: 'Delete the oldest (old-room)' }).click();
+  await expect(page.getByTestId('session')).toHaveCount(1);
+  const savedKeyframes = async () => Number(await session.getAttribute('data-keyframes'));
+  await expect.poll(savedKeyframes, { timeout: 30_000 }).toBeGreaterThan(savedAtFull);
+  // The capture went on in memory all along.
   await expect(page.getByTestId('open-video')).toBeEnabled({ timeout: 150_000 });
-  const total = await keyframeCount(page);
-  expect(total).toBeGreaterThan(atFull);
-  const session = page.getByTestId('session');
-  await expect(session).toHaveCount(1);
-  const saved = Number(await session.getAttribute('data-keyframes'));
-  expect(saved).toBeGreaterThan(0);
-  expect(saved).toBeLessThan(total);
-  // What was saved before storage ran out reopens intact.
+  expect(await keyframeCount(page)).toBeGreaterThan(atFull);
+  // What was saved reopens intact.
   await session.getByRole('button', { name: 'Open' }).click();
-  await expect.poll(() => keyframeCount(page)).toBe(saved);
+  await expect.poll(async () => (await keyframeCount(page)) === (await savedKeyframes())).toBe(true);
+  expect(await keyframeCount(page)).toBeGreaterThan(savedAtFull);
   await expect.poll(async () => (await viewStats(page)).points).toBeGreaterThan(0);
 });

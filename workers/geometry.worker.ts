@@ -298,11 +298,11 @@ const sessionsApi = {
     savingListener = listener;
   },
 
-  /** Retries saving after a pause (e.g. once old sessions were deleted); false when there is nothing to resume. */
+  /** Retries saving after a pause (e.g. once old sessions were deleted); true when it was paused and now saves again. */
   async resumeSaving(): Promise<boolean> {
     if (!writer?.isPaused) return false;
     await writer.resume();
-    return true;
+    return !writer.isPaused;
   },
 
   /**

@@ -11,6 +11,9 @@ export interface WriterEvents {
   onPaused(full: boolean, message: string): void;
 }
 
+/** Records per transaction (a keyframe and its points are two). */
+const SLICE = 8;
+
 type Pending =
   | { kind: 'keyframe'; record: Omit<KeyframeRecord, 'image'>; image: Promise<Blob | null> }
   | { kind: 'points'; record: PointChunk }
@@ -88,47 +91,56 @@ export class SessionWriter {
     const batch = this.queue;
     this.queue = [];
     const images = await Promise.all(batch.map((p) => (p.kind === 'keyframe' ? p.image : null)));
-    try {
-      const tx = this.db.transaction(['sessions', 'keyframes', 'points', 'detections'], 'readwrite');
-      const sessions = tx.objectStore('sessions');
-      const now = Date.now();
-      const saved = await sessions.get(this.id);
-      if (!saved && !batch.length) return; // no record for a session that has nothing yet (e.g. a file that would not open)
-      const meta: SessionMeta = saved ?? {
-        id: this.id, name: this.name, createdAt: now, updatedAt: now, state: this.state, keyframes: 0, points: 0, bytes: 0, framesSeen: 0,
-      };
-      const writes: Promise<unknown>[] = [];
-      batch.forEach((p, i) => {
-        if (p.kind === 'keyframe') {
-          const image = images[i] ?? null;
-          meta.keyframes++;
-          meta.bytes += (image?.size ?? 0) + (p.record.stored?.depth.data.byteLength ?? 0) + 512;
-          writes.push(tx.objectStore('keyframes').put({ ...p.record, image }));
-        } else if (p.kind === 'points') {
-          meta.points += p.record.points.length / 3;
-          meta.bytes += p.record.points.byteLength + p.record.colors.byteLength;
-          writes.push(tx.objectStore('points').put(p.record));
-        } else {
-          meta.bytes += 64 + 64 * p.record.detections.length;
-          writes.push(tx.objectStore('detections').put(p.record));
-        }
-      });
-      meta.updatedAt = now;
-      meta.state = this.state;
-      meta.framesSeen = Math.max(meta.framesSeen, this.framesSeen);
-      writes.push(sessions.put(meta));
-      await Promise.all([...writes, tx.done]);
-    } catch (err) {
-      // The transaction was rolled back as a whole: the batch goes back in front, in order.
-      this.queue = [...batch.map((p, i) => (p.kind === 'keyframe' ? { ...p, image: Promise.resolve(images[i] ?? null) } : p)), ...this.queue];
-      this.paused = true;
-      const full = isQuotaError(err);
-      this.events.onPaused(
-        full,
-        full
-          ? 'Storage is full: this session is no longer being saved. The capture goes on in memory and what was saved is kept. Delete old sessions to free space; saving then resumes.'
-          : `This session could not be saved (${(err as Error).message}). The capture goes on in memory and what was saved is kept.`,
-      );
+    // A few records a transaction: a backlog (after a pause) is saved as far as it fits, not all or nothing.
+    for (let start = 0; start === 0 || start < batch.length; start += SLICE) {
+      try {
+        await this.writeSlice(batch.slice(start, start + SLICE), images.slice(start, start + SLICE));
+      } catch (err) {
+        // That transaction was rolled back as a whole: it and the rest go back in front, in order.
+        const left = batch.slice(start).map((p, i) => (p.kind === 'keyframe' ? { ...p, image: Promise.resolve(images[start + i] ?? null) } : p));
+        this.queue = [...left, ...this.queue];
+        this.paused = true;
+        const full = isQuotaError(err);
+        this.events.onPaused(
+          full,
+          full
+            ? 'Storage is full: this session is no longer being saved. The capture goes on in memory and what was saved is kept. Delete old sessions to free space; saving then resumes.'
+            : `This session could not be saved (${(err as Error).message}). The capture goes on in memory and what was saved is kept.`,
+        );
+        return;
+      }
     }
+  }
+
+  private async writeSlice(batch: Pending[], images: (Blob | null)[]): Promise<void> {
+    const tx = this.db.transaction(['sessions', 'keyframes', 'points', 'detections'], 'readwrite');
+    const sessions = tx.objectStore('sessions');
+    const now = Date.now();
+    const saved = await sessions.get(this.id);
+    if (!saved && !batch.length) return; // no record for a session that has nothing yet (e.g. a file that would not open)
+    const meta: SessionMeta = saved ?? {
+      id: this.id, name: this.name, createdAt: now, updatedAt: now, state: this.state, keyframes: 0, points: 0, bytes: 0, framesSeen: 0,
+    };
+    const writes: Promise<unknown>[] = [];
+    batch.forEach((p, i) => {
+      if (p.kind === 'keyframe') {
+        const image = images[i] ?? null;
+        meta.keyframes++;
+        meta.bytes += (image?.size ?? 0) + (p.record.stored?.depth.data.byteLength ?? 0) + 512;
+        writes.push(tx.objectStore('keyframes').put({ ...p.record, image }));
+      } else if (p.kind === 'points') {
+        meta.points += p.record.points.length / 3;
+        meta.bytes += p.record.points.byteLength + p.record.colors.byteLength;
+        writes.push(tx.objectStore('points').put(p.record));
+      } else {
+        meta.bytes += 64 + 64 * p.record.detections.length;
+        writes.push(tx.objectStore('detections').put(p.record));
+      }
+    });
+    meta.updatedAt = now;
+    meta.state = this.state;
+    meta.framesSeen = Math.max(meta.framesSeen, this.framesSeen);
+    writes.push(sessions.put(meta));
+    await Promise.all([...writes, tx.done]);
   }
 }

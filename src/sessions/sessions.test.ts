@@ -77,12 +77,14 @@ describe('sessions in IndexedDB', () => {
   it('storage full: pauses, says so, keeps what was saved and the queued records, and resumes', async () => {
     const real = await openSessionsDb();
     let full = false;
+    /** Transactions that still fit while full. */
+    let room = 0;
     // IndexedDB itself refusing writes, as a browser over quota does; the writer under test is the real one.
     const db = new Proxy(real, {
       get(target, prop) {
         if (prop === 'transaction') {
           return (...args: Parameters<SessionsDb['transaction']>) => {
-            if (full && args[1] === 'readwrite') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+            if (full && args[1] === 'readwrite' && room-- <= 0) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
             return (target.transaction as (...a: unknown[]) => unknown)(...args);
           };
         }
@@ -102,12 +104,23 @@ describe('sessions in IndexedDB', () => {
     expect(paused[0]![1]).toMatch(/Storage is full.*Delete old sessions/);
     // Already saved: intact. While paused, more records queue without writes.
     expect((await loadSession(real, writer.id)).meta.keyframes).toBe(2);
-    writer.addKeyframe({ index: 3, info: info(3), stored: null }, jpeg());
+    for (let i = 3; i < 12; i++) {
+      writer.addKeyframe({ index: i, info: info(i), stored: null }, jpeg());
+      writer.addPoints(i, new Float32Array([i, 0, 0]), new Uint8Array(3));
+    }
+    // Some room again: the backlog is saved as far as it fits (two transactions of 8 records), then pauses again.
+    room = 2;
+    await writer.resume();
+    expect(writer.isPaused).toBe(true);
+    const part = (await loadSession(real, writer.id)).keyframes.map((k) => k.index);
+    expect(part.length).toBeGreaterThan(2);
+    expect(part.length).toBeLessThan(12);
+    expect(part).toEqual([...Array(part.length).keys()]); // in order, nothing skipped
     full = false;
     await writer.resume();
     expect(writer.isPaused).toBe(false);
     const loaded = await loadSession(real, writer.id);
-    expect(loaded.keyframes.map((k) => k.index)).toEqual([0, 1, 2, 3]);
+    expect(loaded.keyframes.map((k) => k.index)).toEqual([...Array(12).keys()]);
     expect(loaded.keyframes[2]!.image?.size).toBe(100);
   });
 
