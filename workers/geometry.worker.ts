@@ -62,7 +62,7 @@ let restored: (RestoredSession & { id: string }) | null = null;
 /** Keyframe images being encoded, until their keyframe's geometry is saved with them. */
 const keyframeImages = new Map<number, Promise<Blob>>();
 let detectionSeq = 0;
-let savingListener: ((full: boolean, message: string) => void) | null = null;
+let savingListener: ((state: 'ok' | 'full' | 'failed', message: string) => void) | null = null;
 
 async function makeEstimator(config: GeometryInitConfig, onProgress: (p: FileProgress) => void, onWarning: (m: string) => void) {
   configureOrtWasm(ort, ORT_WASM_PATHS);
@@ -288,21 +288,22 @@ const sessionsApi = {
   async beginSession(name: string): Promise<{ id: string; reset: boolean }> {
     const reset = restored !== null;
     if (reset) api.reset();
-    writer ??= new SessionWriter(await db(), newSessionId(), name, { onPaused: (full, message) => savingListener?.(full, message) });
+    writer ??= new SessionWriter(await db(), newSessionId(), name, {
+      onPaused: (full, message) => savingListener?.(full ? 'full' : 'failed', message),
+      onResumed: () => savingListener?.('ok', 'Saving resumed: what was captured meanwhile is saved too.'),
+    });
     await writer.setState('recording');
     return { id: writer.id, reset };
   },
 
-  /** Told when saving stops (storage full or another failure). */
-  watchSaving(listener: (full: boolean, message: string) => void): void {
+  /** Told when saving stops (storage full or another failure) and when it goes on again. */
+  watchSaving(listener: (state: 'ok' | 'full' | 'failed', message: string) => void): void {
     savingListener = listener;
   },
 
-  /** Retries saving after a pause (e.g. once old sessions were deleted); true when it was paused and now saves again. */
-  async resumeSaving(): Promise<boolean> {
-    if (!writer?.isPaused) return false;
-    await writer.resume();
-    return !writer.isPaused;
+  /** Retries saving after a pause (e.g. once old sessions were deleted); the outcome goes to `watchSaving`. */
+  async resumeSaving(): Promise<void> {
+    if (writer?.isPaused) await writer.resume();
   },
 
   /**

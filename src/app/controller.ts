@@ -76,7 +76,7 @@ export class AppController {
       Comlink.proxy((info: KeyframeInfo) => this.onKeyframe(info)),
       Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
     );
-    void this.geometry.api.watchSaving(Comlink.proxy((full: boolean, message: string) => this.savingPaused(full, message)));
+    void this.geometry.api.watchSaving(Comlink.proxy((state: 'ok' | 'full' | 'failed', message: string) => this.savingChanged(state, message)));
     void this.refreshSessions();
     const geometry = this.ensureGeometry();
     // The detector loads once the depth model is in, so the two downloads do not compete.
@@ -472,9 +472,9 @@ export class AppController {
     }, 2000);
   }
 
-  private savingPaused(full: boolean, message: string): void {
-    useSessions.setState({ saving: full ? 'full' : 'failed' });
-    useApp.getState().notify('error', message);
+  private savingChanged(state: 'ok' | 'full' | 'failed', message: string): void {
+    useSessions.setState({ saving: state });
+    useApp.getState().notify(state === 'ok' ? 'info' : 'error', message);
     void this.refreshSessions();
   }
 
@@ -492,7 +492,7 @@ export class AppController {
         .then((db) => saveChat(db, id, messages))
         .then(() => this.savedChat.set(id, json))
         .catch((err) => {
-          if (isQuotaError(err)) this.savingPaused(true, 'Storage is full: the chat could not be saved. Delete old sessions to free space.');
+          if (isQuotaError(err)) this.savingChanged('full', 'Storage is full: the chat could not be saved. Delete old sessions to free space.');
           else useApp.getState().notify('warning', `The chat could not be saved: ${errorText(err)}.`);
         });
     }, 500);
@@ -547,10 +547,7 @@ export class AppController {
       if (id === useSessions.getState().recording) throw new Error('it is being recorded; stop the capture first');
       await deleteSession(await this.db(), id);
       if (useSessions.getState().current === id) useSessions.setState({ current: null });
-      if (useSessions.getState().saving !== 'ok') {
-        useSessions.setState({ saving: 'ok' }); // set back by the worker if the retry fails too
-        if (await this.geometry.call((api) => api.resumeSaving())) store.notify('info', 'Saving resumed.');
-      }
+      if (useSessions.getState().saving !== 'ok') await this.geometry.call((api) => api.resumeSaving());
     } catch (err) {
       store.notify('error', `Could not delete the session: ${errorText(err)}`);
     }

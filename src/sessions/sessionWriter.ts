@@ -2,13 +2,16 @@
 // transaction at most `flushMs` later, so a reload or crash loses at most that much. A refused write
 // (storage full, or any other failure) pauses saving: the failed batch stays queued, nothing saved
 // before is touched, the capture goes on in memory, and `resume()` retries (e.g. after old sessions
-// were deleted).
+// were deleted). A full disk is also retried on its own every `retryMs` while records keep coming, since
+// the browser may credit freed space only later.
 import { isQuotaError, type SessionsDb } from './db';
 import type { DetectionRecord, KeyframeRecord, PointChunk, SessionMeta, SessionState } from './types';
 
 export interface WriterEvents {
   /** Saving stopped; `full` when the browser's storage for this site is full. */
   onPaused(full: boolean, message: string): void;
+  /** Saving goes on after a pause, with everything queued meanwhile written. */
+  onResumed(): void;
 }
 
 /** Records per transaction (a keyframe and its points are two). */
@@ -24,7 +27,10 @@ export class SessionWriter {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private writing: Promise<void> = Promise.resolve();
   private paused = false;
-  private state: SessionState;
+  /** When saving paused on a full disk (0: not paused for that). */
+  private fullSince = 0;
+  private retrying = false;
+  private state: SessionState = 'recording';
   private framesSeen = 0;
 
   constructor(
@@ -33,10 +39,8 @@ export class SessionWriter {
     private readonly name: string,
     private readonly events: WriterEvents,
     private readonly flushMs = 500,
-    state: SessionState = 'recording',
-  ) {
-    this.state = state;
-  }
+    private readonly retryMs = 10_000,
+  ) {}
 
   get isPaused(): boolean {
     return this.paused;
@@ -78,11 +82,16 @@ export class SessionWriter {
   /** Retries after a pause (the queued records were kept). */
   resume(): Promise<void> {
     this.paused = false;
+    this.retrying = true;
     return this.flush(true);
   }
 
   private push(p: Pending): void {
     this.queue.push(p);
+    if (this.paused && this.fullSince && Date.now() - this.fullSince >= this.retryMs) {
+      void this.resume();
+      return;
+    }
     if (!this.paused && !this.timer) this.timer = setTimeout(() => void this.flush(), this.flushMs);
   }
 
@@ -100,7 +109,9 @@ export class SessionWriter {
         const left = batch.slice(start).map((p, i) => (p.kind === 'keyframe' ? { ...p, image: Promise.resolve(images[start + i] ?? null) } : p));
         this.queue = [...left, ...this.queue];
         this.paused = true;
+        this.retrying = false;
         const full = isQuotaError(err);
+        this.fullSince = full ? Date.now() : 0;
         this.events.onPaused(
           full,
           full
@@ -109,6 +120,11 @@ export class SessionWriter {
         );
         return;
       }
+    }
+    if (this.retrying) {
+      this.retrying = false;
+      this.fullSince = 0;
+      this.events.onResumed();
     }
   }
 

@@ -6,7 +6,7 @@ import { deleteSession, eachPointChunk, listSessions, loadChat, loadSession, ope
 import { exportChat, exportPly, exportTum, importSession } from './exchange';
 import { readPly } from './ply';
 import { restoreSession } from './restore';
-import { SessionWriter } from './sessionWriter';
+import { SessionWriter, type WriterEvents } from './sessionWriter';
 import { readTum } from './tum';
 
 function info(index: number, lost = false): KeyframeInfo {
@@ -24,8 +24,8 @@ function info(index: number, lost = false): KeyframeInfo {
 
 const jpeg = () => Promise.resolve(new Blob([new Uint8Array(100)], { type: 'image/jpeg' }));
 
-async function record(db: SessionsDb, keyframes: number, events = { onPaused: () => {} }): Promise<SessionWriter> {
-  const writer = new SessionWriter(db, `s${Math.random()}`, 'kitchen.webm', events, 20);
+async function record(db: SessionsDb, keyframes: number, events: WriterEvents = { onPaused: () => {}, onResumed: () => {} }, retryMs?: number): Promise<SessionWriter> {
+  const writer = new SessionWriter(db, `s${Math.random()}`, 'kitchen.webm', events, 20, retryMs);
   for (let i = 0; i < keyframes; i++) {
     writer.addKeyframe({ index: i, info: info(i), stored: null }, jpeg());
     writer.addPoints(i, new Float32Array([i, 0, 0, i, 1, 0]), new Uint8Array([255, 0, 0, 0, 255, 0]));
@@ -93,7 +93,8 @@ describe('sessions in IndexedDB', () => {
       },
     }) as SessionsDb;
     const paused: [boolean, string][] = [];
-    const writer = await record(db, 2, { onPaused: (f: boolean, m: string) => paused.push([f, m]) } as never);
+    let resumed = 0;
+    const writer = await record(db, 2, { onPaused: (f, m) => paused.push([f, m]), onResumed: () => resumed++ }, 60_000);
     await writer.flush();
     full = true;
     writer.addKeyframe({ index: 2, info: info(2, true), stored: null }, jpeg());
@@ -112,6 +113,7 @@ describe('sessions in IndexedDB', () => {
     room = 2;
     await writer.resume();
     expect(writer.isPaused).toBe(true);
+    expect(resumed).toBe(0);
     const part = (await loadSession(real, writer.id)).keyframes.map((k) => k.index);
     expect(part.length).toBeGreaterThan(2);
     expect(part.length).toBeLessThan(12);
@@ -119,9 +121,35 @@ describe('sessions in IndexedDB', () => {
     full = false;
     await writer.resume();
     expect(writer.isPaused).toBe(false);
+    expect(resumed).toBe(1);
     const loaded = await loadSession(real, writer.id);
     expect(loaded.keyframes.map((k) => k.index)).toEqual([...Array(12).keys()]);
     expect(loaded.keyframes[2]!.image?.size).toBe(100);
+  });
+
+  it('storage full: retried on its own while records keep coming, since freed space may be credited later', async () => {
+    const real = await openSessionsDb();
+    let full = true;
+    const db = new Proxy(real, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop) as unknown;
+        if (prop === 'transaction' && full) return () => { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as SessionsDb;
+    let resumed = 0;
+    const writer = await record(db, 1, { onPaused: () => {}, onResumed: () => resumed++ }, 50);
+    await writer.flush();
+    expect(writer.isPaused).toBe(true);
+    full = false;
+    writer.addKeyframe({ index: 1, info: info(1), stored: null }, jpeg()); // too soon: still paused
+    expect(writer.isPaused).toBe(true);
+    await new Promise((r) => setTimeout(r, 60));
+    writer.addKeyframe({ index: 2, info: info(2), stored: null }, jpeg());
+    await writer.flush();
+    expect(writer.isPaused).toBe(false);
+    expect(resumed).toBe(1);
+    expect((await loadSession(real, writer.id)).keyframes.map((k) => k.index)).toEqual([0, 1, 2]);
   });
 
   it('exports PLY and TUM in the gravity frame that parse back, and imports them as a new session', async () => {
