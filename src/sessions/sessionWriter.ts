@@ -115,7 +115,7 @@ export class SessionWriter {
         this.events.onPaused(
           full,
           full
-            ? 'Storage is full: this session is no longer being saved. The capture goes on in memory and what was saved is kept. Delete old sessions to free space; saving then resumes.'
+            ? 'Storage is full: this session is no longer being saved. The capture goes on in memory and what was saved is kept. Delete old sessions to free space (the browser may take a while to reclaim it); saving resumes by itself once there is room.'
             : `This session could not be saved (${(err as Error).message}). The capture goes on in memory and what was saved is kept.`,
         );
         return;

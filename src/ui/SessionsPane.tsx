@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AppController } from '../app/controller';
 import { useApp } from '../app/store';
 import { useSessions } from '../app/sessionsStore';
@@ -12,13 +12,17 @@ export function SessionsPane({ controller }: { controller: AppController }) {
   const busy = useApp((s) => s.capture.mode !== 'idle' && s.capture.mode !== 'camera');
   const [open, setOpen] = useState(false);
   const oldest = list.filter((s) => s.id !== recording).at(-1);
+  // Opens when saving stops, and stays open once it resumes (the list is what the user was acting on).
+  useEffect(() => {
+    if (saving !== 'ok') setOpen(true);
+  }, [saving]);
 
   return (
-    <details className="sessions" open={open || saving !== 'ok'} onToggle={(e) => setOpen(e.currentTarget.open)} aria-label="Sessions">
+    <details className="sessions" open={open} onToggle={(e) => setOpen(e.currentTarget.open)} aria-label="Sessions">
       <summary>Sessions ({list.length})</summary>
       {saving === 'full' && (
         <p className="sessions-full" role="alert">
-          Storage is full, so the current capture is not being saved (it goes on in memory; what was saved is kept). Delete old sessions to make room.
+          Storage is full, so the current capture is not being saved (it goes on in memory; what was saved is kept). Delete old sessions to make room; saving resumes by itself once the browser has reclaimed it.
           {oldest && (
             <button type="button" onClick={() => void controller.deleteSession(oldest.id)}>
               Delete the oldest ({oldest.name})
