@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
 import type { FrameMeta } from '../src/capture/frameSink';
 import type { AppConfig } from '../src/config';
-import { frameSize, frameToRgba, scaledBitmap, closeFrame, type BrowserFrame } from '../src/frames/canvasFrames';
+import { frameSize, frameToRgba, scaledBitmap, scaledJpeg, closeFrame, type BrowserFrame } from '../src/frames/canvasFrames';
 import { KeyframePipeline, type DepthEstimator } from '../src/geometry/keyframePipeline';
 import { identity } from '../src/geometry/mat4';
 import { MogeDepthModel, type TensorConstructor } from '../src/geometry/moge';
@@ -24,6 +24,11 @@ import { ObjectMap } from '../src/spatial/objectMap';
 import { routeQuestion } from '../src/spatial/router';
 import { buildSceneMemory, sceneMemoryText } from '../src/spatial/sceneMemory';
 import type { SpatialAnswer } from '../src/spatial/types';
+import { newSessionId, openSessionsDb, type SessionsDb } from '../src/sessions/db';
+import { exportChat, exportPly, exportTum, importSession } from '../src/sessions/exchange';
+import { restoreSession, type RestoredSession } from '../src/sessions/restore';
+import { SessionWriter } from '../src/sessions/sessionWriter';
+import type { SavedChatMessage, SessionMeta } from '../src/sessions/types';
 import type { DetectionMessage, DetectorFrameMessage, RenderMessage, VlmFrameMessage } from './messages';
 
 export type GeometryInitConfig = Pick<AppConfig, 'modelSource' | 'backend'>;
@@ -33,6 +38,8 @@ const VLM_FRAME_LONG_SIDE = 448;
 const DETECTOR_FRAME_LONG_SIDE = 640;
 /** How long a question waits for the detector to finish the keyframes sent so far. */
 const DETECTOR_WAIT_MS = 30_000;
+/** Long side of the keyframe images saved with a session (also what the chat gets back on reopening). */
+const SESSION_IMAGE_LONG_SIDE = 448;
 
 let pipeline: KeyframePipeline<BrowserFrame> | null = null;
 let vlmPort: MessagePort | null = null;
@@ -44,6 +51,18 @@ const detectorFrames = new Map<number, ImageBitmap>();
 const pongs = new Map<number, () => void>();
 let pingId = 0;
 let listeners: { onKeyframe(info: KeyframeInfo): void; onError(message: string): void } | null = null;
+
+// ── Sessions: the map is saved here, where its points and keyframes are (they never cross the main thread) ──
+let sessionsDb: Promise<SessionsDb> | null = null;
+const db = () => (sessionsDb ??= openSessionsDb());
+/** Saves the capture as it grows; null when no capture is being saved (none yet, or a reopened session). */
+let writer: SessionWriter | null = null;
+/** A reopened or imported session: the map it restored (view and questions only; a new capture starts afresh). */
+let restored: (RestoredSession & { id: string }) | null = null;
+/** Keyframe images being encoded, until their keyframe's geometry is saved with them. */
+const keyframeImages = new Map<number, Promise<Blob>>();
+let detectionSeq = 0;
+let savingListener: ((state: 'ok' | 'full' | 'failed', message: string) => void) | null = null;
 
 async function makeEstimator(config: GeometryInitConfig, onProgress: (p: FileProgress) => void, onWarning: (m: string) => void) {
   configureOrtWasm(ort, ORT_WASM_PATHS);
@@ -110,6 +129,7 @@ const api = {
       new TrackedPose(),
       {
         onKeyframeChosen(frame, kf) {
+          if (writer) keyframeImages.set(kf.index, scaledJpeg(frame, SESSION_IMAGE_LONG_SIDE));
           if (detectorPort) detectorFrames.set(kf.index, scaledBitmap(frame, DETECTOR_FRAME_LONG_SIDE));
           if (!vlmPort) return;
           const bitmap = scaledBitmap(frame, VLM_FRAME_LONG_SIDE);
@@ -125,11 +145,19 @@ const api = {
           } else forDetector?.close();
           // Points go to the render worker; the main thread gets the keyframe without them.
           const info = keyframeInfo(g);
+          if (writer) {
+            // Copies: the arrays are transferred to the render worker below.
+            writer.addKeyframe({ index: g.index, info, stored: pipeline?.stored.find((k) => k.index === g.index) ?? null }, keyframeImages.get(g.index) ?? Promise.resolve(null));
+            writer.addPoints(g.index, g.points.slice(), g.colors.slice());
+            writer.setFramesSeen(pipeline?.framesSeen ?? 0);
+          }
+          keyframeImages.delete(g.index);
           const message: RenderMessage = { type: 'keyframe', geometry: g };
           renderPort?.postMessage(message, [g.points.buffer, g.colors.buffer]);
           listeners?.onKeyframe(info);
         },
         onError(err, kf) {
+          keyframeImages.delete(kf.index);
           detectorFrames.get(kf.index)?.close();
           detectorFrames.delete(kf.index);
           listeners?.onError(`Keyframe ${kf.index} could not be processed: ${err.message}`);
@@ -160,7 +188,9 @@ const api = {
         return;
       }
       const kf = pipeline?.stored.find((k) => k.index === m.keyframe);
-      if (kf) objects.add(kf, m.width, m.height, m.detections);
+      if (!kf) return;
+      objects.add(kf, m.width, m.height, m.detections);
+      writer?.addDetections({ seq: detectionSeq++, keyframe: m.keyframe, width: m.width, height: m.height, detections: m.detections });
     };
   },
 
@@ -195,11 +225,18 @@ const api = {
     return pipeline?.pending ?? 0;
   },
 
+  /** Waits for the keyframes queued so far, then saves them (the session is then no longer 'recording'). */
   async idle(): Promise<void> {
     await pipeline?.idle();
+    await writer?.setState('saved');
   },
 
   reset(): void {
+    void writer?.setState('saved');
+    writer = null;
+    restored = null;
+    keyframeImages.clear();
+    detectionSeq = 0;
     pipeline?.reset();
     objects.reset();
     detectorFrames.forEach((b) => b.close());
@@ -211,6 +248,9 @@ const api = {
 };
 
 function currentMemory() {
+  if (restored) {
+    return buildSceneMemory({ ...restored, objects, sourceFrameCount: restored.meta.framesSeen || null });
+  }
   const world = pipeline?.gravityFrame;
   return buildSceneMemory({
     stored: pipeline?.stored ?? [],
@@ -240,5 +280,71 @@ function detectorCaughtUp(): Promise<void> {
   });
 }
 
-export type GeometryWorkerApi = typeof api;
+const sessionsApi = {
+  /**
+   * The session the next capture is saved to: the current one while the map goes on, else a new one (a
+   * reopened session is view-only, so the map is reset first: `reset` true).
+   */
+  async beginSession(name: string): Promise<{ id: string; reset: boolean }> {
+    const reset = restored !== null;
+    if (reset) api.reset();
+    writer ??= new SessionWriter(await db(), newSessionId(), name, {
+      onPaused: (full, message) => savingListener?.(full ? 'full' : 'failed', message),
+      onResumed: () => savingListener?.('ok', 'Saving resumed: what was captured meanwhile is saved too.'),
+    });
+    await writer.setState('recording');
+    return { id: writer.id, reset };
+  },
+
+  /** Told when saving stops (storage full or another failure) and when it goes on again. */
+  watchSaving(listener: (state: 'ok' | 'full' | 'failed', message: string) => void): void {
+    savingListener = listener;
+  },
+
+  /** Retries saving after a pause (e.g. once old sessions were deleted); the outcome goes to `watchSaving`. */
+  async resumeSaving(): Promise<void> {
+    if (writer?.isPaused) await writer.resume();
+  },
+
+  /**
+   * Replaces the map with a saved session: its points and trajectory go to the 3D view, its keyframe images to
+   * the chat, its objects back into the scene memory. Returns the keyframes (for the summary) and the chat.
+   */
+  async openSession(id: string): Promise<{ meta: SessionMeta; infos: KeyframeInfo[]; chat: SavedChatMessage[] }> {
+    api.reset();
+    const r = await restoreSession(await db(), id, (geometry) => {
+      const message: RenderMessage = { type: 'keyframe', geometry };
+      renderPort?.postMessage(message, [geometry.points.buffer, geometry.colors.buffer]);
+    });
+    for (const d of r.detections) {
+      const kf = r.stored.find((k) => k.index === d.keyframe);
+      if (kf) objects.add(kf, d.width, d.height, d.detections);
+    }
+    if (vlmPort) {
+      for (const f of r.images) {
+        const bitmap = await createImageBitmap(f.image);
+        const message: VlmFrameMessage = { type: 'frame', bitmap, sourceFrame: f.sourceFrame, timestampMs: f.timestampMs };
+        vlmPort.postMessage(message, [bitmap]);
+      }
+    }
+    restored = { ...r, id };
+    return { meta: r.meta, infos: r.infos, chat: r.chat };
+  },
+
+  /** A file of a saved session (the Blob is handed over, not copied). */
+  async exportSession(id: string, kind: 'ply' | 'tum' | 'chat'): Promise<Blob> {
+    const d = await db();
+    if (kind === 'ply') return exportPly(d, id);
+    if (kind === 'tum') return new Blob([await exportTum(d, id)], { type: 'text/plain' });
+    return new Blob([await exportChat(d, id)], { type: 'application/json' });
+  },
+
+  /** Stores a PLY point cloud and a TUM trajectory as a new session; returns its id. */
+  async importSession(name: string, ply: File, trajectory: File): Promise<string> {
+    return importSession(await db(), name, await ply.arrayBuffer(), await trajectory.text());
+  },
+};
+Object.assign(api, sessionsApi);
+
+export type GeometryWorkerApi = typeof api & typeof sessionsApi;
 Comlink.expose(api);

@@ -84,6 +84,8 @@ interface AppState {
   setCapture(mode: CaptureMode, source?: string): void;
   setScene(patch: Partial<SceneStats>): void;
   addMessage(m: Omit<ChatMessage, 'id'>): number;
+  /** The chat of a reopened session replaces the one shown. */
+  replaceMessages(ms: Omit<ChatMessage, 'id'>[]): void;
   updateMessage(id: number, patch: Partial<ChatMessage> | ((m: ChatMessage) => Partial<ChatMessage>)): void;
   notify(level: Notice['level'], text: string): void;
   dismiss(id: number): void;
@@ -112,6 +114,7 @@ export const useApp = create<AppState>((set) => ({
     set((s) => ({ messages: [...s.messages, { ...m, id }] }));
     return id;
   },
+  replaceMessages: (ms) => set({ messages: ms.map((m) => ({ ...m, id: nextId++ })) }),
   updateMessage: (id, patch) =>
     set((s) => ({
       messages: s.messages.map((m) => (m.id === id ? { ...m, ...(typeof patch === 'function' ? patch(m) : patch) } : m)),

@@ -49,3 +49,16 @@ export function bitmapToRgba(bitmap: ImageBitmap): RgbaImage {
 export function closeFrame(frame: BrowserFrame): void {
   frame.close();
 }
+
+/**
+ * A scaled JPEG of the frame: drawn now (the part before the first await runs at once, so the frame can be
+ * closed right after), encoded asynchronously; a failure rejects (the caller's capture must go on).
+ */
+export async function scaledJpeg(frame: BrowserFrame, longSide: number, quality = 0.8): Promise<Blob> {
+  const bitmap = scaledBitmap(frame, longSide);
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('bitmaprenderer');
+  if (!ctx) throw new Error('OffscreenCanvas bitmaprenderer is not available');
+  ctx.transferFromImageBitmap(bitmap);
+  return canvas.convertToBlob({ type: 'image/jpeg', quality });
+}

@@ -3,6 +3,7 @@ import { CapturePane } from './CapturePane';
 import { ChatPane } from './ChatPane';
 import { ModelsPane } from './ModelsPane';
 import { Notices } from './Notices';
+import { SessionsPane } from './SessionsPane';
 import { StatusLine } from './StatusLine';
 import { ViewPane } from './ViewPane';
 
@@ -16,6 +17,7 @@ export function App({ controller }: { controller: AppController }) {
       </header>
       <ModelsPane models={controller.models} />
       <Notices />
+      <SessionsPane controller={controller} />
       <main className="panes">
         <CapturePane controller={controller} />
         <ViewPane controller={controller} />

@@ -1,0 +1,162 @@
+// Saves a growing session in batches: records are queued as the capture makes them and written in one
+// transaction at most `flushMs` later, so a reload or crash loses at most that much. A refused write
+// (storage full, or any other failure) pauses saving: the failed batch stays queued, nothing saved
+// before is touched, the capture goes on in memory, and `resume()` retries (e.g. after old sessions
+// were deleted). A full disk is also retried on its own every `retryMs` while records keep coming, since
+// the browser may credit freed space only later.
+import { isQuotaError, type SessionsDb } from './db';
+import type { DetectionRecord, KeyframeRecord, PointChunk, SessionMeta, SessionState } from './types';
+
+export interface WriterEvents {
+  /** Saving stopped; `full` when the browser's storage for this site is full. */
+  onPaused(full: boolean, message: string): void;
+  /** Saving goes on after a pause, with everything queued meanwhile written. */
+  onResumed(): void;
+}
+
+/** Records per transaction (a keyframe and its points are two). */
+const SLICE = 8;
+
+type Pending =
+  | { kind: 'keyframe'; record: Omit<KeyframeRecord, 'image'>; image: Promise<Blob | null> }
+  | { kind: 'points'; record: PointChunk }
+  | { kind: 'detections'; record: DetectionRecord };
+
+export class SessionWriter {
+  private queue: Pending[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private paused = false;
+  /** When saving paused on a full disk (0: not paused for that). */
+  private fullSince = 0;
+  private retrying = false;
+  private state: SessionState = 'recording';
+  private framesSeen = 0;
+
+  constructor(
+    private readonly db: SessionsDb,
+    readonly id: string,
+    private readonly name: string,
+    private readonly events: WriterEvents,
+    private readonly flushMs = 500,
+    private readonly retryMs = 10_000,
+  ) {}
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** The image is encoded off the caller's path; the record waits for it. */
+  addKeyframe(record: Omit<KeyframeRecord, 'image' | 'sessionId'>, image: Promise<Blob | null>): void {
+    this.push({ kind: 'keyframe', record: { ...record, sessionId: this.id }, image: image.catch(() => null) });
+  }
+
+  addPoints(seq: number, points: Float32Array, colors: Uint8Array): void {
+    if (points.length) this.push({ kind: 'points', record: { sessionId: this.id, seq, points, colors } });
+  }
+
+  addDetections(record: Omit<DetectionRecord, 'sessionId'>): void {
+    this.push({ kind: 'detections', record: { ...record, sessionId: this.id } });
+  }
+
+  /** Frames seen by the capture so far (saved with the next batch). */
+  setFramesSeen(n: number): void {
+    this.framesSeen = n;
+  }
+
+  /** Sets 'recording' / 'saved' and writes everything queued now. */
+  async setState(state: SessionState): Promise<void> {
+    this.state = state;
+    await this.flush(true);
+  }
+
+  /** Writes what is queued now (the session record too when `touch`); resolves when written or paused. */
+  flush(touch = false): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const run = this.writing.then(() => this.write(touch));
+    this.writing = run;
+    return run;
+  }
+
+  /** Retries after a pause (the queued records were kept). */
+  resume(): Promise<void> {
+    this.paused = false;
+    this.retrying = true;
+    return this.flush(true);
+  }
+
+  private push(p: Pending): void {
+    this.queue.push(p);
+    if (this.paused && this.fullSince && Date.now() - this.fullSince >= this.retryMs) {
+      void this.resume();
+      return;
+    }
+    if (!this.paused && !this.timer) this.timer = setTimeout(() => void this.flush(), this.flushMs);
+  }
+
+  private async write(touch: boolean): Promise<void> {
+    if (this.paused || (!this.queue.length && !touch)) return;
+    const batch = this.queue;
+    this.queue = [];
+    const images = await Promise.all(batch.map((p) => (p.kind === 'keyframe' ? p.image : null)));
+    // A few records a transaction: a backlog (after a pause) is saved as far as it fits, not all or nothing.
+    for (let start = 0; start === 0 || start < batch.length; start += SLICE) {
+      try {
+        await this.writeSlice(batch.slice(start, start + SLICE), images.slice(start, start + SLICE));
+      } catch (err) {
+        // That transaction was rolled back as a whole: it and the rest go back in front, in order.
+        const left = batch.slice(start).map((p, i) => (p.kind === 'keyframe' ? { ...p, image: Promise.resolve(images[start + i] ?? null) } : p));
+        this.queue = [...left, ...this.queue];
+        this.paused = true;
+        this.retrying = false;
+        const full = isQuotaError(err);
+        this.fullSince = full ? Date.now() : 0;
+        this.events.onPaused(
+          full,
+          full
+            ? 'Storage is full: this session is no longer being saved. The capture goes on in memory and what was saved is kept. Delete old sessions to free space (the browser may take a while to reclaim it); saving resumes by itself once there is room.'
+            : `This session could not be saved (${(err as Error).message}). The capture goes on in memory and what was saved is kept.`,
+        );
+        return;
+      }
+    }
+    if (this.retrying) {
+      this.retrying = false;
+      this.fullSince = 0;
+      this.events.onResumed();
+    }
+  }
+
+  private async writeSlice(batch: Pending[], images: (Blob | null)[]): Promise<void> {
+    const tx = this.db.transaction(['sessions', 'keyframes', 'points', 'detections'], 'readwrite');
+    const sessions = tx.objectStore('sessions');
+    const now = Date.now();
+    const saved = await sessions.get(this.id);
+    if (!saved && !batch.length) return; // no record for a session that has nothing yet (e.g. a file that would not open)
+    const meta: SessionMeta = saved ?? {
+      id: this.id, name: this.name, createdAt: now, updatedAt: now, state: this.state, keyframes: 0, points: 0, bytes: 0, framesSeen: 0,
+    };
+    const writes: Promise<unknown>[] = [];
+    batch.forEach((p, i) => {
+      if (p.kind === 'keyframe') {
+        const image = images[i] ?? null;
+        meta.keyframes++;
+        meta.bytes += (image?.size ?? 0) + (p.record.stored?.depth.data.byteLength ?? 0) + 512;
+        writes.push(tx.objectStore('keyframes').put({ ...p.record, image }));
+      } else if (p.kind === 'points') {
+        meta.points += p.record.points.length / 3;
+        meta.bytes += p.record.points.byteLength + p.record.colors.byteLength;
+        writes.push(tx.objectStore('points').put(p.record));
+      } else {
+        meta.bytes += 64 + 64 * p.record.detections.length;
+        writes.push(tx.objectStore('detections').put(p.record));
+      }
+    });
+    meta.updatedAt = now;
+    meta.state = this.state;
+    meta.framesSeen = Math.max(meta.framesSeen, this.framesSeen);
+    writes.push(sessions.put(meta));
+    await Promise.all([...writes, tx.done]);
+  }
+}

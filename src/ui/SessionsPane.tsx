@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'react';
+import type { AppController } from '../app/controller';
+import { useApp } from '../app/store';
+import { useSessions } from '../app/sessionsStore';
+import type { SessionMeta } from '../sessions/types';
+
+const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
+
+/** Saved sessions: reopen, export (PLY, TUM, chat JSON), rename, delete; import a PLY + trajectory. */
+export function SessionsPane({ controller }: { controller: AppController }) {
+  const { list, current, recording, saving } = useSessions();
+  const busy = useApp((s) => s.capture.mode !== 'idle' && s.capture.mode !== 'camera');
+  const [open, setOpen] = useState(false);
+  const oldest = list.filter((s) => s.id !== recording).at(-1);
+  // Opens when saving stops, and stays open once it resumes (the list is what the user was acting on).
+  useEffect(() => {
+    if (saving !== 'ok') setOpen(true);
+  }, [saving]);
+
+  return (
+    <details className="sessions" open={open} onToggle={(e) => setOpen(e.currentTarget.open)} aria-label="Sessions">
+      <summary>Sessions ({list.length})</summary>
+      {saving === 'full' && (
+        <p className="sessions-full" role="alert">
+          Storage is full, so the current capture is not being saved (it goes on in memory; what was saved is kept). Delete old sessions to make room; saving resumes by itself once the browser has reclaimed it.
+          {oldest && (
+            <button type="button" onClick={() => void controller.deleteSession(oldest.id)}>
+              Delete the oldest ({oldest.name})
+            </button>
+          )}
+        </p>
+      )}
+      <ul className="session-list" data-testid="sessions">
+        {list.map((s) => (
+          <SessionRow key={s.id} s={s} controller={controller} current={s.id === current} recording={s.id === recording} busy={busy} />
+        ))}
+        {list.length === 0 && <li className="hint">No saved sessions yet: every capture is saved here as it grows.</li>}
+      </ul>
+      <label className={`button ${busy ? 'disabled' : ''}`}>
+        Import PLY + trajectory
+        <input
+          type="file"
+          accept=".ply,.txt,.tum,text/plain"
+          multiple
+          disabled={busy}
+          data-testid="import-session"
+          onChange={(e) => {
+            const files = Array.from(e.currentTarget.files ?? []);
+            e.currentTarget.value = '';
+            if (files.length) void controller.importSession(files);
+          }}
+        />
+      </label>
+    </details>
+  );
+}
+
+function SessionRow({ s, controller, current, recording, busy }: { s: SessionMeta; controller: AppController; current: boolean; recording: boolean; busy: boolean }) {
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const status = recording ? 'recording' : s.state === 'recording' ? 'interrupted' : s.state === 'imported' ? 'imported' : null;
+  return (
+    <li className={`session ${current ? 'current' : ''}`} data-testid="session" data-id={s.id} data-keyframes={s.keyframes} data-state={status ?? s.state}>
+      {renaming === null ? (
+        <span className="session-name">{s.name}</span>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void controller.renameSession(s.id, renaming);
+            setRenaming(null);
+          }}
+        >
+          <input aria-label="Session name" value={renaming} autoFocus onChange={(e) => setRenaming(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)} />
+        </form>
+      )}
+      <span className="session-facts">
+        {new Date(s.createdAt).toLocaleString()} · {s.keyframes} keyframes · {size(s.bytes)}
+        {status && <em> · {status}</em>}
+      </span>
+      <span className="buttons">
+        <button type="button" disabled={busy} onClick={() => void controller.reopenSession(s.id)}>Open</button>
+        <button type="button" onClick={() => void controller.exportSession(s.id, 'ply')}>PLY</button>
+        <button type="button" onClick={() => void controller.exportSession(s.id, 'tum')}>Trajectory</button>
+        <button type="button" onClick={() => void controller.exportSession(s.id, 'chat')}>Chat</button>
+        <button type="button" onClick={() => setRenaming(s.name)}>Rename</button>
+        {confirmDelete ? (
+          <button type="button" className="stop" onClick={() => void controller.deleteSession(s.id)}>Really delete</button>
+        ) : (
+          <button type="button" disabled={recording} title={recording ? 'Being recorded: stop the capture first' : undefined} onClick={() => setConfirmDelete(true)}>
+            Delete
+          </button>
+        )}
+      </span>
+    </li>
+  );
+}
