@@ -362,14 +362,16 @@ export class AppController {
     this.captureAbort?.abort();
   }
 
-  /** Starts a new, empty capture (the chat is kept). */
+  /** Starts a new, empty capture with an empty chat; the previous chat stays with its saved session. */
   async newCapture(): Promise<void> {
     this.captureAbort?.abort();
+    await this.saveChatNow();
     await this.geometry.api.reset();
     this.summary = new SceneSummary();
     this.counters.framesSeen = 0;
     useApp.getState().setScene(EMPTY_SCENE);
     useSessions.setState({ current: null, recording: null, saving: 'ok' });
+    useApp.getState().replaceMessages([]);
   }
 
   async ask(question: string): Promise<void> {
@@ -489,21 +491,24 @@ export class AppController {
   /** Saves the chat to the current session within a second of a change (a streaming reply is saved as it grows). */
   private scheduleChatSave(): void {
     if (this.chatTimer || !useSessions.getState().current) return;
-    this.chatTimer = setTimeout(() => {
-      this.chatTimer = null;
-      const id = useSessions.getState().current;
-      if (!id) return;
-      const messages = useApp.getState().messages.map(({ role, text, stopped, error, measured }) => ({ role, text, stopped, error, measured }));
-      const json = JSON.stringify(messages);
-      if (this.savedChat.get(id) === json) return;
-      this.db()
-        .then((db) => saveChat(db, id, messages))
-        .then(() => this.savedChat.set(id, json))
-        .catch((err) => {
-          if (isQuotaError(err)) this.savingChanged('full', 'Storage is full: the chat could not be saved. Delete old sessions to free space.');
-          else useApp.getState().notify('warning', `The chat could not be saved: ${errorText(err)}.`);
-        });
-    }, 500);
+    this.chatTimer = setTimeout(() => void this.saveChatNow(), 500);
+  }
+
+  private async saveChatNow(): Promise<void> {
+    if (this.chatTimer) clearTimeout(this.chatTimer);
+    this.chatTimer = null;
+    const id = useSessions.getState().current;
+    if (!id) return;
+    const messages = useApp.getState().messages.map(({ role, text, stopped, error, measured }) => ({ role, text, stopped, error, measured }));
+    const json = JSON.stringify(messages);
+    if (this.savedChat.get(id) === json) return;
+    try {
+      await saveChat(await this.db(), id, messages);
+      this.savedChat.set(id, json);
+    } catch (err) {
+      if (isQuotaError(err)) this.savingChanged('full', 'Storage is full: the chat could not be saved. Delete old sessions to free space.');
+      else useApp.getState().notify('warning', `The chat could not be saved: ${errorText(err)}.`);
+    }
   }
 
   /** Shows a saved session: its map and camera path in the 3D view, its chat, and its objects for questions. */
