@@ -14,4 +14,10 @@ describe('readConfig', () => {
     expect(c).toMatchObject({ backend: 'wasm', vlmFrames: 8 });
     expect(readConfig('?backend=cuda&vlmFrames=999', 'http://h')).toMatchObject({ backend: 'auto', vlmFrames: 32 });
   });
+
+  it('takes the demo video from ?demo=, else the default path on the app\'s origin', () => {
+    expect(readConfig('', 'http://h').demoVideoUrl).toBe('http://h/demo/room3r-demo.webm');
+    expect(readConfig('?demo=/demo/arkitscenes-47334096.webm', 'http://h').demoVideoUrl).toBe('http://h/demo/arkitscenes-47334096.webm');
+    expect(readConfig('?demo=https://example.org/room.mp4', 'http://h').demoVideoUrl).toBe('https://example.org/room.mp4');
+  });
 });

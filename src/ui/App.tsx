@@ -2,6 +2,7 @@ import type { AppController } from '../app/controller';
 import { CapturePane } from './CapturePane';
 import { ChatPane } from './ChatPane';
 import { Notices } from './Notices';
+import { PwaControls } from './PwaControls';
 import { StatusLine } from './StatusLine';
 import { ViewPane } from './ViewPane';
 
@@ -12,6 +13,7 @@ export function App({ controller }: { controller: AppController }) {
       <header className="topbar">
         <h1>Room3R</h1>
         <StatusLine controller={controller} />
+        <PwaControls />
       </header>
       <Notices />
       <main className="panes">
