@@ -61,7 +61,8 @@ const api = {
 
   async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
     const backend = await chooseBackend(config.backend);
-    const manifest = withMirrorChecksums(qwen3vlManifest, await loadMirrorCatalog(config.modelSource));
+    const cache = await openBrowserModelCache();
+    const manifest = withMirrorChecksums(qwen3vlManifest, await loadMirrorCatalog(config.modelSource, cache));
     const variant = chooseVariant(manifest, backend);
     const source = config.modelSource;
     // The hub and a mirror are both "remote" to transformers.js; only the path template differs
@@ -74,7 +75,7 @@ const api = {
       // Our loader caches (and verifies) model files; transformers.js must not keep a second copy.
       useBrowserCache: false,
       fetch: manifestFetch(source, manifest, variantFiles(manifest, variant.id), {
-        cache: await openBrowserModelCache(),
+        cache,
         onProgress,
       }) as typeof fetch,
       wasmPaths: ORT_WASM_PATHS,
