@@ -1,6 +1,7 @@
 // The service worker: precaches the app shell and ORT's wasm runtime, serves them with the cross-origin
 // isolation headers (see isolation.ts), and never touches model files: the model loader keeps those in its
-// own cache ('room3r-models-v1'), with checksums. Built by vite-plugin-pwa (injectManifest).
+// own cache ('room3r-models-v1'), with checksums. There is no runtime caching at all, so requests to /models/,
+// /demo/ or huggingface.co go straight to the network. Built by vite-plugin-pwa (injectManifest).
 import { clientsClaim } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
