@@ -77,3 +77,21 @@ test('an update: "Update available", and a Reload asked for during a capture wai
   expect(await stillThisPage()).toBe(false);
   await expect(page.getByTestId('update-notice')).toHaveCount(0);
 });
+
+test('"Install app" shows when the browser offers installation, and hands the choice to the browser', async ({ page }) => {
+  await openApp(page, APP_URL);
+  const install = page.getByRole('button', { name: 'Install app' });
+  await expect(install).toHaveCount(0);
+  // Chromium fires this only when its own install criteria and heuristics are met, which an automated,
+  // short-lived profile does not reliably meet: the event is dispatched here with the browser's interface.
+  await page.evaluate(() => {
+    const offer = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
+      prompt: async () => void ((window as unknown as { __prompted: boolean }).__prompted = true),
+      userChoice: Promise.resolve({ outcome: 'dismissed' }),
+    });
+    window.dispatchEvent(offer);
+  });
+  await install.click();
+  expect(await page.evaluate(() => (window as unknown as { __prompted?: boolean }).__prompted)).toBe(true);
+  await expect(install).toHaveCount(0);
+});
