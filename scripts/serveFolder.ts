@@ -8,6 +8,8 @@ import { extname, join, normalize } from 'node:path';
 const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.onnx': 'application/octet-stream',
+  '.webm': 'video/webm',
+  '.mp4': 'video/mp4',
 };
 
 export interface ServeFolderOptions {

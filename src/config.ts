@@ -4,6 +4,12 @@ import type { ModelSource } from './models/loader';
 import { HUB_BASE_URL } from './models/loader';
 import { parseTier, type TierId } from './models/tiers';
 
+/**
+ * "Try the demo room" plays this video. A placeholder path on the app's own origin: a deployment puts a short
+ * room video there (public/demo/) or builds with VITE_DEMO_VIDEO_URL; `?demo=<URL>` overrides both.
+ */
+export const DEFAULT_DEMO_VIDEO_URL = '/demo/room3r-demo.webm';
+
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
 
 export interface AppConfig {
@@ -13,6 +19,8 @@ export interface AppConfig {
   vlmFrames: number;
   /** `?tier=quality|light`: overrides the model tier the user chose (tests); null: the user's choice. */
   tier: TierId | null;
+  /** Absolute URL of the demo room video. */
+  demoVideoUrl: string;
 }
 
 export function readConfig(search: string, origin: string): AppConfig {
@@ -23,10 +31,13 @@ export function readConfig(search: string, origin: string): AppConfig {
     : { kind: 'hub', baseUrl: HUB_BASE_URL };
   const backend = params.get('backend');
   const frames = Number(params.get('vlmFrames') ?? 32);
+  const demo = params.get('demo') || import.meta.env.VITE_DEMO_VIDEO_URL || DEFAULT_DEMO_VIDEO_URL;
   return {
     modelSource,
     backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
     vlmFrames: Number.isInteger(frames) && frames >= 1 && frames <= 64 ? frames : 32,
     tier: parseTier(params.get('tier')),
+    // A malformed one is kept as given: "Try the demo room" then says it cannot be downloaded.
+    demoVideoUrl: URL.canParse(demo, origin) ? new URL(demo, origin).href : demo,
   };
 }

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import { AppController } from './app/controller';
 import { readConfig } from './config';
+import { registerServiceWorker } from './pwa/register';
 import './ui/app.css';
 
 const config = readConfig(location.search, location.origin);
@@ -17,6 +18,8 @@ controller.start().catch(() => {
   highlights: () => controller.highlights(),
   showHighlights: (h: import('./spatial/types').AnswerHighlight | null) => controller.showHighlights(h),
 };
+
+registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -75,7 +75,8 @@ const api = {
     loadError = null;
     try {
       const backend = await chooseBackend(config.backend);
-      const manifest = withMirrorChecksums(owlv2Manifest, await loadMirrorCatalog(config.modelSource));
+      const cache = await openBrowserModelCache();
+      const manifest = withMirrorChecksums(owlv2Manifest, await loadMirrorCatalog(config.modelSource, cache));
       const variant = chooseVariant(manifest, backend);
       const source = config.modelSource;
       configureTransformersEnv({
@@ -85,7 +86,7 @@ const api = {
         remotePathTemplate: source.kind === 'hub' ? '{model}/resolve/{revision}/' : '{model}/',
         useBrowserCache: false,
         fetch: manifestFetch(source, manifest, variantFiles(manifest, variant.id), {
-          cache: await openBrowserModelCache(),
+          cache,
           onProgress,
         }) as typeof fetch,
         wasmPaths: ORT_WASM_PATHS,

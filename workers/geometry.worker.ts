@@ -67,9 +67,10 @@ let savingListener: ((state: 'ok' | 'full' | 'failed', message: string) => void)
 async function makeEstimator(config: GeometryInitConfig, onProgress: (p: FileProgress) => void, onWarning: (m: string) => void) {
   configureOrtWasm(ort, ORT_WASM_PATHS);
   let backend = await chooseBackend(config.backend);
-  const manifest = withMirrorChecksums(moge2Manifest, await loadMirrorCatalog(config.modelSource));
+  const cache = await openBrowserModelCache();
+  const manifest = withMirrorChecksums(moge2Manifest, await loadMirrorCatalog(config.modelSource, cache));
   const files = await loadModelFiles(manifest, 'fp32', config.modelSource, {
-    cache: await openBrowserModelCache(),
+    cache,
     onProgress,
     onStorageWarning: onWarning,
   });

@@ -67,7 +67,8 @@ const api = {
       throw new Error(`The ${TIERS[config.tier].label} tier's chat model (${tierVlm.repo}) cannot run in this version yet: switch to the Quality tier for the chat. Measured answers work in every tier.`);
     }
     const backend = await chooseBackend(config.backend);
-    const manifest = withMirrorChecksums(tierVlm, await loadMirrorCatalog(config.modelSource));
+    const cache = await openBrowserModelCache();
+    const manifest = withMirrorChecksums(tierVlm, await loadMirrorCatalog(config.modelSource, cache));
     const variant = chooseVariant(manifest, backend);
     const source = config.modelSource;
     // The hub and a mirror are both "remote" to transformers.js; only the path template differs
@@ -80,7 +81,7 @@ const api = {
       // Our loader caches (and verifies) model files; transformers.js must not keep a second copy.
       useBrowserCache: false,
       fetch: manifestFetch(source, manifest, variantFiles(manifest, variant.id), {
-        cache: await openBrowserModelCache(),
+        cache,
         onProgress,
       }) as typeof fetch,
       wasmPaths: ORT_WASM_PATHS,

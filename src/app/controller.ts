@@ -3,6 +3,7 @@
 // draws nothing heavy: the 3D view renders in its worker on an OffscreenCanvas.
 import * as Comlink from 'comlink';
 import { openCamera, recordFrames } from '../capture/cameraSource';
+import { downloadDemoVideo } from '../capture/demoVideo';
 import { CaptureError, type FrameSink } from '../capture/frameSink';
 import { runImageFiles } from '../capture/imageFilesSource';
 import { runVideoFile } from '../capture/videoFileSource';
@@ -307,6 +308,25 @@ export class AppController {
     } finally {
       await this.endCapture();
     }
+  }
+
+  /** "Try the demo room": downloads the configured demo video, then processes it as an opened video file. */
+  async openDemo(preview: HTMLVideoElement): Promise<void> {
+    if (this.cameraStream) this.closeCamera();
+    this.captureAbort?.abort();
+    const abort = new AbortController(); // Stop cancels the download too
+    this.captureAbort = abort;
+    useApp.getState().setCapture('video', 'demo room (downloading)');
+    let file: File;
+    try {
+      file = await downloadDemoVideo(this.config.demoVideoUrl, abort.signal);
+    } catch (err) {
+      if (!abort.signal.aborted) useApp.getState().notify('error', err instanceof CaptureError ? err.message : `Could not load the demo video: ${errorText(err)}`);
+      useApp.getState().setCapture('idle');
+      return;
+    }
+    if (!abort.signal.aborted) await this.openVideo(file, preview);
+    else useApp.getState().setCapture('idle');
   }
 
   async openImages(files: File[]): Promise<void> {

@@ -2,7 +2,7 @@
 // (the app's own origin, e.g. the project's fixture models in tests) may publish a catalog.json
 // with the sizes and checksums of its own files, which then take the place of the manifests'.
 import type { ModelFile, ModelManifest } from './manifest';
-import type { ModelSource } from './loader';
+import type { ModelCache, ModelSource } from './loader';
 
 /** `catalog.json` as written by `npm run fixtures`: repo -> path -> size and SHA-256. */
 export interface MirrorCatalog {
@@ -24,12 +24,26 @@ export function withMirrorChecksums(manifest: ModelManifest, catalog: MirrorCata
   };
 }
 
-/** Loads a mirror's catalog.json, if it has one. The hub has none. */
-export async function loadMirrorCatalog(source: ModelSource, fetchImpl: typeof fetch = fetch): Promise<MirrorCatalog | undefined> {
+/**
+ * Loads a mirror's catalog.json, if it has one. The hub has none. The copy last read is kept in the model cache:
+ * offline, the cached files must be checked against the mirror's checksums, not the manifests' (which would
+ * reject them, and drop them from the cache).
+ */
+export async function loadMirrorCatalog(source: ModelSource, cache?: ModelCache, fetchImpl: typeof fetch = fetch): Promise<MirrorCatalog | undefined> {
   if (source.kind !== 'mirror') return undefined;
+  const url = `${source.baseUrl.replace(/\/+$/, '')}/catalog.json`;
+  let res: Response;
   try {
-    const res = await fetchImpl(`${source.baseUrl.replace(/\/+$/, '')}/catalog.json`);
-    return res.ok ? ((await res.json()) as MirrorCatalog) : undefined;
+    res = await fetchImpl(url);
+  } catch {
+    const cached = await cache?.match(url).catch(() => undefined);
+    return cached ? ((await cached.json()) as MirrorCatalog) : undefined;
+  }
+  if (!res.ok) return undefined;
+  try {
+    const catalog = (await res.json()) as MirrorCatalog;
+    await cache?.put(url, new Response(JSON.stringify(catalog), { headers: { 'Content-Type': 'application/json' } })).catch(() => {});
+    return catalog;
   } catch {
     return undefined;
   }

@@ -112,4 +112,22 @@ describe('manifestFetch', () => {
     expect(cache.entries.has('http://h/models/org/m/missing.json')).toBe(false);
     expect(seen).toHaveLength(2);
   });
+
+  it('answers a range probe of a cached file from the cache (offline), and of any other file from the server', async () => {
+    const cache = new MapCache();
+    await cache.put('http://h/models/org/m/config.json', new Response('{"a":1}'));
+    const seen: string[] = [];
+    const fetchImpl = (async (input: RequestInfo | URL) => {
+      seen.push(String(input));
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    const f = manifestFetch(source, manifest, [...manifest.files, ...manifest.variants[0]!.files], { cache, fetchImpl });
+    const probe = await f('http://h/models/org/m/config.json', { headers: { Range: 'bytes=0-0' } });
+    expect(probe.status).toBe(206);
+    expect(probe.headers.get('Content-Range')).toBe('bytes 0-0/7');
+    expect(await probe.text()).toBe('{');
+    expect(seen).toEqual([]);
+    await expect(f('http://h/models/org/m/onnx/m.onnx', { headers: { Range: 'bytes=0-0' } })).rejects.toThrow('Failed to fetch');
+    expect(seen).toEqual(['http://h/models/org/m/onnx/m.onnx']);
+  });
 });

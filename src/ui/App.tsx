@@ -4,6 +4,7 @@ import { ChatPane } from './ChatPane';
 import { ModelsPane } from './ModelsPane';
 import { Notices } from './Notices';
 import { SessionsPane } from './SessionsPane';
+import { PwaControls } from './PwaControls';
 import { StatusLine } from './StatusLine';
 import { ViewPane } from './ViewPane';
 
@@ -14,6 +15,7 @@ export function App({ controller }: { controller: AppController }) {
       <header className="topbar">
         <h1>Room3R</h1>
         <StatusLine controller={controller} />
+        <PwaControls />
       </header>
       <ModelsPane models={controller.models} />
       <Notices />

@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import type { AppController } from '../app/controller';
 import { useApp } from '../app/store';
 
-/** Camera with Record / Stop, "Open video", "Open images", and the capture counters. */
+/** Camera with Record / Stop, "Open video", "Try the demo room", "Open images", and the capture counters. */
 export function CapturePane({ controller }: { controller: AppController }) {
   const preview = useRef<HTMLVideoElement>(null);
   const capture = useApp((s) => s.capture);
@@ -50,6 +50,9 @@ export function CapturePane({ controller }: { controller: AppController }) {
             }}
           />
         </label>
+        <button type="button" disabled={busy} onClick={() => preview.current && void controller.openDemo(preview.current)}>
+          Try the demo room
+        </button>
         <label className={`button ${busy ? 'disabled' : ''}`}>
           Open images
           <input
