@@ -1,8 +1,11 @@
 // The installed app offline: a first visit online caches the app (service worker) and the models (the model
-// loader's cache); with every network request of the page, its workers and the service worker refused, a
-// reload still gives a cross-origin isolated page, models loaded from the cache and a chat that answers.
+// loader's cache) and saves a capture; with every network request of the page, its workers and the service
+// worker refused, a reload still gives a cross-origin isolated page, models loaded from the cache, the saved
+// session reopening with its map, and a chat that answers.
+import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { APP_URL, ask, openApp, watchConsole } from './helpers';
+import { SHARED_DATA } from './chromium';
+import { APP_URL, ask, keyframeCount, openApp, watchConsole } from './helpers';
 
 /** Waits until a service worker is active and controls the page. */
 async function waitForServiceWorker(page: Page): Promise<void> {
@@ -27,7 +30,7 @@ async function loadAllModels(page: Page, question: string, untilDone: boolean): 
   await expectModelReady(page, 'vlm');
   const reply = page.getByTestId('message-assistant').last();
   await expect.poll(async () => ((await reply.locator('.text').textContent()) ?? '').length, { timeout: 120_000 }).toBeGreaterThan(0);
-  if (!untilDone) await page.getByRole('button', { name: 'Stop' }).click();
+  if (!untilDone) await page.getByRole('region', { name: 'Chat' }).getByRole('button', { name: 'Stop' }).click();
   await expect(reply).toHaveAttribute('data-streaming', 'false', { timeout: 120_000 });
   await expect(reply.locator('.error')).toHaveCount(0);
 }
@@ -43,7 +46,7 @@ async function goOffline(context: BrowserContext): Promise<string[]> {
   return refused;
 }
 
-test('offline: the app reloads from its service worker, isolated, with models from the cache and a chat that answers', async ({ context, page, baseURL }, testInfo) => {
+test('offline: the app reloads from its service worker, isolated, with models from the cache, the saved session and a chat that answers', async ({ context, page, baseURL }, testInfo) => {
   test.setTimeout(420_000); // two full loads of every model, on a slow shared machine
   const origin = new URL(baseURL!).origin;
   const requested: string[] = [];
@@ -52,6 +55,9 @@ test('offline: the app reloads from its service worker, isolated, with models fr
 
   await openApp(page, APP_URL);
   await waitForServiceWorker(page);
+  // A capture, saved as it grows; the reload below interrupts it.
+  await page.getByTestId('open-video').setInputFiles(join(SHARED_DATA, 'videos', 'redkitchen.webm'));
+  await expect.poll(() => keyframeCount(page), { timeout: 150_000 }).toBeGreaterThanOrEqual(5);
   await loadAllModels(page, 'What colour are the walls?', false);
 
   const refused = await goOffline(context);
@@ -60,6 +66,17 @@ test('offline: the app reloads from its service worker, isolated, with models fr
   await expectModelReady(page, 'geometry');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
+
+  // The saved session reopens offline with its map and camera path.
+  await page.getByText(/^Sessions \(/).click();
+  const session = page.getByTestId('session').filter({ hasText: 'redkitchen.webm' });
+  await expect(session).toHaveCount(1);
+  expect(Number(await session.getAttribute('data-keyframes'))).toBeGreaterThan(0);
+  await session.getByRole('button', { name: 'Open' }).click();
+  const count = async (id: string) => Number(((await page.getByTestId(id).textContent()) ?? '').replace(/\D/g, ''));
+  await expect.poll(() => count('pose-count'), { timeout: 30_000 }).toBeGreaterThan(0);
+  expect(await count('point-count')).toBeGreaterThan(0);
+
   await loadAllModels(page, 'What is on the counter?', true);
 
   await testInfo.attach('requests', { body: requested.join('\n'), contentType: 'text/plain' });
