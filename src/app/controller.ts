@@ -26,6 +26,16 @@ import { WorkerHandle } from './workerHandle';
 import { useSessions } from './sessionsStore';
 import { deleteSession, isQuotaError, listSessions, openSessionsDb, renameSession, saveChat, type SessionsDb } from '../sessions/db';
 
+/** The scene pane's figures that come from the running summary (live capture and reopened sessions alike). */
+const summaryFigures = (s: SceneSummary) => ({
+  lostKeyframes: s.lost,
+  keyframes: s.keyframes.length,
+  points: s.points,
+  pathLength: s.pathLength,
+  extent: s.extent,
+  durationMs: s.durationMs,
+});
+
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class AppController {
@@ -248,12 +258,7 @@ export class AppController {
     }
     useApp.getState().setScene({
       tracking: g.tracking,
-      lostKeyframes: s.lost,
-      keyframes: s.keyframes.length,
-      points: s.points,
-      pathLength: s.pathLength,
-      extent: s.extent,
-      durationMs: s.durationMs,
+      ...summaryFigures(s),
       lastDepthMs: g.timings.inferenceMs,
     });
     this.sessionsChanged();
@@ -546,12 +551,7 @@ export class AppController {
         ...EMPTY_SCENE,
         framesSeen: meta.framesSeen,
         tracking: last?.tracking ?? EMPTY_SCENE.tracking,
-        lostKeyframes: s.lost,
-        keyframes: s.keyframes.length,
-        points: s.points,
-        pathLength: s.pathLength,
-        extent: s.extent,
-        durationMs: s.durationMs,
+        ...summaryFigures(s),
       });
       // The session first, so the chat it brings is saved to it and not to the one shown before.
       useSessions.setState({ current: id, recording: null, saving: 'ok' });
