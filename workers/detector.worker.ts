@@ -4,18 +4,13 @@
 import * as Comlink from 'comlink';
 import type { AppConfig } from '../src/config';
 import type { RgbaImage } from '../src/geometry/types';
-import { chooseBackend, type BackendChoice } from '../src/models/backend';
-import { loadMirrorCatalog, withMirrorChecksums } from '../src/models/catalog';
-import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
-import { variantFiles } from '../src/models/manifest';
-import { manifestFetch } from '../src/models/manifestFetch';
+import type { BackendChoice } from '../src/models/backend';
+import type { FileProgress } from '../src/models/loader';
 import { owlv2Manifest } from '../src/models/manifests/owlv2';
-import { ORT_WASM_PATHS } from '../src/models/ortWasm';
-import { chooseVariant } from '../src/models/variants';
+import { routeTransformersToModel } from '../src/models/transformersSource';
 import { letterboxBitmap } from '../src/perception/canvasLetterbox';
 import { ObjectDetector, type DetectOptions, type Detection } from '../src/perception/detector';
 import { KeyframeDetectionQueue } from '../src/perception/keyframeQueue';
-import { configureTransformersEnv } from '../src/vlm/vlmChat';
 import type { DetectionMessage, DetectorFrameMessage } from './messages';
 
 export type DetectorInitConfig = Pick<AppConfig, 'modelSource' | 'backend'>;
@@ -74,23 +69,7 @@ const api = {
   async init(config: DetectorInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
     loadError = null;
     try {
-      const backend = await chooseBackend(config.backend);
-      const cache = await openBrowserModelCache();
-      const manifest = withMirrorChecksums(owlv2Manifest, await loadMirrorCatalog(config.modelSource, cache));
-      const variant = chooseVariant(manifest, backend);
-      const source = config.modelSource;
-      configureTransformersEnv({
-        allowRemote: true,
-        allowLocal: false,
-        remoteHost: `${source.baseUrl}/`,
-        remotePathTemplate: source.kind === 'hub' ? '{model}/resolve/{revision}/' : '{model}/',
-        useBrowserCache: false,
-        fetch: manifestFetch(source, manifest, variantFiles(manifest, variant.id), {
-          cache,
-          onProgress,
-        }) as typeof fetch,
-        wasmPaths: ORT_WASM_PATHS,
-      });
+      const { backend, manifest, variant } = await routeTransformersToModel(owlv2Manifest, config, onProgress);
       detector = await ObjectDetector.load({
         modelId: manifest.repo,
         revision: manifest.revision,

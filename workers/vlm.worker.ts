@@ -4,18 +4,14 @@
 import * as Comlink from 'comlink';
 import type { AppConfig } from '../src/config';
 import { bitmapToRgba } from '../src/frames/canvasFrames';
-import { chooseBackend, type BackendChoice } from '../src/models/backend';
-import { loadMirrorCatalog, withMirrorChecksums } from '../src/models/catalog';
-import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
-import { externalDataChunks, variantFiles } from '../src/models/manifest';
-import { manifestFetch } from '../src/models/manifestFetch';
-import { qwen3vlManifest } from '../src/models/manifests/qwen3vl';
+import type { BackendChoice } from '../src/models/backend';
+import type { FileProgress } from '../src/models/loader';
+import { externalDataChunks } from '../src/models/manifest';
 import { TIERS, type TierId } from '../src/models/tiers';
-import { ORT_WASM_PATHS } from '../src/models/ortWasm';
-import { chooseVariant } from '../src/models/variants';
+import { routeTransformersToModel } from '../src/models/transformersSource';
 import { sampleFrames } from '../src/vlm/prompt';
 import type { ChatTurn, VlmFrame } from '../src/vlm/types';
-import { configureTransformersEnv, VlmChat } from '../src/vlm/vlmChat';
+import { VlmChat } from '../src/vlm/vlmChat';
 import type { VlmFrameMessage } from './messages';
 
 export type VlmInitConfig = Pick<AppConfig, 'modelSource' | 'backend'> & { tier: TierId };
@@ -61,31 +57,7 @@ const api = {
   },
 
   async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
-    const tierVlm = TIERS[config.tier].models.vlm;
-    if (tierVlm.id !== qwen3vlManifest.id) {
-      // The chat engine (src/vlm/vlmChat.ts) drives Qwen3-VL's processor and rope fixes; SmolVLM is not wired yet.
-      throw new Error(`The ${TIERS[config.tier].label} tier's chat model (${tierVlm.repo}) cannot run in this version yet: switch to the Quality tier for the chat. Measured answers work in every tier.`);
-    }
-    const backend = await chooseBackend(config.backend);
-    const cache = await openBrowserModelCache();
-    const manifest = withMirrorChecksums(tierVlm, await loadMirrorCatalog(config.modelSource, cache));
-    const variant = chooseVariant(manifest, backend);
-    const source = config.modelSource;
-    // The hub and a mirror are both "remote" to transformers.js; only the path template differs
-    // (the same layout modelFileUrl() builds), so every file goes through env.fetch = our loader.
-    configureTransformersEnv({
-      allowRemote: true,
-      allowLocal: false,
-      remoteHost: `${source.baseUrl}/`,
-      remotePathTemplate: source.kind === 'hub' ? '{model}/resolve/{revision}/' : '{model}/',
-      // Our loader caches (and verifies) model files; transformers.js must not keep a second copy.
-      useBrowserCache: false,
-      fetch: manifestFetch(source, manifest, variantFiles(manifest, variant.id), {
-        cache,
-        onProgress,
-      }) as typeof fetch,
-      wasmPaths: ORT_WASM_PATHS,
-    });
+    const { backend, manifest, variant } = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
     chat = await VlmChat.load({
       modelId: manifest.repo,
       revision: manifest.revision,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DETECTOR_FIXTURE, DETECTOR_FIXTURE_REPO, detectorFixtureFiles, writeDetectorFixture } from '../../scripts/fixtures/detector';
 import type { RgbaImage } from '../geometry/types';
 import { owlv2Manifest } from '../models/manifests/owlv2';
-import { configureTransformersEnv } from '../vlm/vlmChat';
+import { configureTransformersEnv } from '../models/transformersEnv';
 import { INDOOR_VOCABULARY } from './vocabulary';
 import {
   boxIou,

@@ -2,7 +2,7 @@
 // AutoModelForZeroShotObjectDetection, i.e. what its `zero-shot-object-detection` pipeline runs), with our own
 // letterboxing, score threshold and per-label NMS. Plain module: runs in Node (tests, on the fixture) and in a
 // Web Worker (workers/detector.worker.ts). transformers.js is configured by the caller with
-// `configureTransformersEnv` (src/vlm/vlmChat.ts), so model files come through our loader.
+// `configureTransformersEnv` (src/models/transformersEnv.ts), so model files come through our loader.
 //
 // Why not the pipeline itself:
 // - OWLv2 was trained on images padded to a square (bottom/right, grey 0.5) and then resized; transformers.js
@@ -13,7 +13,7 @@
 //   post-processing (Python `post_process_object_detection`) keeps one label per box (the best), as we do by default.
 import { AutoModelForZeroShotObjectDetection, AutoProcessor, AutoTokenizer, RawImage, Tensor } from '@huggingface/transformers';
 import type { RgbaImage } from '../geometry/types';
-import { rgbaToRawImage } from '../vlm/vlmChat';
+import { rgbaToRawImage } from '../frames/rawImage';
 import { detectorPrompt } from './vocabulary';
 
 /** A box in pixels of the input image (x right, y down; xmax/ymax exclusive edges, as floats). */

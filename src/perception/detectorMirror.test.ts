@@ -13,7 +13,7 @@ import { variantFiles } from '../models/manifest';
 import { manifestFetch } from '../models/manifestFetch';
 import { owlv2Manifest } from '../models/manifests/owlv2';
 import { chooseVariant } from '../models/variants';
-import { configureTransformersEnv } from '../vlm/vlmChat';
+import { configureTransformersEnv } from '../models/transformersEnv';
 import { ObjectDetector } from './detector';
 
 const source: ModelSource = { kind: 'mirror', baseUrl: 'http://mirror.test/models' };

@@ -10,14 +10,10 @@ import type { RgbaImage } from '../geometry/types';
 import { externalDataChunks } from '../models/manifest';
 import { qwen3vlManifest } from '../models/manifests/qwen3vl';
 import type { VlmFrame, VlmRequest } from './types';
-import {
-  VlmChat,
-  configureTransformersEnv,
-  qwenTargetSize,
-  rgbaToRawImage,
-  textOnlyRopeIndex,
-  textOnlyRopeIsBuggy,
-} from './vlmChat';
+import { rgbaToRawImage } from '../frames/rawImage';
+import { configureTransformersEnv } from '../models/transformersEnv';
+import { qwenTargetSize, textOnlyRopeIndex, textOnlyRopeIsBuggy } from './families/qwen3vl';
+import { VlmChat } from './vlmChat';
 
 let root = '';
 let chat: VlmChat;
@@ -127,7 +123,8 @@ describe('VlmChat on the Qwen3-VL fixture', () => {
   });
 
   it('answers text-only requests with correct decode positions', async () => {
-    expect(chat.ropeFixApplied).toBe(true);
+    expect(chat.family.name).toBe('Qwen3-VL');
+    expect(chat.patches).toEqual(['text-only rope deltas']);
     const session = (chat.model as unknown as { sessions: Record<string, { run: (f: Record<string, { dims: number[]; data: unknown }>) => Promise<unknown> }> }).sessions.decoder_model_merged!;
     const original = session.run.bind(session);
     const seen: { seq: number; pos: bigint[]; past: number }[] = [];

@@ -1,0 +1,45 @@
+// What a worker does before transformers.js loads one of our models: pick the backend and the manifest variant for
+// this device, take a mirror's checksums when it publishes them, and route every file transformers.js asks for
+// through our loader (cache, progress, checksums; the hub and a mirror differ only in the path template).
+// One helper for the VLM and the detector workers.
+import type { AppConfig } from '../config';
+import { chooseBackend, type BackendChoice } from './backend';
+import { loadMirrorCatalog, withMirrorChecksums } from './catalog';
+import { openBrowserModelCache, type FileProgress } from './loader';
+import { variantFiles, type ModelManifest, type ModelVariant } from './manifest';
+import { manifestFetch } from './manifestFetch';
+import { ORT_WASM_PATHS } from './ortWasm';
+import { configureTransformersEnv } from './transformersEnv';
+import { chooseVariant } from './variants';
+
+export interface RoutedModel {
+  backend: BackendChoice;
+  /** The manifest with the mirror's sizes and checksums where it has them. */
+  manifest: ModelManifest;
+  variant: ModelVariant;
+}
+
+export async function routeTransformersToModel(
+  manifest: ModelManifest,
+  config: Pick<AppConfig, 'modelSource' | 'backend'>,
+  onProgress: (p: FileProgress) => void,
+): Promise<RoutedModel> {
+  const backend = await chooseBackend(config.backend);
+  const cache = await openBrowserModelCache();
+  const checked = withMirrorChecksums(manifest, await loadMirrorCatalog(config.modelSource, cache));
+  const variant = chooseVariant(checked, backend);
+  const source = config.modelSource;
+  configureTransformersEnv({
+    // The hub and a mirror are both "remote" to transformers.js; only the path template differs (the same layout
+    // modelFileUrl() builds), so every file goes through env.fetch = our loader.
+    allowRemote: true,
+    allowLocal: false,
+    remoteHost: `${source.baseUrl}/`,
+    remotePathTemplate: source.kind === 'hub' ? '{model}/resolve/{revision}/' : '{model}/',
+    // Our loader caches (and verifies) model files; transformers.js must not keep a second copy.
+    useBrowserCache: false,
+    fetch: manifestFetch(source, checked, variantFiles(checked, variant.id), { cache, onProgress }) as typeof fetch,
+    wasmPaths: ORT_WASM_PATHS,
+  });
+  return { backend, manifest: checked, variant };
+}

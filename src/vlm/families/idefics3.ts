@@ -1,0 +1,57 @@
+// SmolVLM (Idefics3 architecture: SigLIP + SmolLM2; HuggingFaceTB/SmolVLM-256M-Instruct): the light tier's VLM.
+//
+// - Frames are not split into tiles. The processor's default cuts a large image into up to 4x4 tiles of
+//   `max_image_size` plus a global view (up to 17 x 64 tokens and 17 vision-encoder passes per frame); the light tier
+//   is for weak devices and sends several frames, so each frame is one `max_image_size` square (64 tokens), which is
+//   how SmolVLM itself takes video frames. We resize with our own area filter, so the processor keeps the size.
+// - Its chat template indexes `content[0].type` and loops over content parts, so every message's content must be a
+//   list of parts (a plain string renders as nothing).
+// - transformers.js 4.3.1's Idefics3Processor reads `rows` of the image inputs even when there are none, so a
+//   text-only prompt is tokenized directly (the same tokenizer the processor would use).
+import type { Tensor } from '@huggingface/transformers';
+import { rgbaToRawImage } from '../../frames/rawImage';
+import type { ChatMessage } from '../prompt';
+import type { PreparedInputs, VlmFamily, VlmProcessor } from './family';
+
+interface Idefics3Processor extends VlmProcessor {
+  (text: string, images: unknown[], options: object): Promise<Record<string, Tensor>>;
+  image_processor: { max_image_size: { longest_edge: number } };
+  config: { image_seq_len: number };
+}
+
+const IMAGE_TOKEN = '<image>';
+
+function asParts(message: ChatMessage): ChatMessage {
+  return typeof message.content === 'string' ? { ...message, content: [{ type: 'text', text: message.content }] } : message;
+}
+
+export const idefics3Family: VlmFamily = {
+  name: 'SmolVLM (Idefics3)',
+  modelTypes: ['idefics3', 'smolvlm'],
+
+  templateMessages: (messages) => messages.map(asParts),
+
+  async prepareInputs(processor, text, frames, options): Promise<PreparedInputs> {
+    const p = processor as Idefics3Processor;
+    const placeholders = text.split(IMAGE_TOKEN).length - 1;
+    if (placeholders !== frames.length) throw new Error(`prompt has ${placeholders} image tokens for ${frames.length} frames`);
+    if (frames.length === 0) {
+      const { input_ids, attention_mask } = p.tokenizer(text);
+      return { inputs: { input_ids, attention_mask }, imageTokens: 0 };
+    }
+    const side = p.image_processor.max_image_size.longest_edge;
+    const images = frames.map((frame) => {
+      options.signal?.throwIfAborted();
+      return rgbaToRawImage(frame, side, side);
+    });
+    const out = await p(text, images, { do_image_splitting: false });
+    const { input_ids, attention_mask, pixel_values, pixel_attention_mask } = out;
+    if (!input_ids || !attention_mask || !pixel_values || !pixel_attention_mask) {
+      throw new Error('the SmolVLM processor returned incomplete inputs');
+    }
+    return {
+      inputs: { input_ids, attention_mask, pixel_values, pixel_attention_mask },
+      imageTokens: frames.length * p.config.image_seq_len,
+    };
+  },
+};

@@ -1,0 +1,138 @@
+// Qwen3-VL (onnx-community/Qwen3-VL-2B-Instruct-ONNX): the quality tier's VLM.
+//
+// Works around two defects of @huggingface/transformers 4.3.1 (pinned in package.json; re-check on upgrade):
+// 1. `Qwen2VLProcessor._call` (src/models/qwen2_vl/processing_qwen2_vl.js) hands all images to the image processor
+//    at once; `Qwen2VLImageProcessor._call` (src/models/qwen2_vl/image_processing_qwen2_vl.js) then treats the
+//    batch as the temporal axis of ONE video (grid_t = N / temporal_patch_size) and returns a single grid row, so
+//    two or more images throw when the prompt's second <|image_pad|> is expanded. We run the image processor once
+//    per frame, concatenate pixel_values and image_grid_thw, and expand each <|image_pad|> ourselves
+//    (t·h·w / merge² tokens each, exactly what the processor does for one image).
+// 2. `Qwen2VLForConditionalGeneration._get_text_only_rope_index` (src/models/qwen2_vl/modeling_qwen2_vl.js) returns
+//    rope deltas max(pos) + 1 + S where the Python reference has max(pos) + 1 - S, so every decode step of a
+//    text-only prompt gets position past + 2S instead of past. `applyTextOnlyRopeFix` detects the defect on the
+//    loaded model (it probes the method) and overrides it on that instance only.
+import { Tensor, cat, type RawImage } from '@huggingface/transformers';
+import { rgbaToRawImage } from '../../frames/rawImage';
+import type { VlmFamily, VlmProcessor } from './family';
+
+interface QwenImageProcessor {
+  (image: RawImage): Promise<{ pixel_values: Tensor; image_grid_thw: Tensor }>;
+  config: { patch_size: number; merge_size: number; temporal_patch_size: number };
+  min_pixels?: number;
+  max_pixels?: number;
+}
+interface QwenProcessor extends VlmProcessor {
+  image_processor: QwenImageProcessor;
+}
+type RopeIndexFn = (input_ids: Tensor, attention_mask: Tensor | null) => [Tensor, Tensor];
+
+const IMAGE_PAD = '<|image_pad|>';
+
+/** Qwen's smart_resize: sides multiples of `factor`, area within [minPixels, maxPixels], aspect kept. */
+export function qwenTargetSize(
+  width: number,
+  height: number,
+  factor: number,
+  minPixels: number,
+  maxPixels: number,
+): { width: number; height: number } {
+  let h = height, w = width;
+  if (h < factor || w < factor) {
+    const s = Math.max(factor / h, factor / w);
+    h = Math.round(h * s);
+    w = Math.round(w * s);
+  }
+  let hb = Math.max(factor, Math.round(h / factor) * factor);
+  let wb = Math.max(factor, Math.round(w / factor) * factor);
+  if (hb * wb > maxPixels) {
+    const beta = Math.sqrt((h * w) / maxPixels);
+    hb = Math.max(factor, Math.floor(h / beta / factor) * factor);
+    wb = Math.max(factor, Math.floor(w / beta / factor) * factor);
+  } else if (hb * wb < minPixels) {
+    const beta = Math.sqrt(minPixels / (h * w));
+    hb = Math.ceil((h * beta) / factor) * factor;
+    wb = Math.ceil((w * beta) / factor) * factor;
+  }
+  return { width: wb, height: hb };
+}
+
+/**
+ * Corrected text-only M-RoPE index (Python reference: positions = cumsum(mask) - 1, masked to 1;
+ * delta = max(position) + 1 - S), used instead of transformers.js 4.3.1's version (see the header).
+ */
+export function textOnlyRopeIndex(input_ids: Tensor, attention_mask: Tensor | null): [Tensor, Tensor] {
+  const [batch, seq] = input_ids.dims as [number, number];
+  const pos = new BigInt64Array(batch * seq);
+  const deltas = new BigInt64Array(batch);
+  for (let b = 0; b < batch; b++) {
+    let sum = 0n;
+    let max = -1n;
+    for (let j = 0; j < seq; j++) {
+      const m = attention_mask ? BigInt((attention_mask.data as BigInt64Array)[b * seq + j]!) : 1n;
+      const p = m === 0n ? 1n : sum;
+      if (m !== 0n) sum += m;
+      pos[b * seq + j] = p;
+      if (p > max) max = p;
+    }
+    deltas[b] = max + 1n - BigInt(seq);
+  }
+  const pos3 = new BigInt64Array(3 * batch * seq);
+  for (let a = 0; a < 3; a++) pos3.set(pos, a * batch * seq);
+  return [new Tensor('int64', pos3, [3, batch, seq]), new Tensor('int64', deltas, [batch, 1])];
+}
+
+/** True when the model's text-only rope deltas disagree with the reference (the 4.3.1 defect). */
+export function textOnlyRopeIsBuggy(model: { _get_text_only_rope_index: RopeIndexFn }): boolean {
+  const ids = new Tensor('int64', new BigInt64Array([1n, 2n, 3n]), [1, 3]);
+  const mask = new Tensor('int64', new BigInt64Array([1n, 1n, 1n]), [1, 3]);
+  const [, deltas] = model._get_text_only_rope_index(ids, mask);
+  return (deltas.data as BigInt64Array)[0] !== 0n;
+}
+
+/** Overrides the defective method on this model instance only; returns whether it did. */
+export function applyTextOnlyRopeFix(model: { _get_text_only_rope_index: RopeIndexFn }): boolean {
+  if (!textOnlyRopeIsBuggy(model)) return false;
+  model._get_text_only_rope_index = textOnlyRopeIndex;
+  return true;
+}
+
+export const qwen3vlFamily: VlmFamily = {
+  name: 'Qwen3-VL',
+  modelTypes: ['qwen3_vl'],
+
+  async prepareInputs(processor, text, frames, options) {
+    const ip = (processor as QwenProcessor).image_processor;
+    const factor = ip.config.patch_size * ip.config.merge_size;
+    const procMax = ip.max_pixels ?? Infinity;
+    const maxPixels = Math.min(procMax, options.maxPixelsPerFrame ?? procMax);
+    const minPixels = Math.min(ip.min_pixels ?? factor * factor, maxPixels);
+    const pixelValues: Tensor[] = [];
+    const grids: Tensor[] = [];
+    const tokensPerImage: number[] = [];
+    for (const frame of frames) {
+      options.signal?.throwIfAborted();
+      // Resize ourselves to a size the processor keeps as is (multiples of patch·merge within its bounds).
+      const size = qwenTargetSize(frame.width, frame.height, factor, minPixels, maxPixels);
+      const out = await ip(rgbaToRawImage(frame, size.width, size.height));
+      pixelValues.push(out.pixel_values);
+      grids.push(out.image_grid_thw);
+      const [t, h, w] = Array.from(out.image_grid_thw.data as BigInt64Array, Number) as [number, number, number];
+      tokensPerImage.push((t * h * w) / ip.config.merge_size ** 2);
+    }
+    const pads = text.split(IMAGE_PAD).length - 1;
+    if (pads !== frames.length) throw new Error(`prompt has ${pads} image pads for ${frames.length} frames`);
+    let i = 0;
+    const expanded = text.replaceAll(IMAGE_PAD, () => IMAGE_PAD.repeat(tokensPerImage[i++]!));
+    const { input_ids, attention_mask } = processor.tokenizer(expanded);
+    const vision: Record<string, Tensor> =
+      frames.length > 0 ? { pixel_values: cat(pixelValues, 0), image_grid_thw: cat(grids, 0) } : {};
+    return {
+      inputs: { ...vision, input_ids, attention_mask },
+      imageTokens: tokensPerImage.reduce((a, b) => a + b, 0),
+    };
+  },
+
+  patchModel(model) {
+    return applyTextOnlyRopeFix(model as { _get_text_only_rope_index: RopeIndexFn }) ? ['text-only rope deltas'] : [];
+  },
+};
