@@ -80,8 +80,8 @@ const api = {
     manager?.pause();
   },
 
-  cancel(): void {
-    manager?.cancel();
+  async cancel(): Promise<void> {
+    await manager?.cancel();
   },
 
   /** Deletes every file of one model (all its variants) from the cache. */

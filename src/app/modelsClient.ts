@@ -57,7 +57,7 @@ export class ModelsClient {
       (message) => {
         this.worker.restart();
         this.started = null;
-        useModels.setState({ started: false, error: `The model manager stopped (${message}); it was restarted. Partly downloaded files start again.` });
+        useModels.setState({ started: false, error: `The model manager stopped (${message}); it was restarted. Partly downloaded files continue from what was saved.` });
         void this.start();
       },
     );
