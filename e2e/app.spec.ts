@@ -62,6 +62,8 @@ test('chat: a reply streams in, Stop cancels one, and the history is kept', asyn
   await expect(first).toHaveAttribute('data-streaming', 'false', { timeout: 120_000 });
   const firstText = await first.locator('.text').textContent();
   expect(firstText!.length).toBeGreaterThan(0);
+  // Nothing captured yet: the quality tier's VLM answered from the text alone, and the answer says so.
+  await expect(first.getByTestId('written-by')).toHaveText('Qwen3-VL 2B, no frames');
 
   // Stop cancels the second reply part-way.
   await ask(page, 'Write a very long description of every object you can see, one by one, in detail.');

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DATA, fakeCameraArgs } from './chromium';
-import { keyframeCount, openApp } from './helpers';
+import { ask, keyframeCount, openApp } from './helpers';
 
 test.use({
   launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeCameraArgs(join(SHARED_DATA, 'videos', 'redkitchen-camera.mjpeg'))] },
@@ -21,3 +21,23 @@ test('record about 5 s from the camera: keyframes and points appear', async ({ p
   expect(points).toBeGreaterThan(0);
 });
 
+
+test('light tier: SmolVLM answers about the recorded frames, and says so', async ({ page }) => {
+  // On WASM, the light tier's usual home (devices without a good GPU). The fixtures' tokenizer spells most words
+  // byte by byte, so a question after a capture is a ~3,000-token prompt, whose prefill outlasts any timeout on the
+  // CI's software WebGPU (SwiftShader) for both VLM fixtures; WebGPU chat is covered by the text-only app.spec test.
+  await openApp(page, '/?models=/models&tier=light&backend=wasm');
+  await page.getByRole('button', { name: 'Camera' }).click();
+  await page.getByRole('button', { name: 'Record' }).click();
+  await expect.poll(() => keyframeCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('button', { name: 'Record' })).toBeVisible({ timeout: 120_000 });
+  // Not a measurable question: it goes to the light tier's VLM, with the recorded frames.
+  await ask(page, 'What colour are the walls?');
+  const reply = page.getByTestId('message-assistant').first();
+  await expect(reply).toHaveAttribute('data-streaming', 'false', { timeout: 120_000 });
+  await expect(page.getByTestId('model-vlm')).toHaveAttribute('data-phase', 'ready');
+  expect(((await reply.locator('.text').textContent()) ?? '').trim().length).toBeGreaterThan(0);
+  await expect(reply.locator('.error')).toHaveCount(0);
+  await expect(reply.getByTestId('written-by')).toHaveText(/^SmolVLM 256M, ([2-9]|[1-9]\d+) frames$/);
+});

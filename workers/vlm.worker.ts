@@ -23,6 +23,13 @@ export interface AskRequest {
   maxFrames: number;
 }
 
+export interface AskReply {
+  text: string;
+  stopped: boolean;
+  /** Which model wrote the reply and from how many frames, for the chat to show. */
+  writtenBy: string;
+}
+
 interface StoredFrame {
   bitmap: ImageBitmap;
   sourceFrame: number;
@@ -31,6 +38,7 @@ interface StoredFrame {
 
 const frames: StoredFrame[] = [];
 let chat: VlmChat | null = null;
+let modelLabel = '';
 let abort: AbortController | null = null;
 
 /** Frames kept for sampling; past this, every other one is dropped, so coverage of the capture stays uniform. */
@@ -58,6 +66,7 @@ const api = {
 
   async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
     const { backend, manifest, variant } = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
+    modelLabel = manifest.name;
     chat = await VlmChat.load({
       modelId: manifest.repo,
       revision: manifest.revision,
@@ -69,7 +78,7 @@ const api = {
   },
 
   /** Answers one question; `onToken` gets the reply as it grows. */
-  async ask(request: AskRequest, onToken: (chunk: string) => void): Promise<{ text: string; stopped: boolean }> {
+  async ask(request: AskRequest, onToken: (chunk: string) => void): Promise<AskReply> {
     if (!chat) throw new Error('The chat model is not loaded.');
     abort = new AbortController();
     const picked = sampleFrames(frames, request.maxFrames);
@@ -79,7 +88,8 @@ const api = {
         { history: request.history, question: request.question, spatialContext: request.spatialContext, frames: vlmFrames },
         { onToken, signal: abort.signal, maxFrames: request.maxFrames },
       );
-      return { text: reply.text, stopped: reply.stopped };
+      const frameCount = reply.frames === 0 ? 'no frames' : reply.frames === 1 ? '1 frame' : `${reply.frames} frames`;
+      return { text: reply.text, stopped: reply.stopped, writtenBy: `${modelLabel}, ${frameCount}` };
     } finally {
       abort = null;
     }

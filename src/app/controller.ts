@@ -421,7 +421,7 @@ export class AppController {
         { history, question, spatialContext, maxFrames: this.config.vlmFrames },
         Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk }))),
       ));
-      useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped });
+      useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped, writtenBy: result.writtenBy });
     } catch (err) {
       useApp.getState().updateMessage(id, { streaming: false, error: errorText(err) });
     } finally {
@@ -524,7 +524,7 @@ export class AppController {
     this.chatTimer = null;
     const id = useSessions.getState().current;
     if (!id) return;
-    const messages = useApp.getState().messages.map(({ role, text, stopped, error, measured }) => ({ role, text, stopped, error, measured }));
+    const messages = useApp.getState().messages.map(({ role, text, stopped, error, measured, writtenBy }) => ({ role, text, stopped, error, measured, writtenBy }));
     const json = JSON.stringify(messages);
     if (this.savedChat.get(id) === json) return;
     try {

@@ -49,6 +49,8 @@ export interface ChatMessage {
   error?: string;
   /** Set when the answer was measured on the map (not written by the VLM): the question type it answered. */
   measured?: string;
+  /** Set on the VLM's answers: which model wrote it and from how many frames (e.g. "SmolVLM-256M, 8 frames"). */
+  writtenBy?: string;
 }
 
 export interface Notice {

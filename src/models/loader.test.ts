@@ -93,7 +93,7 @@ describe('fetchModelFile', () => {
 
 describe('manifestFetch', () => {
   const manifest: ModelManifest = {
-    id: 't', role: 'vlm', repo: 'org/m', revision: 'main', license: 'MIT', docs: '', io: {},
+    id: 't', name: 'Test VLM', role: 'vlm', repo: 'org/m', revision: 'main', license: 'MIT', docs: '', io: {},
     files: [{ path: 'config.json' }], variants: [{ id: 'fp32', files: [{ path: 'onnx/m.onnx' }] }],
   };
   const source = { kind: 'mirror', baseUrl: 'http://h/models' } as const;

@@ -43,6 +43,8 @@ export interface ModelVariant {
 
 export interface ModelManifest {
   id: string;
+  /** What the UI calls it, e.g. "SmolVLM 256M". */
+  name: string;
   role: ModelRole;
   /** Hub repository, e.g. `Ruicheng/moge-2-vits-normal-onnx`. */
   repo: string;

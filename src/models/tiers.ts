@@ -36,7 +36,7 @@ export const TIERS: Record<TierId, Tier> = {
   light: {
     id: 'light',
     label: 'Light',
-    summary: 'SmolVLM 256M chat (weak devices; the chat cannot run it yet), MoGe-2 geometry, OWLv2 objects',
+    summary: 'SmolVLM 256M chat (weak devices: smaller download, weaker answers), MoGe-2 geometry, OWLv2 objects',
     models: { geometry: moge2Manifest, detector: owlv2Manifest, vlm: smolvlmManifest },
   },
 };

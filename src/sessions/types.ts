@@ -57,6 +57,7 @@ export interface SavedChatMessage {
   stopped?: boolean;
   error?: string;
   measured?: string;
+  writtenBy?: string;
 }
 
 export interface ChatRecord {

@@ -43,6 +43,11 @@ export function ChatPane({ controller }: { controller: AppController }) {
             <span className="text">{m.text}</span>
             {m.streaming && !m.text && <span className="typing">{vlm.phase === 'loading' ? 'loading the chat model…' : 'thinking…'}</span>}
             {m.stopped && <span className="meta"> (stopped)</span>}
+            {m.writtenBy && !m.streaming && (
+              <span className="meta written-by" data-testid="written-by" title="Written by the language model, not measured">
+                {m.writtenBy}
+              </span>
+            )}
             {m.error && (
               <span className="meta error" role="alert">
                 {m.error}

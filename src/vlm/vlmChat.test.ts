@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VLM_FIXTURE_REPO, writeVlmFixture } from '../../scripts/fixtures/vlm';
+import { VLM_FIXTURE_REPO, writeVlmFixture } from '../../scripts/fixtures/qwen3vl';
 import type { RgbaImage } from '../geometry/types';
 import { externalDataChunks } from '../models/manifest';
 import { qwen3vlManifest } from '../models/manifests/qwen3vl';

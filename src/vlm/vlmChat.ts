@@ -110,6 +110,7 @@ export class VlmChat {
       await model.dispose();
       throw e;
     }
+    family.prepareProcessor?.(processor);
     return new VlmChat(processor, model, family, family.patchModel?.(model) ?? []);
   }
 

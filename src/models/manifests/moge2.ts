@@ -3,6 +3,7 @@ import type { ModelManifest } from '../manifest';
 
 export const moge2Manifest: ModelManifest = {
   id: 'moge-2-vits',
+  name: 'MoGe-2 ViT-S',
   role: 'geometry',
   repo: 'Ruicheng/moge-2-vits-normal-onnx',
   revision: 'main',

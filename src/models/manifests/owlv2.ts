@@ -4,6 +4,7 @@ import type { ModelManifest } from '../manifest';
 
 export const owlv2Manifest: ModelManifest = {
   id: 'owlv2-base-patch16',
+  name: 'OWLv2 B/16',
   role: 'detector',
   repo: 'Xenova/owlv2-base-patch16',
   revision: 'main',

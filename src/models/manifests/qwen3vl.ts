@@ -1,5 +1,5 @@
 // Qwen3-VL-2B-Instruct as exported by onnx-community for transformers.js (the chat's quality-tier VLM).
-// The project's fixture (scripts/fixtures/vlm.ts) uses the same repo id, file names and ONNX I/O names.
+// The project's fixture (scripts/fixtures/qwen3vl.ts) uses the same repo id, file names and ONNX I/O names.
 import type { ModelManifest, OnnxInterface } from '../manifest';
 
 const LAYERS = 28;
@@ -57,6 +57,7 @@ const q4Files = [
 
 export const qwen3vlManifest: ModelManifest = {
   id: 'qwen3-vl-2b',
+  name: 'Qwen3-VL 2B',
   role: 'vlm',
   repo: 'onnx-community/Qwen3-VL-2B-Instruct-ONNX',
   // Revision seen pinned by other public projects (see docs); 'main' is what loads when none is given.

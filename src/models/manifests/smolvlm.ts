@@ -1,6 +1,7 @@
 // SmolVLM-256M-Instruct with the ONNX export in its own repo (onnx/, made by the transformers.js maintainers): the
 // light tier's VLM, for devices that cannot hold or run Qwen3-VL-2B. Idefics3 architecture (SigLIP-B/16 at 512 px +
-// SmolLM2-135M), loaded by transformers.js as `idefics3` (AutoModelForVision2Seq + Idefics3Processor).
+// SmolLM2-135M), loaded by transformers.js as `idefics3` (AutoModelForImageTextToText + Idefics3Processor) and driven
+// by the chat engine's Idefics3 family (src/vlm/families/idefics3.ts). Fixture: scripts/fixtures/smolvlm.ts.
 import type { ModelManifest, OnnxInterface } from '../manifest';
 
 const LAYERS = 30;
@@ -49,6 +50,7 @@ const io: Record<string, OnnxInterface> = {
 
 export const smolvlmManifest: ModelManifest = {
   id: 'smolvlm-256m',
+  name: 'SmolVLM 256M',
   role: 'vlm',
   repo: 'HuggingFaceTB/SmolVLM-256M-Instruct',
   revision: 'main',
@@ -125,7 +127,7 @@ export const smolvlmManifest: ModelManifest = {
     'ONNX I/O: from the transformers.js 4.3.1 source (idefics3: vision_encoder gets pixel_values [B,N,3,512,512] and',
     'pixel_attention_mask; decoder position_ids [B,S]); layer count, KV heads (3), head_dim (64), hidden (576) from',
     'SmolLM2-135M\'s config; vocab 49280 (SmolLM2\'s 49152 + the image and row/col tokens) assumed.',
-    'Not wired to the chat yet: src/vlm/vlmChat.ts drives Qwen3-VL only (its processor and rope workarounds); the',
-    'light tier downloads this model and the chat says plainly that it cannot run it yet.',
+    'Driven by src/vlm/families/idefics3.ts (unsplit 512 px frames, 64 tokens each). Not run here on the real weights',
+    '(no hub): only on the fixture with the same file names, configs and ONNX I/O names.',
   ].join('\n'),
 };

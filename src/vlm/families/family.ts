@@ -38,6 +38,8 @@ export interface VlmFamily {
   templateMessages?(messages: ChatMessage[]): ChatMessage[];
   /** Tokens and vision inputs for the templated `text`, whose image placeholders match `frames` in order. */
   prepareInputs(processor: VlmProcessor, text: string, frames: RgbaImage[], options: FamilyInputOptions): Promise<PreparedInputs>;
+  /** Adjusts the loaded processor to how the family feeds it (once, at load). */
+  prepareProcessor?(processor: VlmProcessor): void;
   /** Fixes defects of the pinned transformers.js on the loaded model instance; returns the names of those applied. */
   patchModel?(model: object): string[];
 }

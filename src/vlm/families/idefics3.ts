@@ -3,7 +3,9 @@
 // - Frames are not split into tiles. The processor's default cuts a large image into up to 4x4 tiles of
 //   `max_image_size` plus a global view (up to 17 x 64 tokens and 17 vision-encoder passes per frame); the light tier
 //   is for weak devices and sends several frames, so each frame is one `max_image_size` square (64 tokens), which is
-//   how SmolVLM itself takes video frames. We resize with our own area filter, so the processor keeps the size.
+//   how SmolVLM itself takes video frames. We resize with our own area filter to that square and turn the
+//   processor's resize off: it would first upscale every frame to `size.longest_edge` (2048 px: the tiling size)
+//   only to scale it back down to 512.
 // - Its chat template indexes `content[0].type` and loops over content parts, so every message's content must be a
 //   list of parts (a plain string renders as nothing).
 // - transformers.js 4.3.1's Idefics3Processor reads `rows` of the image inputs even when there are none, so a
@@ -15,7 +17,7 @@ import type { PreparedInputs, VlmFamily, VlmProcessor } from './family';
 
 interface Idefics3Processor extends VlmProcessor {
   (text: string, images: unknown[], options: object): Promise<Record<string, Tensor>>;
-  image_processor: { max_image_size: { longest_edge: number } };
+  image_processor: { max_image_size: { longest_edge: number }; do_resize: boolean };
   config: { image_seq_len: number };
 }
 
@@ -30,6 +32,10 @@ export const idefics3Family: VlmFamily = {
   modelTypes: ['idefics3', 'smolvlm'],
 
   templateMessages: (messages) => messages.map(asParts),
+
+  prepareProcessor(processor) {
+    (processor as Idefics3Processor).image_processor.do_resize = false;
+  },
 
   async prepareInputs(processor, text, frames, options): Promise<PreparedInputs> {
     const p = processor as Idefics3Processor;
