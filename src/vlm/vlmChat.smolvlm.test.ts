@@ -6,29 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMOLVLM_FIXTURE_IMAGE_SEQ_LEN, SMOLVLM_FIXTURE_REPO, writeSmolVlmFixture } from '../../scripts/fixtures/smolvlm';
-import type { RgbaImage } from '../geometry/types';
 import { smolvlmManifest } from '../models/manifests/smolvlm';
 import { configureTransformersEnv } from '../models/transformersEnv';
-import type { VlmFrame, VlmRequest } from './types';
+import { testFrames } from './testFrames';
+import type { VlmRequest } from './types';
 import { VlmChat } from './vlmChat';
 
 let root = '';
 let chat: VlmChat;
 
-function image(seed: number, width = 96, height = 72): RgbaImage {
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 4;
-      data.set([(x * 5 + seed * 61) % 256, (y * 3 + seed * 17) % 256, ((x + y) * (seed + 2)) % 256, 255], i);
-    }
-  }
-  return { width, height, data };
-}
-
-function frames(n: number, seed = 0): VlmFrame[] {
-  return Array.from({ length: n }, (_, i) => ({ image: image(seed + i * 5), timestampMs: i * 500, sourceFrame: i * 15 }));
-}
+const frames = (n: number, seed = 0) => testFrames(n, seed, 96, 72);
 
 function req(over: Partial<VlmRequest> = {}): VlmRequest {
   return {
@@ -81,7 +68,7 @@ describe('VlmChat on the SmolVLM (Idefics3) fixture', () => {
     const p = await chat.prepare(req({ history: [{ role: 'user', text: 'How many chairs?' }, { role: 'assistant', text: 'Four.' }] }));
     expect(p.text.startsWith('<|im_start|>System: You are the assistant of Room3R')).toBe(true);
     expect(p.text).toContain('<end_of_utterance>\nUser: How many chairs?<end_of_utterance>\nAssistant: Four.<end_of_utterance>\n');
-    expect(p.text).toContain('User: Frame 1 (0.0 s): <image>Frame 2 (0.5 s): <image>');
+    expect(p.text).toContain('User: Frame 1 (0.0 s): <image>Frame 2 (1.0 s): <image>');
     expect(p.text.endsWith('\nIs the lamp left of the sofa?<end_of_utterance>\nAssistant:')).toBe(true);
     const { inputs } = p;
     // One [1, frames, 3, side, side] tensor, every pixel real.

@@ -9,7 +9,8 @@ import { VLM_FIXTURE_REPO, writeVlmFixture } from '../../scripts/fixtures/qwen3v
 import type { RgbaImage } from '../geometry/types';
 import { externalDataChunks } from '../models/manifest';
 import { qwen3vlManifest } from '../models/manifests/qwen3vl';
-import type { VlmFrame, VlmRequest } from './types';
+import { testFrames, testImage } from './testFrames';
+import type { VlmRequest } from './types';
 import { rgbaToRawImage } from '../frames/rawImage';
 import { configureTransformersEnv } from '../models/transformersEnv';
 import { qwenTargetSize, textOnlyRopeIndex, textOnlyRopeIsBuggy } from './families/qwen3vl';
@@ -18,23 +19,8 @@ import { VlmChat } from './vlmChat';
 let root = '';
 let chat: VlmChat;
 
-function image(seed: number, width = 128, height = 128): RgbaImage {
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 4;
-      data[i] = (x * 3 + seed * 71) % 256;
-      data[i + 1] = (y * 5 + seed * 29) % 256;
-      data[i + 2] = ((x ^ y) * (seed + 1)) % 256;
-      data[i + 3] = 255;
-    }
-  }
-  return { width, height, data };
-}
-
-function frames(n: number, seed = 0): VlmFrame[] {
-  return Array.from({ length: n }, (_, i) => ({ image: image(seed + i * 7), timestampMs: i * 1000, sourceFrame: i * 30 }));
-}
+const image = (seed: number) => testImage(seed, 128, 128);
+const frames = (n: number, seed = 0) => testFrames(n, seed, 128, 128);
 
 function req(over: Partial<VlmRequest> = {}): VlmRequest {
   return {
