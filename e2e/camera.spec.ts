@@ -29,7 +29,8 @@ test('light tier: SmolVLM answers about the recorded frames, and says so', async
   await openApp(page, '/?models=/models&tier=light&backend=wasm');
   await page.getByRole('button', { name: 'Camera' }).click();
   await page.getByRole('button', { name: 'Record' }).click();
-  await expect.poll(() => keyframeCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  // More keyframes than the light tier's budget of 8 frames per question.
+  await expect.poll(() => keyframeCount(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(9);
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('button', { name: 'Record' })).toBeVisible({ timeout: 120_000 });
   // Not a measurable question: it goes to the light tier's VLM, with the recorded frames.
@@ -39,5 +40,5 @@ test('light tier: SmolVLM answers about the recorded frames, and says so', async
   await expect(page.getByTestId('model-vlm')).toHaveAttribute('data-phase', 'ready');
   expect(((await reply.locator('.text').textContent()) ?? '').trim().length).toBeGreaterThan(0);
   await expect(reply.locator('.error')).toHaveCount(0);
-  await expect(reply.getByTestId('written-by')).toHaveText(/^SmolVLM 256M, ([2-9]|[1-9]\d+) frames$/);
+  await expect(reply.getByTestId('written-by')).toHaveText('SmolVLM 256M, 8 frames');
 });

@@ -5,14 +5,14 @@ describe('readConfig', () => {
   it('defaults to the hub, auto backend and 32 frames', () => {
     const c = readConfig('', 'http://localhost:5173');
     expect(c.modelSource).toEqual({ kind: 'hub', baseUrl: 'https://huggingface.co' });
-    expect(c).toMatchObject({ backend: 'auto', vlmFrames: 32, tier: null });
+    expect(c).toMatchObject({ backend: 'auto', vlmFrames: null, tier: null });
   });
 
   it('takes a mirror, a backend and a frame count from the URL, ignoring bad values', () => {
     const c = readConfig('?models=/models/&backend=wasm&vlmFrames=8', 'http://h');
     expect(c.modelSource).toEqual({ kind: 'mirror', baseUrl: 'http://h/models' });
     expect(c).toMatchObject({ backend: 'wasm', vlmFrames: 8 });
-    expect(readConfig('?backend=cuda&vlmFrames=999', 'http://h')).toMatchObject({ backend: 'auto', vlmFrames: 32 });
+    expect(readConfig('?backend=cuda&vlmFrames=999', 'http://h')).toMatchObject({ backend: 'auto', vlmFrames: null });
   });
 
   it('takes a model tier override from the URL', () => {

@@ -15,8 +15,8 @@ export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
 export interface AppConfig {
   modelSource: ModelSource;
   backend: BackendPreference;
-  /** Frames the VLM receives per question, sampled uniformly over the capture (VLM-3R uses 32). */
-  vlmFrames: number;
+  /** Frames the chat model looks at per question; null: the tier's (`?vlmFrames=` sets it, 1 to 64). */
+  vlmFrames: number | null;
   /** `?tier=quality|light`: overrides the model tier the user chose (tests); null: the user's choice. */
   tier: TierId | null;
   /** Absolute URL of the demo room video. */
@@ -30,12 +30,12 @@ export function readConfig(search: string, origin: string): AppConfig {
     ? { kind: 'mirror', baseUrl: new URL(models, origin).href.replace(/\/+$/, '') }
     : { kind: 'hub', baseUrl: HUB_BASE_URL };
   const backend = params.get('backend');
-  const frames = Number(params.get('vlmFrames') ?? 32);
+  const frames = Number(params.get('vlmFrames'));
   const demo = params.get('demo') || import.meta.env.VITE_DEMO_VIDEO_URL || DEFAULT_DEMO_VIDEO_URL;
   return {
     modelSource,
     backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
-    vlmFrames: Number.isInteger(frames) && frames >= 1 && frames <= 64 ? frames : 32,
+    vlmFrames: Number.isInteger(frames) && frames >= 1 && frames <= 64 ? frames : null,
     tier: parseTier(params.get('tier')),
     // A malformed one is kept as given: "Try the demo room" then says it cannot be downloaded.
     demoVideoUrl: URL.canParse(demo, origin) ? new URL(demo, origin).href : demo,

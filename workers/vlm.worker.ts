@@ -20,7 +20,8 @@ export interface AskRequest {
   history: ChatTurn[];
   question: string;
   spatialContext: string;
-  maxFrames: number;
+  /** Frames to look at; default: the loaded tier's. */
+  maxFrames?: number;
 }
 
 export interface AskReply {
@@ -39,6 +40,7 @@ interface StoredFrame {
 const frames: StoredFrame[] = [];
 let chat: VlmChat | null = null;
 let modelLabel = '';
+let tierFrames = 32;
 let abort: AbortController | null = null;
 
 /** Frames kept for sampling; past this, every other one is dropped, so coverage of the capture stays uniform. */
@@ -67,6 +69,7 @@ const api = {
   async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
     const { backend, manifest, variant } = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
     modelLabel = manifest.name;
+    tierFrames = TIERS[config.tier].vlmFrames;
     chat = await VlmChat.load({
       modelId: manifest.repo,
       revision: manifest.revision,
@@ -81,12 +84,13 @@ const api = {
   async ask(request: AskRequest, onToken: (chunk: string) => void): Promise<AskReply> {
     if (!chat) throw new Error('The chat model is not loaded.');
     abort = new AbortController();
-    const picked = sampleFrames(frames, request.maxFrames);
+    const maxFrames = request.maxFrames ?? tierFrames;
+    const picked = sampleFrames(frames, maxFrames);
     const vlmFrames: VlmFrame[] = picked.map((f) => ({ image: bitmapToRgba(f.bitmap), sourceFrame: f.sourceFrame, timestampMs: f.timestampMs }));
     try {
       const reply = await chat.generate(
         { history: request.history, question: request.question, spatialContext: request.spatialContext, frames: vlmFrames },
-        { onToken, signal: abort.signal, maxFrames: request.maxFrames },
+        { onToken, signal: abort.signal, maxFrames },
       );
       const frameCount = reply.frames === 0 ? 'no frames' : reply.frames === 1 ? '1 frame' : `${reply.frames} frames`;
       return { text: reply.text, stopped: reply.stopped, writtenBy: `${modelLabel}, ${frameCount}` };

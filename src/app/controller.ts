@@ -418,7 +418,7 @@ export class AppController {
       await this.ensureVlm();
       const spatialContext = [spatialContextText(this.summary), spatial?.context].filter(Boolean).join('\n');
       const result = await this.vlm.call((api) => api.ask(
-        { history, question, spatialContext, maxFrames: this.config.vlmFrames },
+        { history, question, spatialContext, maxFrames: this.config.vlmFrames ?? undefined },
         Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk }))),
       ));
       useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped, writtenBy: result.writtenBy });

@@ -24,6 +24,8 @@ export interface Tier {
   /** One line for the tier switch. */
   summary: string;
   models: Record<ModelRole, ModelManifest>;
+  /** Frames the chat model looks at per question (sampled uniformly over the capture; `?vlmFrames=` overrides). */
+  vlmFrames: number;
 }
 
 export const TIERS: Record<TierId, Tier> = {
@@ -32,12 +34,17 @@ export const TIERS: Record<TierId, Tier> = {
     label: 'Quality',
     summary: 'Qwen3-VL 2B chat, MoGe-2 geometry, OWLv2 objects',
     models: { geometry: moge2Manifest, detector: owlv2Manifest, vlm: qwen3vlManifest },
+    // As VLM-3R: 32 frames (~150 image tokens each at the 448 px frames the geometry worker sends).
+    vlmFrames: 32,
   },
   light: {
     id: 'light',
     label: 'Light',
     summary: 'SmolVLM 256M chat (weak devices: smaller download, weaker answers), MoGe-2 geometry, OWLv2 objects',
     models: { geometry: moge2Manifest, detector: owlv2Manifest, vlm: smolvlmManifest },
+    // Each frame is a full SigLIP-B pass at 512 px (~0.2 TFLOP): 8 keep a question to seconds on a weak GPU and
+    // well under a minute on WASM, where 32 would take minutes.
+    vlmFrames: 8,
   },
 };
 
