@@ -14,7 +14,7 @@ import type { VlmRequest } from './types';
 import { rgbaToRawImage } from '../frames/rawImage';
 import { configureTransformersEnv } from '../models/transformersEnv';
 import { qwenTargetSize, textOnlyRopeIndex, textOnlyRopeIsBuggy } from './families/qwen3vl';
-import { VlmChat } from './vlmChat';
+import { VlmChat, familyFor } from './vlmChat';
 
 let root = '';
 let chat: VlmChat;
@@ -175,6 +175,13 @@ describe('VlmChat on the Qwen3-VL fixture', () => {
 });
 
 describe('helpers', () => {
+  it('familyFor picks the family by config.model_type and refuses an architecture it does not drive', () => {
+    expect(familyFor('qwen3_vl').name).toBe('Qwen3-VL');
+    expect(familyFor('idefics3').name).toBe('SmolVLM (Idefics3)');
+    expect(familyFor('smolvlm').name).toBe('SmolVLM (Idefics3)');
+    expect(() => familyFor('llava')).toThrow(/cannot drive a "llava" model/);
+  });
+
   it('textOnlyRopeIndex matches the Python reference', () => {
     const ids = new Tensor('int64', new BigInt64Array(4), [1, 4]);
     const mask = new Tensor('int64', new BigInt64Array([0n, 1n, 1n, 1n]), [1, 4]);
