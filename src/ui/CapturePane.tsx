@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import type { AppController } from '../app/controller';
 import { useApp } from '../app/store';
+import { FilePickerButton } from './FilePickerButton';
 
 /** Camera with Record / Stop, "Open video", "Try the demo room", "Open images", and the capture counters. */
 export function CapturePane({ controller }: { controller: AppController }) {
@@ -36,38 +37,20 @@ export function CapturePane({ controller }: { controller: AppController }) {
             Stop
           </button>
         )}
-        <label className={`button ${busy ? 'disabled' : ''}`}>
+        <FilePickerButton
+          accept="video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov,.m4v"
+          disabled={busy}
+          testId="open-video"
+          onFiles={([file]) => file && preview.current && void controller.openVideo(file, preview.current)}
+        >
           Open video
-          <input
-            type="file"
-            accept="video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov,.m4v"
-            disabled={busy}
-            data-testid="open-video"
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              e.currentTarget.value = '';
-              if (file && preview.current) void controller.openVideo(file, preview.current);
-            }}
-          />
-        </label>
+        </FilePickerButton>
         <button type="button" disabled={busy} onClick={() => preview.current && void controller.openDemo(preview.current)}>
           Try the demo room
         </button>
-        <label className={`button ${busy ? 'disabled' : ''}`}>
+        <FilePickerButton accept="image/*,.txt" multiple disabled={busy} testId="open-images" onFiles={(files) => void controller.openImages(files)}>
           Open images
-          <input
-            type="file"
-            accept="image/*,.txt"
-            multiple
-            disabled={busy}
-            data-testid="open-images"
-            onChange={(e) => {
-              const files = Array.from(e.currentTarget.files ?? []);
-              e.currentTarget.value = '';
-              if (files.length) void controller.openImages(files);
-            }}
-          />
-        </label>
+        </FilePickerButton>
         <button type="button" disabled={busy || scene.keyframes === 0} onClick={() => void controller.newCapture()}>
           New capture
         </button>

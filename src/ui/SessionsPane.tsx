@@ -3,6 +3,7 @@ import type { AppController } from '../app/controller';
 import { useApp } from '../app/store';
 import { useSessions } from '../app/sessionsStore';
 import type { SessionMeta } from '../sessions/types';
+import { FilePickerButton } from './FilePickerButton';
 
 const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
 
@@ -36,21 +37,15 @@ export function SessionsPane({ controller }: { controller: AppController }) {
         ))}
         {list.length === 0 && <li className="hint">No saved sessions yet: every capture is saved here as it grows.</li>}
       </ul>
-      <label className={`button ${busy ? 'disabled' : ''}`}>
+      <FilePickerButton
+        accept=".ply,.txt,.tum,text/plain"
+        multiple
+        disabled={busy}
+        testId="import-session"
+        onFiles={(files) => void controller.importSession(files)}
+      >
         Import PLY + trajectory
-        <input
-          type="file"
-          accept=".ply,.txt,.tum,text/plain"
-          multiple
-          disabled={busy}
-          data-testid="import-session"
-          onChange={(e) => {
-            const files = Array.from(e.currentTarget.files ?? []);
-            e.currentTarget.value = '';
-            if (files.length) void controller.importSession(files);
-          }}
-        />
-      </label>
+      </FilePickerButton>
     </details>
   );
 }
