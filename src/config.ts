@@ -1,5 +1,6 @@
 // Run-time settings, from the page URL (so tests and power users can set them without a rebuild)
 // with defaults for real users: models from the Hugging Face hub, WebGPU when the device has it.
+import type { ModelRuntime } from './models/backend';
 import type { ModelSource } from './models/loader';
 import { HUB_BASE_URL } from './models/loader';
 import { parseTier, type TierId } from './models/tiers';
@@ -10,11 +11,7 @@ import { parseTier, type TierId } from './models/tiers';
  */
 export const DEFAULT_DEMO_VIDEO_URL = '/demo/room3r-demo.webm';
 
-export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
-
-export interface AppConfig {
-  modelSource: ModelSource;
-  backend: BackendPreference;
+export interface AppConfig extends ModelRuntime {
   /** Frames the chat model looks at per question; null: the tier's (`?vlmFrames=` sets it, 1 to 64). */
   vlmFrames: number | null;
   /** `?tier=quality|light`: overrides the model tier the user chose (tests); null: the user's choice. */

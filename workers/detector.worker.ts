@@ -2,9 +2,8 @@
 // worker sends straight to it, and answers with 2D boxes. Thin: the logic lives in src/perception (detector,
 // keyframe queue, vocabulary) and src/models (loader, variants, backend choice).
 import * as Comlink from 'comlink';
-import type { AppConfig } from '../src/config';
 import type { RgbaImage } from '../src/geometry/types';
-import type { BackendChoice } from '../src/models/backend';
+import type { BackendChoice, ModelRuntime } from '../src/models/backend';
 import type { FileProgress } from '../src/models/loader';
 import { owlv2Manifest } from '../src/models/manifests/owlv2';
 import { routeTransformersToModel } from '../src/models/transformersSource';
@@ -13,7 +12,7 @@ import { ObjectDetector, type DetectOptions, type Detection } from '../src/perce
 import { KeyframeDetectionQueue } from '../src/perception/keyframeQueue';
 import type { DetectionMessage, DetectorFrameMessage } from './messages';
 
-export type DetectorInitConfig = Pick<AppConfig, 'modelSource' | 'backend'>;
+export type DetectorInitConfig = ModelRuntime;
 
 export interface DetectorInfo {
   backend: BackendChoice;

@@ -3,7 +3,6 @@
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
 import type { FrameMeta } from '../src/capture/frameSink';
-import type { AppConfig } from '../src/config';
 import { frameSize, frameToRgba, scaledBitmap, scaledJpeg, closeFrame, type BrowserFrame } from '../src/frames/canvasFrames';
 import { KeyframePipeline, type DepthEstimator } from '../src/geometry/keyframePipeline';
 import { identity } from '../src/geometry/mat4';
@@ -11,7 +10,7 @@ import { MogeDepthModel, type TensorConstructor } from '../src/geometry/moge';
 import { keyframeInfo, type GivenDepth, type KeyframeInfo } from '../src/geometry/types';
 import { decodeDepthPng } from '../src/rgbd/sevenScenes';
 import { TrackedPose } from '../src/tracking/trackedPose';
-import { chooseBackend, type BackendChoice } from '../src/models/backend';
+import { chooseBackend, type BackendChoice, type ModelRuntime } from '../src/models/backend';
 import { loadMirrorCatalog, withMirrorChecksums } from '../src/models/catalog';
 import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
 import { moge2Manifest } from '../src/models/manifests/moge2';
@@ -31,7 +30,7 @@ import { SessionWriter } from '../src/sessions/sessionWriter';
 import type { SavedChatMessage, SessionMeta } from '../src/sessions/types';
 import type { DetectionMessage, DetectorFrameMessage, RenderMessage, VlmFrameMessage } from './messages';
 
-export type GeometryInitConfig = Pick<AppConfig, 'modelSource' | 'backend'>;
+export type GeometryInitConfig = ModelRuntime;
 
 /** Long side of the copies of keyframes kept for the VLM, and of those sent to the object detector. */
 const VLM_FRAME_LONG_SIDE = 448;

@@ -2,14 +2,13 @@
 // downloads, pauses, resumes, cancels and deletes its files in the model cache, off the main thread (downloads of
 // gigabytes and their SHA-256 checks would stall the page). Thin: the logic lives in src/models.
 import * as Comlink from 'comlink';
-import type { AppConfig } from '../src/config';
-import { chooseBackend, type BackendChoice } from '../src/models/backend';
+import { chooseBackend, type BackendChoice, type ModelRuntime } from '../src/models/backend';
 import { loadMirrorCatalog, type MirrorCatalog } from '../src/models/catalog';
 import { DownloadManager, type ManagerSnapshot } from '../src/models/downloadManager';
 import { openBrowserModelCache } from '../src/models/loader';
 import { allModelUrls, planTier, TIER_IDS, TIERS, type TierId, type TierPlan } from '../src/models/tiers';
 
-export type ModelsInitConfig = Pick<AppConfig, 'modelSource' | 'backend'>;
+export type ModelsInitConfig = ModelRuntime;
 
 /** What the pane shows of a tier before anything is downloaded. */
 export interface TierSummary {

@@ -2,9 +2,8 @@
 // questions with transformers.js on onnxruntime-web, streaming the reply. Thin: the logic lives in
 // src/vlm (prompt, generation, workarounds) and src/models (loader, variants, backend choice).
 import * as Comlink from 'comlink';
-import type { AppConfig } from '../src/config';
 import { bitmapToRgba } from '../src/frames/canvasFrames';
-import type { BackendChoice } from '../src/models/backend';
+import type { BackendChoice, ModelRuntime } from '../src/models/backend';
 import type { FileProgress } from '../src/models/loader';
 import { externalDataChunks } from '../src/models/manifest';
 import { TIERS, type TierId } from '../src/models/tiers';
@@ -14,7 +13,7 @@ import type { ChatTurn, VlmFrame } from '../src/vlm/types';
 import { VlmChat } from '../src/vlm/vlmChat';
 import type { VlmFrameMessage } from './messages';
 
-export type VlmInitConfig = Pick<AppConfig, 'modelSource' | 'backend'> & { tier: TierId };
+export type VlmInitConfig = ModelRuntime & { tier: TierId };
 
 export interface AskRequest {
   history: ChatTurn[];

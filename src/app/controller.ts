@@ -23,8 +23,8 @@ import type { VlmWorkerApi } from '../../workers/vlm.worker';
 import { ModelsClient } from './modelsClient';
 import { EMPTY_SCENE, useApp, useMeasure, type ModelRole } from './store';
 import { WorkerHandle } from './workerHandle';
-import { useSessions } from './sessionsStore';
-import { deleteSession, isQuotaError, listSessions, openSessionsDb, renameSession, saveChat, type SessionsDb } from '../sessions/db';
+import { SessionsClient } from './sessionsClient';
+import type { SessionMeta } from '../sessions/types';
 
 /** The scene pane's figures that come from the running summary (live capture and reopened sessions alike). */
 const summaryFigures = (s: SceneSummary) => ({
@@ -52,6 +52,8 @@ export class AppController {
   private replying = false;
   /** The model manager (tiers, downloads, cache); the VLM loads the chosen tier's model. */
   readonly models: ModelsClient;
+  /** Saved sessions: list, reopen, rename, delete, export, import; the chat is saved to the current one. */
+  readonly sessions: SessionsClient;
 
   constructor(private readonly config: AppConfig) {
     this.models = new ModelsClient(config);
@@ -71,9 +73,7 @@ export class AppController {
       () => new Worker(new URL('../../workers/render.worker.ts', import.meta.url), { type: 'module', name: 'render' }),
       (message) => this.workerDied('render', message),
     );
-    useApp.subscribe((s, prev) => {
-      if (s.messages !== prev.messages) this.scheduleChatSave();
-    });
+    this.sessions = new SessionsClient(this.geometry, this);
   }
 
   /** Connects the workers (direct channels between them) and loads the depth model, then the detector. */
@@ -91,8 +91,7 @@ export class AppController {
       Comlink.proxy((info: KeyframeInfo) => this.onKeyframe(info)),
       Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
     );
-    void this.geometry.api.watchSaving(Comlink.proxy((state: 'ok' | 'full' | 'failed', message: string) => this.savingChanged(state, message)));
-    void this.refreshSessions();
+    this.sessions.watchWorker();
     // From the hub, nothing downloads before the user has seen the size and pressed Download in the Models bar
     // (a capture started earlier still loads the depth model it needs). A mirror (tests, offline) loads at once.
     const geometry = this.config.modelSource.kind === 'hub'
@@ -235,10 +234,8 @@ export class AppController {
       store.setModel('vlm', { phase: 'idle' });
       store.setModel('detector', { phase: 'idle' });
       store.bumpViewEpoch();
-      this.summary = new SceneSummary();
-      this.counters.framesSeen = 0;
-      store.setScene(EMPTY_SCENE);
-      useSessions.setState({ current: null, recording: null, saving: 'ok' });
+      this.replaceMap([]);
+      this.sessions.detach();
     }
     if (role === 'render') store.bumpViewEpoch(); // a fresh canvas for the fresh worker
     else {
@@ -261,7 +258,7 @@ export class AppController {
       ...summaryFigures(s),
       lastDepthMs: g.timings.inferenceMs,
     });
-    this.sessionsChanged();
+    this.sessions.listChanged();
   }
 
   /** Frame counters, flushed to the store at most once per animation frame (not once per video frame). */
@@ -288,7 +285,7 @@ export class AppController {
     this.captureAbort = abort;
     useApp.getState().setCapture(mode, source);
     await this.ensureGeometry();
-    await this.beginSession(mode === 'recording' ? `Camera, ${new Date().toLocaleString()}` : source);
+    await this.sessions.begin(mode === 'recording' ? `Camera, ${new Date().toLocaleString()}` : source);
     return abort.signal;
   }
 
@@ -297,8 +294,7 @@ export class AppController {
     useApp.getState().setScene({ queue: 0 });
     const mode = this.cameraStream ? 'camera' : 'idle';
     useApp.getState().setCapture(mode);
-    useSessions.setState({ recording: null });
-    void this.refreshSessions();
+    this.sessions.captureEnded();
   }
 
   async openVideo(file: File, preview: HTMLVideoElement): Promise<void> {
@@ -390,12 +386,10 @@ export class AppController {
   /** Starts a new, empty capture with an empty chat; the previous chat stays with its saved session. */
   async newCapture(): Promise<void> {
     this.captureAbort?.abort();
-    await this.saveChatNow();
+    await this.sessions.saveChatNow();
     await this.geometry.api.reset();
-    this.summary = new SceneSummary();
-    this.counters.framesSeen = 0;
-    useApp.getState().setScene(EMPTY_SCENE);
-    useSessions.setState({ current: null, recording: null, saving: 'ok' });
+    this.replaceMap([]);
+    this.sessions.detach();
     useApp.getState().replaceMessages([]);
   }
 
@@ -446,6 +440,23 @@ export class AppController {
     }
   }
 
+  /** The map on screen is replaced: a reopened session's keyframes, or none (a new, empty map). */
+  replaceMap(infos: KeyframeInfo[], meta?: SessionMeta): void {
+    this.summary = new SceneSummary();
+    infos.forEach((i) => this.summary.add(i));
+    this.counters.framesSeen = meta?.framesSeen ?? 0;
+    useApp.getState().setScene({
+      ...EMPTY_SCENE,
+      framesSeen: this.counters.framesSeen,
+      tracking: infos.at(-1)?.tracking ?? EMPTY_SCENE.tracking,
+      ...summaryFigures(this.summary),
+    });
+    if (meta) {
+      this.showHighlights(null);
+      this.resetView();
+    }
+  }
+
   private showAnswer(id: number, answer: SpatialAnswer): void {
     const detector = useApp.getState().models.detector;
     const aboutObjects = answer.value === null && answer.text.startsWith('Not seen') && detector.phase !== 'ready';
@@ -459,165 +470,5 @@ export class AppController {
 
   stopReply(): void {
     void this.vlm.api.stop();
-  }
-
-  // ── Sessions: the geometry worker saves the map as it grows (points never cross the main thread); the main
-  // thread saves the chat, lists, renames and deletes (small records), and asks the worker to reopen or export.
-
-  private sessionsDb: Promise<SessionsDb> | null = null;
-  private chatTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The chat last saved, per session: a chat shown again unchanged (reopening) is not written again. */
-  private savedChat = new Map<string, string>();
-  private listTimer: ReturnType<typeof setTimeout> | null = null;
-
-  private db(): Promise<SessionsDb> {
-    this.sessionsDb ??= openSessionsDb();
-    return this.sessionsDb;
-  }
-
-  /** The capture goes into the current session, or a new one; a capture after reopening starts a new map. */
-  private async beginSession(name: string): Promise<void> {
-    try {
-      const { id, reset } = await this.geometry.call((api) => api.beginSession(name));
-      if (reset) {
-        this.summary = new SceneSummary();
-        this.counters.framesSeen = 0;
-        useApp.getState().setScene(EMPTY_SCENE);
-      }
-      // A new session's writer starts unpaused; one that goes on keeps its state.
-      useSessions.setState((s) => ({ current: id, recording: id, saving: id === s.current ? s.saving : 'ok' }));
-    } catch (err) {
-      useApp.getState().notify('warning', `This capture is not being saved: ${errorText(err)}. It still works in memory.`);
-    }
-  }
-
-  async refreshSessions(): Promise<void> {
-    try {
-      useSessions.setState({ list: await listSessions(await this.db()) });
-    } catch (err) {
-      useApp.getState().notify('warning', `Saved sessions cannot be read in this browser (${errorText(err)}).`);
-    }
-  }
-
-  /** The list's counts follow a recording, at most every 2 s. */
-  private sessionsChanged(): void {
-    this.listTimer ??= setTimeout(() => {
-      this.listTimer = null;
-      void this.refreshSessions();
-    }, 2000);
-  }
-
-  private savingChanged(state: 'ok' | 'full' | 'failed', message: string): void {
-    useSessions.setState({ saving: state });
-    useApp.getState().notify(state === 'ok' ? 'info' : 'error', message);
-    void this.refreshSessions();
-  }
-
-  /** Saves the chat to the current session within a second of a change (a streaming reply is saved as it grows). */
-  private scheduleChatSave(): void {
-    if (this.chatTimer || !useSessions.getState().current) return;
-    this.chatTimer = setTimeout(() => void this.saveChatNow(), 500);
-  }
-
-  private async saveChatNow(): Promise<void> {
-    if (this.chatTimer) clearTimeout(this.chatTimer);
-    this.chatTimer = null;
-    const id = useSessions.getState().current;
-    if (!id) return;
-    const messages = useApp.getState().messages.map(({ role, text, stopped, error, measured, writtenBy }) => ({ role, text, stopped, error, measured, writtenBy }));
-    const json = JSON.stringify(messages);
-    if (this.savedChat.get(id) === json) return;
-    try {
-      await saveChat(await this.db(), id, messages);
-      this.savedChat.set(id, json);
-    } catch (err) {
-      if (isQuotaError(err)) this.savingChanged('full', 'Storage is full: the chat could not be saved. Delete old sessions to free space.');
-      else useApp.getState().notify('warning', `The chat could not be saved: ${errorText(err)}.`);
-    }
-  }
-
-  /** Shows a saved session: its map and camera path in the 3D view, its chat, and its objects for questions. */
-  async reopenSession(id: string): Promise<void> {
-    const store = useApp.getState();
-    const name = useSessions.getState().list.find((s) => s.id === id)?.name ?? 'the session';
-    try {
-      const { meta, infos, chat } = await this.geometry.call((api) => api.openSession(id));
-      this.savedChat.set(id, JSON.stringify(chat));
-      this.summary = new SceneSummary();
-      infos.forEach((i) => this.summary.add(i));
-      const s = this.summary;
-      const last = infos[infos.length - 1];
-      store.setScene({
-        ...EMPTY_SCENE,
-        framesSeen: meta.framesSeen,
-        tracking: last?.tracking ?? EMPTY_SCENE.tracking,
-        ...summaryFigures(s),
-      });
-      // The session first, so the chat it brings is saved to it and not to the one shown before.
-      useSessions.setState({ current: id, recording: null, saving: 'ok' });
-      store.replaceMessages(chat.map((m) => ({ ...m, streaming: false })));
-      store.setCapture('idle', meta.name);
-      this.showHighlights(null);
-      this.resetView();
-    } catch (err) {
-      store.notify('error', `Could not reopen "${name}": ${errorText(err)}`);
-    }
-  }
-
-  async renameSession(id: string, name: string): Promise<void> {
-    try {
-      await renameSession(await this.db(), id, name.trim() || 'Untitled');
-    } catch (err) {
-      useApp.getState().notify('error', `Could not rename the session: ${errorText(err)}`);
-    }
-    await this.refreshSessions();
-  }
-
-  /** Deletes a saved session (not the one being recorded); saving, if storage was full, is retried. */
-  async deleteSession(id: string): Promise<void> {
-    const store = useApp.getState();
-    try {
-      if (id === useSessions.getState().recording) throw new Error('it is being recorded; stop the capture first');
-      await deleteSession(await this.db(), id);
-      if (useSessions.getState().current === id) useSessions.setState({ current: null });
-      if (useSessions.getState().saving !== 'ok') await this.geometry.call((api) => api.resumeSaving());
-    } catch (err) {
-      store.notify('error', `Could not delete the session: ${errorText(err)}`);
-    }
-    await this.refreshSessions();
-  }
-
-  /** Downloads the point cloud (PLY), the camera path (TUM) or the chat (JSON) of a saved session. */
-  async exportSession(id: string, kind: 'ply' | 'tum' | 'chat'): Promise<void> {
-    const name = useSessions.getState().list.find((s) => s.id === id)?.name ?? 'session';
-    try {
-      const blob = await this.geometry.call((api) => api.exportSession(id, kind));
-      const base = name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'session';
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = { ply: `${base}.ply`, tum: `${base}-trajectory.txt`, chat: `${base}-chat.json` }[kind];
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
-    } catch (err) {
-      useApp.getState().notify('error', `Could not export "${name}": ${errorText(err)}`);
-    }
-  }
-
-  /** Imports a point cloud (PLY) and a camera path (TUM text) as a new, view-only session and shows it. */
-  async importSession(files: File[]): Promise<void> {
-    const store = useApp.getState();
-    const ply = files.find((f) => /\.ply$/i.test(f.name));
-    const trajectory = files.find((f) => f !== ply);
-    if (!ply || !trajectory || files.length !== 2) {
-      store.notify('error', 'To import, choose two files together: a point cloud (.ply) and its camera trajectory (TUM text: timestamp tx ty tz qx qy qz qw).');
-      return;
-    }
-    try {
-      const id = await this.geometry.call((api) => api.importSession(ply.name.replace(/\.ply$/i, ''), ply, trajectory));
-      await this.refreshSessions();
-      await this.reopenSession(id);
-    } catch (err) {
-      store.notify('error', isQuotaError(err) ? 'Storage is full: the import could not be saved. Delete old sessions to free space.' : `Could not import ${ply.name} and ${trajectory.name}: ${errorText(err)}`);
-    }
   }
 }

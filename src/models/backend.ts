@@ -1,6 +1,15 @@
 // Picks the compute backend and says why: WebGPU when the browser and device give an adapter,
 // else WASM. One execution provider at a time, because ORT silently falls back when given a list.
-import type { BackendPreference } from '../config';
+import type { ModelSource } from './loader';
+
+/** Which backend the user asked for (`?backend=`): 'auto' tries WebGPU first. */
+export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
+
+/** What every model worker needs to load its model: where the files come from and which backend to try. */
+export interface ModelRuntime {
+  modelSource: ModelSource;
+  backend: BackendPreference;
+}
 
 export interface BackendChoice {
   kind: 'webgpu' | 'wasm';

@@ -2,8 +2,7 @@
 // this device, take a mirror's checksums when it publishes them, and route every file transformers.js asks for
 // through our loader (cache, progress, checksums; the hub and a mirror differ only in the path template).
 // One helper for the VLM and the detector workers.
-import type { AppConfig } from '../config';
-import { chooseBackend, type BackendChoice } from './backend';
+import { chooseBackend, type BackendChoice, type ModelRuntime } from './backend';
 import { loadMirrorCatalog, withMirrorChecksums } from './catalog';
 import { openBrowserModelCache, type FileProgress } from './loader';
 import { variantFiles, type ModelManifest, type ModelVariant } from './manifest';
@@ -21,7 +20,7 @@ export interface RoutedModel {
 
 export async function routeTransformersToModel(
   manifest: ModelManifest,
-  config: Pick<AppConfig, 'modelSource' | 'backend'>,
+  config: ModelRuntime,
   onProgress: (p: FileProgress) => void,
 ): Promise<RoutedModel> {
   const backend = await chooseBackend(config.backend);

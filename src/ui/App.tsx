@@ -19,7 +19,7 @@ export function App({ controller }: { controller: AppController }) {
       </header>
       <ModelsPane models={controller.models} />
       <Notices />
-      <SessionsPane controller={controller} />
+      <SessionsPane sessions={controller.sessions} />
       <main className="panes">
         <CapturePane controller={controller} />
         <ViewPane controller={controller} />

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AppController } from '../app/controller';
+import type { SessionsClient } from '../app/sessionsClient';
 import { useApp } from '../app/store';
 import { useSessions } from '../app/sessionsStore';
 import type { SessionMeta } from '../sessions/types';
@@ -8,7 +8,7 @@ import { FilePickerButton } from './FilePickerButton';
 const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
 
 /** Saved sessions: reopen, export (PLY, TUM, chat JSON), rename, delete; import a PLY + trajectory. */
-export function SessionsPane({ controller }: { controller: AppController }) {
+export function SessionsPane({ sessions }: { sessions: SessionsClient }) {
   const { list, current, recording, saving } = useSessions();
   const busy = useApp((s) => s.capture.mode !== 'idle' && s.capture.mode !== 'camera');
   const [open, setOpen] = useState(false);
@@ -25,7 +25,7 @@ export function SessionsPane({ controller }: { controller: AppController }) {
         <p className="sessions-full" role="alert">
           Storage is full, so the current capture is not being saved (it goes on in memory; what was saved is kept). Delete old sessions to make room; saving resumes by itself once the browser has reclaimed it.
           {oldest && (
-            <button type="button" onClick={() => void controller.deleteSession(oldest.id)}>
+            <button type="button" onClick={() => void sessions.remove(oldest.id)}>
               Delete the oldest ({oldest.name})
             </button>
           )}
@@ -33,7 +33,7 @@ export function SessionsPane({ controller }: { controller: AppController }) {
       )}
       <ul className="session-list" data-testid="sessions">
         {list.map((s) => (
-          <SessionRow key={s.id} s={s} controller={controller} current={s.id === current} recording={s.id === recording} busy={busy} />
+          <SessionRow key={s.id} s={s} sessions={sessions} current={s.id === current} recording={s.id === recording} busy={busy} />
         ))}
         {list.length === 0 && <li className="hint">No saved sessions yet: every capture is saved here as it grows.</li>}
       </ul>
@@ -42,7 +42,7 @@ export function SessionsPane({ controller }: { controller: AppController }) {
         multiple
         disabled={busy}
         testId="import-session"
-        onFiles={(files) => void controller.importSession(files)}
+        onFiles={(files) => void sessions.import(files)}
       >
         Import PLY + trajectory
       </FilePickerButton>
@@ -50,7 +50,7 @@ export function SessionsPane({ controller }: { controller: AppController }) {
   );
 }
 
-function SessionRow({ s, controller, current, recording, busy }: { s: SessionMeta; controller: AppController; current: boolean; recording: boolean; busy: boolean }) {
+function SessionRow({ s, sessions, current, recording, busy }: { s: SessionMeta; sessions: SessionsClient; current: boolean; recording: boolean; busy: boolean }) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const status = recording ? 'recording' : s.state === 'recording' ? 'interrupted' : s.state === 'imported' ? 'imported' : null;
@@ -62,7 +62,7 @@ function SessionRow({ s, controller, current, recording, busy }: { s: SessionMet
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void controller.renameSession(s.id, renaming);
+            void sessions.rename(s.id, renaming);
             setRenaming(null);
           }}
         >
@@ -74,13 +74,13 @@ function SessionRow({ s, controller, current, recording, busy }: { s: SessionMet
         {status && <em> · {status}</em>}
       </span>
       <span className="buttons">
-        <button type="button" disabled={busy} onClick={() => void controller.reopenSession(s.id)}>Open</button>
-        <button type="button" onClick={() => void controller.exportSession(s.id, 'ply')}>PLY</button>
-        <button type="button" onClick={() => void controller.exportSession(s.id, 'tum')}>Trajectory</button>
-        <button type="button" onClick={() => void controller.exportSession(s.id, 'chat')}>Chat</button>
+        <button type="button" disabled={busy} onClick={() => void sessions.reopen(s.id)}>Open</button>
+        <button type="button" onClick={() => void sessions.export(s.id, 'ply')}>PLY</button>
+        <button type="button" onClick={() => void sessions.export(s.id, 'tum')}>Trajectory</button>
+        <button type="button" onClick={() => void sessions.export(s.id, 'chat')}>Chat</button>
         <button type="button" onClick={() => setRenaming(s.name)}>Rename</button>
         {confirmDelete ? (
-          <button type="button" className="stop" onClick={() => void controller.deleteSession(s.id)}>Really delete</button>
+          <button type="button" className="stop" onClick={() => void sessions.remove(s.id)}>Really delete</button>
         ) : (
           <button type="button" disabled={recording} title={recording ? 'Being recorded: stop the capture first' : undefined} onClick={() => setConfirmDelete(true)}>
             Delete
