@@ -21,7 +21,6 @@ test('record about 5 s from the camera: keyframes and points appear', async ({ p
   expect(points).toBeGreaterThan(0);
 });
 
-
 test('light tier: SmolVLM answers about the recorded frames, and says so', async ({ page }) => {
   // On WASM, the light tier's usual home (devices without a good GPU). The fixtures' tokenizer spells most words
   // byte by byte, so a question after a capture is a ~3,000-token prompt, whose prefill outlasts any timeout on the

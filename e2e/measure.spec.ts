@@ -34,7 +34,11 @@ test('measure two map points, orbit between clicks, clear with Escape; highlight
   const errors = watchConsole(page);
   await openApp(page);
   const all = readdirSync(FOLDER);
-  const stems = all.filter((f) => f.endsWith('.color.jpg')).sort().slice(0, FRAMES).map((f) => f.replace('.color.jpg', ''));
+  const stems = all
+    .filter((f) => f.endsWith('.color.jpg'))
+    .sort()
+    .slice(0, FRAMES)
+    .map((f) => f.replace('.color.jpg', ''));
   const files = all.filter((f) => f === 'camera-intrinsics.txt' || stems.some((s) => f.startsWith(`${s}.`))).map((f) => join(FOLDER, f));
   await page.getByTestId('open-images').setInputFiles(files);
   await expect.poll(() => keyframeCount(page), { timeout: 120_000 }).toBe(FRAMES);
@@ -63,7 +67,8 @@ test('measure two map points, orbit between clicks, clear with Escape; highlight
   };
   // Candidate spots around the centre (the map is framed there), nearest first.
   const spots: [number, number][] = [];
-  for (const r of [0, 40, 80, 120, 160]) for (let a = 0; a < (r ? 8 : 1); a++) spots.push([Math.round(r * Math.cos((a * Math.PI) / 4)), Math.round(r * Math.sin((a * Math.PI) / 4))]);
+  for (const r of [0, 40, 80, 120, 160])
+    for (let a = 0; a < (r ? 8 : 1); a++) spots.push([Math.round(r * Math.cos((a * Math.PI) / 4)), Math.round(r * Math.sin((a * Math.PI) / 4))]);
 
   let first: [number, number] | null = null;
   for (const s of spots) {
@@ -122,7 +127,20 @@ test('measure two map points, orbit between clicks, clear with Escape; highlight
 
   // An answer's highlights (gravity frame): drawn, framed, reported, and cleared with null.
   await showHighlights(page, {
-    boxes: [{ box: { center: [0, 0.5, -1], axes: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], size: [0.6, 1, 0.5] }, label: 'chair' }],
+    boxes: [
+      {
+        box: {
+          center: [0, 0.5, -1],
+          axes: [
+            [1, 0, 0],
+            [0, 1, 0],
+            [0, 0, 1],
+          ],
+          size: [0.6, 1, 0.5],
+        },
+        label: 'chair',
+      },
+    ],
     segments: [{ from: [0, 0.5, -1], to: [1.2, 0.5, -1.5], label: '1.30 m' }],
   });
   await expect.poll(() => highlights(page)).toMatchObject({ boxes: 1, segments: 1, boxLabels: ['chair'], segmentLabels: ['1.30 m'] });

@@ -67,7 +67,9 @@ test('from the hub: the size first (1.9 GB on this device), and nothing download
 
 test('a network failure mid-download: a clear message, and Resume finishes it', async ({ page }) => {
   let failing = true;
-  await page.route('**/models/onnx-community/**/decoder_model_merged_q4.onnx_data', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+  await page.route('**/models/onnx-community/**/decoder_model_merged_q4.onnx_data', (route) =>
+    failing ? route.abort('internetdisconnected') : route.continue(),
+  );
   await page.goto(APP_URL);
   const pane = page.getByTestId('models-pane');
   await pane.getByTestId('models-download').click();
@@ -105,10 +107,15 @@ test.describe('from a slow server', () => {
     await expect(pane.getByTestId('models-progress')).toContainText(/\/s · .* left/, { timeout: 30_000 });
     // Pause inside a big file, well before its end.
     const current = pane.getByTestId('models-current');
-    await expect.poll(async () => {
-      const [path, loaded, total] = await Promise.all(['data-path', 'data-loaded', 'data-total'].map((a) => current.getAttribute(a).catch(() => null)));
-      return !!path?.endsWith('.onnx_data') && Number(loaded) > 0 && Number(loaded) < Number(total) - 40_000;
-    }, { timeout: 60_000, intervals: [50] }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const [path, loaded, total] = await Promise.all(['data-path', 'data-loaded', 'data-total'].map((a) => current.getAttribute(a).catch(() => null)));
+          return !!path?.endsWith('.onnx_data') && Number(loaded) > 0 && Number(loaded) < Number(total) - 40_000;
+        },
+        { timeout: 60_000, intervals: [50] },
+      )
+      .toBe(true);
     await pane.getByRole('button', { name: 'Pause' }).click();
     await expect(pane).toHaveAttribute('data-phase', 'paused');
     const kept = Number(await current.getAttribute('data-loaded'));

@@ -17,9 +17,9 @@ test('no WebGPU: WASM runs, the status line says why, and capture and chat work'
   const geometry = page.getByTestId('model-geometry');
   await expect(geometry).toHaveAttribute('data-backend', 'wasm');
   await expect(geometry).toContainText(/WASM \((this browser has no WebGPU|WebGPU found no usable GPU adapter)\)/);
-  await page.getByTestId('open-images').setInputFiles(
-    [0, 10, 20].map((i) => join(SHARED_DATA, 'redkitchen-7scenes', `frame-${String(i).padStart(6, '0')}.color.jpg`)),
-  );
+  await page
+    .getByTestId('open-images')
+    .setInputFiles([0, 10, 20].map((i) => join(SHARED_DATA, 'redkitchen-7scenes', `frame-${String(i).padStart(6, '0')}.color.jpg`)));
   await expect.poll(() => keyframeCount(page)).toBe(3);
   await ask(page, 'What is in the room?');
   await expect(page.getByTestId('message-assistant').first()).toHaveAttribute('data-streaming', 'false', { timeout: 120_000 });

@@ -46,7 +46,11 @@ async function goOffline(context: BrowserContext): Promise<string[]> {
   return refused;
 }
 
-test('offline: the app reloads from its service worker, isolated, with models from the cache, the saved session and a chat that answers', async ({ context, page, baseURL }, testInfo) => {
+test('offline: the app reloads from its service worker, isolated, with models from the cache, the saved session and a chat that answers', async ({
+  context,
+  page,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(420_000); // two full loads of every model, on a slow shared machine
   const origin = new URL(baseURL!).origin;
   const requested: string[] = [];

@@ -86,7 +86,9 @@ test('"Install app" shows when the browser offers installation, and hands the ch
   // short-lived profile does not reliably meet: the event is dispatched here with the browser's interface.
   await page.evaluate(() => {
     const offer = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
-      prompt: async () => void ((window as unknown as { __prompted: boolean }).__prompted = true),
+      prompt: async () => {
+        (window as unknown as { __prompted: boolean }).__prompted = true;
+      },
       userChoice: Promise.resolve({ outcome: 'dismissed' }),
     });
     window.dispatchEvent(offer);

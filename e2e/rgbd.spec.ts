@@ -34,11 +34,13 @@ test('depth that cannot be used gets a clear message and the frame still counts'
   await openApp(page);
   const zero = Buffer.from(encode({ width: 640, height: 480, data: new Uint16Array(640 * 480), depth: 16, channels: 1 }));
   const file = (name: string, mimeType: string) => ({ name, mimeType, buffer: readFileSync(join(FOLDER, name)) });
-  await page.getByTestId('open-images').setInputFiles([
-    file('frame-000000.color.jpg', 'image/jpeg'),
-    { name: 'frame-000000.depth.png', mimeType: 'image/png', buffer: zero },
-    file('camera-intrinsics.txt', 'text/plain'),
-  ]);
+  await page
+    .getByTestId('open-images')
+    .setInputFiles([
+      file('frame-000000.color.jpg', 'image/jpeg'),
+      { name: 'frame-000000.depth.png', mimeType: 'image/png', buffer: zero },
+      file('camera-intrinsics.txt', 'text/plain'),
+    ]);
   await expect(page.getByTestId('notice').filter({ hasText: 'frame-000000.depth.png' })).toContainText('no valid depth');
   await expect.poll(() => keyframeCount(page)).toBe(1);
 });

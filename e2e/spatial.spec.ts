@@ -10,7 +10,15 @@ const FOLDER = join(SHARED_DATA, 'redkitchen-7scenes');
 
 /** The ground-truth camera position of the folder's i-th frame (0-based; last column of its camera-to-world pose). */
 const gtPosition = (i: number): number[] =>
-  readFileSync(join(FOLDER, readdirSync(FOLDER).filter((f) => f.endsWith('.pose.txt')).sort()[i]!), 'utf8')
+  readFileSync(
+    join(
+      FOLDER,
+      readdirSync(FOLDER)
+        .filter((f) => f.endsWith('.pose.txt'))
+        .sort()[i]!,
+    ),
+    'utf8',
+  )
     .trim()
     .split('\n')
     .slice(0, 3)
@@ -23,8 +31,7 @@ interface Highlights {
   segmentLabels: string[];
 }
 
-const highlights = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __room3r: { highlights(): Promise<Highlights> } }).__room3r.highlights());
+const highlights = (page: Page) => page.evaluate(() => (window as unknown as { __room3r: { highlights(): Promise<Highlights> } }).__room3r.highlights());
 
 test('measured answers: camera displacement with its segment, and "not seen" for a missing object', async ({ page }, testInfo) => {
   test.setTimeout(540_000); // the whole video first: minutes on a 2-core runner with a software GPU

@@ -46,7 +46,13 @@ async function main(): Promise<void> {
   const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
   try {
     for (let i = 0; i < 100; i++) {
-      if (await fetch(`http://localhost:${PORT}/`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`http://localhost:${PORT}/`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -90,7 +96,13 @@ async function main(): Promise<void> {
     const input = page.getByTestId('open-video');
     await page.waitForFunction((el) => (el as HTMLInputElement).disabled, await input.elementHandle(), { timeout: 10_000 });
     const progress = setInterval(() => {
-      void page.getByTestId('capture-counters').textContent().then((t) => process.stderr.write(`  … ${t}\n`), () => {});
+      void page
+        .getByTestId('capture-counters')
+        .textContent()
+        .then(
+          (t) => process.stderr.write(`  … ${t}\n`),
+          () => {},
+        );
     }, 10_000);
     await page
       .waitForFunction((el) => !(el as HTMLInputElement).disabled, await input.elementHandle(), { timeout: 900_000, polling: 200 })
@@ -120,12 +132,22 @@ async function main(): Promise<void> {
     const seconds = result.elapsedMs / 1000;
     console.log('\nbench:app — redkitchen.webm (100 frames, 10 fps), fixture models, headless Chromium');
     console.log(`  geometry backend              ${backend}`);
-    console.log(`  keyframes                     ${result.keyframes} in ${seconds.toFixed(1)} s → ${(result.keyframes / seconds).toFixed(2)} keyframes/s end to end`);
+    console.log(
+      `  keyframes                     ${result.keyframes} in ${seconds.toFixed(1)} s → ${(result.keyframes / seconds).toFixed(2)} keyframes/s end to end`,
+    );
     console.log(`  points in the view            ${result.points}`);
-    console.log(`  main-thread long tasks >50 ms ${result.longTasks.length}${result.longTasks.length ? ` (max ${Math.max(...result.longTasks).toFixed(0)} ms, total ${result.longTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms)` : ''}`);
-    console.log(`  page frame interval (main)    median ${percentile(result.mainFrames, 50).toFixed(1)} ms, p95 ${percentile(result.mainFrames, 95).toFixed(1)} ms over ${result.mainFrames.length} frames`);
-    console.log(`  3D view frame time (worker)   median ${percentile(viewFrames, 50).toFixed(1)} ms, p95 ${percentile(viewFrames, 95).toFixed(1)} ms over ${viewFrames.length} frames while orbiting`);
-    console.log(`  initial JS bundle             ${(bundle.gzip / 1024).toFixed(0)} KiB gzip (${(bundle.raw / 1024).toFixed(0)} KiB raw, ${bundle.files.length} files)`);
+    console.log(
+      `  main-thread long tasks >50 ms ${result.longTasks.length}${result.longTasks.length ? ` (max ${Math.max(...result.longTasks).toFixed(0)} ms, total ${result.longTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms)` : ''}`,
+    );
+    console.log(
+      `  page frame interval (main)    median ${percentile(result.mainFrames, 50).toFixed(1)} ms, p95 ${percentile(result.mainFrames, 95).toFixed(1)} ms over ${result.mainFrames.length} frames`,
+    );
+    console.log(
+      `  3D view frame time (worker)   median ${percentile(viewFrames, 50).toFixed(1)} ms, p95 ${percentile(viewFrames, 95).toFixed(1)} ms over ${viewFrames.length} frames while orbiting`,
+    );
+    console.log(
+      `  initial JS bundle             ${(bundle.gzip / 1024).toFixed(0)} KiB gzip (${(bundle.raw / 1024).toFixed(0)} KiB raw, ${bundle.files.length} files)`,
+    );
     console.log(`  target: no long task over 50 ms → ${result.longTasks.length === 0 ? 'met' : 'NOT met'}`);
   } finally {
     server.kill();

@@ -5,7 +5,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRgbdFolder, processFrame, rgbdPipeline } from './rgbdFolder.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string', default: resolve('..', 'shared', 'data', 'redkitchen-7scenes') }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { data: { type: 'string', default: resolve('..', 'shared', 'data', 'redkitchen-7scenes') }, runs: { type: 'string', default: '3' } },
+});
 const frames = loadRgbdFolder(values.data!);
 
 async function run(passes: number) {
@@ -27,5 +29,9 @@ fps.sort((a, b) => a - b);
 const looped = await run(10);
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 console.log(`bench:geometry — ${values.data} (${frames[0]!.image.width}x${frames[0]!.image.height}, given depth, one Node thread)`);
-console.log(`  tracking + fusion fps         min ${fps[0]!.toFixed(1)} / median ${fps[Math.floor(fps.length / 2)]!.toFixed(1)} / max ${fps[fps.length - 1]!.toFixed(1)} over ${fps.length} runs of ${frames.length} keyframes (target ≥ 20)`);
-console.log(`  map memory                    ${mib(looped.memory[0]!)} after ${frames.length} keyframes, ${mib(looped.memory[looped.memory.length - 1]!)} after ${looped.n} (sequence looped; ${looped.voxels} voxels, ${looped.lost} keyframes lost)`);
+console.log(
+  `  tracking + fusion fps         min ${fps[0]!.toFixed(1)} / median ${fps[Math.floor(fps.length / 2)]!.toFixed(1)} / max ${fps[fps.length - 1]!.toFixed(1)} over ${fps.length} runs of ${frames.length} keyframes (target ≥ 20)`,
+);
+console.log(
+  `  map memory                    ${mib(looped.memory[0]!)} after ${frames.length} keyframes, ${mib(looped.memory[looped.memory.length - 1]!)} after ${looped.n} (sequence looped; ${looped.voxels} voxels, ${looped.lost} keyframes lost)`,
+);

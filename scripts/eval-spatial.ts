@@ -25,7 +25,9 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: npm run eval:spatial -- [--meta <dir>] [--json out.json] [--limit N] [--verbose] [--per-scene N|all] [--seed S] [--wording vsibench|vlm3r]');
+  console.log(
+    'usage: npm run eval:spatial -- [--meta <dir>] [--json out.json] [--limit N] [--verbose] [--per-scene N|all] [--seed S] [--wording vsibench|vlm3r]',
+  );
   process.exit(0);
 }
 const perScene = values['per-scene'] === 'all' ? Infinity : Number(values['per-scene']);
@@ -76,7 +78,18 @@ for (const scene of scenes) {
     }
     answerMs += performance.now() - t0;
     const { id, sceneId, dataset, questionType, question, groundTruth, answerText } = q;
-    results.push({ id, sceneId, dataset, questionType, question, groundTruth, ...(answerText ? { answerText } : {}), prediction, score: scoreVsiAnswer(prediction, groundTruth), reply });
+    results.push({
+      id,
+      sceneId,
+      dataset,
+      questionType,
+      question,
+      groundTruth,
+      ...(answerText ? { answerText } : {}),
+      prediction,
+      score: scoreVsiAnswer(prediction, groundTruth),
+      reply,
+    });
   }
 }
 
@@ -115,17 +128,23 @@ if (values.verbose) {
   const failures = results.filter((r) => r.score < 1);
   console.log(`\n${failures.length} answers below full marks:`);
   for (const r of failures) {
-    console.log(`\n[${r.questionType}] ${r.id}  score ${r.score.toFixed(2)}  truth ${r.groundTruth}${r.answerText ? ` (${r.answerText})` : ''}  predicted "${r.prediction}"`);
+    console.log(
+      `\n[${r.questionType}] ${r.id}  score ${r.score.toFixed(2)}  truth ${r.groundTruth}${r.answerText ? ` (${r.answerText})` : ''}  predicted "${r.prediction}"`,
+    );
     console.log(`  ${r.question.split('\n').slice(1, -1).join(' | ')}`);
     console.log(`  → ${r.reply}`);
   }
   console.log('');
 }
-console.log(`VSI-Bench, oracle perception: ${scenes.length} scenes, ${results.length} questions (≤ ${perScene} per type and scene, seed ${seed}, ${wording} wording), ${seconds.toFixed(1)} s (answering ${(answerMs / 1000).toFixed(1)} s)`);
+console.log(
+  `VSI-Bench, oracle perception: ${scenes.length} scenes, ${results.length} questions (≤ ${perScene} per type and scene, seed ${seed}, ${wording} wording), ${seconds.toFixed(1)} s (answering ${(answerMs / 1000).toFixed(1)} s)`,
+);
 console.log(row('', 0));
 console.log(row('score', 1));
 console.log(row('questions', 2));
-console.log(`RelDir sub-types: easy ${fmt(mean(sub.easy))} (${sub.easy.length}), medium ${fmt(mean(sub.medium))} (${sub.medium.length}), hard ${fmt(mean(sub.hard))} (${sub.hard.length})`);
+console.log(
+  `RelDir sub-types: easy ${fmt(mean(sub.easy))} (${sub.easy.length}), medium ${fmt(mean(sub.medium))} (${sub.medium.length}), hard ${fmt(mean(sub.hard))} (${sub.hard.length})`,
+);
 const below = Object.entries(tasks).filter(([, t]) => !(t.score >= 0.98));
 console.log(below.length ? `below the 0.98 target: ${below.map(([k, t]) => `${k} ${fmt(t.score)}`).join(', ')}` : 'every task at or above the 0.98 target');
 

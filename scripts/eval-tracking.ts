@@ -55,7 +55,9 @@ console.log(`  ATE RMSE                    ${m.ateRmse.toFixed(4)} m   (target �
 console.log(`  RPE translation / rotation  ${m.rpeTranslation.toFixed(4)} m / ${m.rpeRotationDeg.toFixed(2)} deg`);
 console.log(`  path-length scale ratio     ${m.scaleRatio.toFixed(3)}`);
 console.log(`  displacement MRA            ${m.displacementMra.toFixed(3)} over ${m.displacementPairs} pairs 0.2–10 m   (target ≥ 0.90)`);
-console.log(`  gravity                     from the ${gravity.source}${gravityErrorDeg === null ? '' : `, ${gravityErrorDeg.toFixed(1)} deg from the ground truth`}`);
+console.log(
+  `  gravity                     from the ${gravity.source}${gravityErrorDeg === null ? '' : `, ${gravityErrorDeg.toFixed(1)} deg from the ground truth`}`,
+);
 console.log(`  map                         ${result.mapVoxels} voxels`);
 const noGt = frames.filter((f) => !f.gtPose).length;
 if (noGt) console.log(`  note                        ${noGt} frames have no usable ground-truth pose (missing, or NaN): left out of the metrics`);

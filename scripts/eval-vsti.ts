@@ -99,7 +99,10 @@ const summary = {
   directionAccuracy: mean(direction.map((r) => r.tracked.score)),
   directionQuestions: direction.length,
   directionByVariant: Object.fromEntries(
-    (['v1', 'v2', 'v3'] as const).map((v) => [v, { accuracy: mean(of('camera_movement_direction', v).map((r) => r.tracked.score)), questions: of('camera_movement_direction', v).length }]),
+    (['v1', 'v2', 'v3'] as const).map((v) => [
+      v,
+      { accuracy: mean(of('camera_movement_direction', v).map((r) => r.tracked.score)), questions: of('camera_movement_direction', v).length },
+    ]),
   ),
   groundTruthTrack: {
     displacementMra: mean(displacement.map((r) => r.groundTruthTrack.score)),
@@ -126,7 +129,9 @@ console.log(
 if (summary.unanswered) console.log(`  unanswered                  ${summary.unanswered} (see --json for why)`);
 if (process.env.VERBOSE) {
   for (const r of results.filter((x) => x.tracked.score < 1)) {
-    console.log(`  ${r.q.id}: frames ${r.q.frames.join('→')}, truth ${r.q.groundTruth}${r.q.answerText ? ` (${r.q.answerText})` : ''}, got ${r.tracked.prediction} (${r.tracked.score.toFixed(2)}): ${r.tracked.text}`);
+    console.log(
+      `  ${r.q.id}: frames ${r.q.frames.join('→')}, truth ${r.q.groundTruth}${r.q.answerText ? ` (${r.q.answerText})` : ''}, got ${r.tracked.prediction} (${r.tracked.score.toFixed(2)}): ${r.tracked.text}`,
+    );
   }
 }
 if (values.json) {

@@ -9,8 +9,17 @@ const BACKGROUND: Rgb = [0x10, 0x14, 0x18];
 const STROKE: Rgb = [0x40, 0xc0, 0xff];
 const POINT: Rgb = [0xff, 0xb0, 0x20];
 // favicon.svg, in its 64-unit view box.
-const ROOF: Array<[number, number]> = [[12, 44], [32, 14], [52, 44], [12, 44]];
-const POINTS: Array<[number, number]> = [[22, 40], [32, 30], [42, 40]];
+const ROOF: Array<[number, number]> = [
+  [12, 44],
+  [32, 14],
+  [52, 44],
+  [12, 44],
+];
+const POINTS: Array<[number, number]> = [
+  [22, 40],
+  [32, 30],
+  [42, 40],
+];
 const SAMPLES = 4; // per axis: 16 samples a pixel for smooth edges
 
 function segmentDistance(px: number, py: number, [ax, ay]: [number, number], [bx, by]: [number, number]): number {
@@ -35,7 +44,10 @@ function drawIcon(size: number, maskable: boolean): Uint8Array {
   const out = new Uint8Array(size * size * 4);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < SAMPLES; sy++) {
         for (let sx = 0; sx < SAMPLES; sx++) {
           const u = ((x + (sx + 0.5) / SAMPLES) / size) * 64;
@@ -67,7 +79,11 @@ function drawIcon(size: number, maskable: boolean): Uint8Array {
 
 const dir = join('public', 'icons');
 mkdirSync(dir, { recursive: true });
-for (const [name, size, maskable] of [['icon-192.png', 192, false], ['icon-512.png', 512, false], ['maskable-512.png', 512, true]] as const) {
+for (const [name, size, maskable] of [
+  ['icon-192.png', 192, false],
+  ['icon-512.png', 512, false],
+  ['maskable-512.png', 512, true],
+] as const) {
   writeFileSync(join(dir, name), encode({ width: size, height: size, data: drawIcon(size, maskable), channels: 4, depth: 8 }));
   console.log(`${join(dir, name)}: ${size}x${size}${maskable ? ', maskable' : ''}`);
 }

@@ -40,7 +40,10 @@ type Next = (err?: unknown) => void;
 export function serveFolder(prefix: string, root: string, options: ServeFolderOptions = {}) {
   return (req: IncomingMessage, res: ServerResponse, next: Next): void => {
     const url = req.url?.split('?')[0] ?? '';
-    if (!url.startsWith(prefix)) return next();
+    if (!url.startsWith(prefix)) {
+      next();
+      return;
+    }
     if (options.cors) {
       res.setHeader('Access-Control-Allow-Origin', '*');
       res.setHeader('Access-Control-Allow-Headers', 'Range');

@@ -1,4 +1,4 @@
-// `npm test`: fixture models (made when missing), type check, unit tests (vitest, Node),
+// `npm test`: fixture models (made when missing), type check, format and lint (Biome), unit tests (vitest, Node),
 // production build, then end-to-end tests (Playwright in Debian's Chromium with WebGPU on SwiftShader).
 // Prints each runner's summary and one closing line for all of them.
 import { spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ interface Step {
 
 const steps: Step[] = [
   { name: 'typecheck', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'lint', cmd: 'npx', args: ['biome', 'ci', '--reporter=summary', '.'] },
   { name: 'unit', cmd: 'npx', args: ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORTS}/unit.json`] },
   { name: 'build', cmd: 'npx', args: ['vite', 'build', '--logLevel', 'warn'] },
   { name: 'e2e', cmd: 'npx', args: ['playwright', 'test'] },
@@ -25,7 +26,12 @@ const steps: Step[] = [
 function counts(): { passed: number; failed: number; skipped: number } {
   const total = { passed: 0, failed: 0, skipped: 0 };
   if (existsSync(`${REPORTS}/unit.json`)) {
-    const u = JSON.parse(readFileSync(`${REPORTS}/unit.json`, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    const u = JSON.parse(readFileSync(`${REPORTS}/unit.json`, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+    };
     total.passed += u.numPassedTests;
     total.failed += u.numFailedTests;
     total.skipped += u.numPendingTests + u.numTodoTests;
@@ -57,5 +63,7 @@ for (const step of steps) {
 }
 console.log(failed.length ? `\nnpm test: failed steps: ${failed.join(', ')}` : '\nnpm test: all steps passed');
 const c = counts();
-console.log(`tests: ${c.passed} passed, ${c.failed + failed.filter((s) => s === 'typecheck' || s === 'build').length} failed, ${c.skipped} skipped`);
+console.log(
+  `tests: ${c.passed} passed, ${c.failed + failed.filter((s) => s === 'typecheck' || s === 'lint' || s === 'build').length} failed, ${c.skipped} skipped`,
+);
 process.exit(failed.length ? 1 : 0);

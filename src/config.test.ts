@@ -20,7 +20,7 @@ describe('readConfig', () => {
     expect(readConfig('?tier=giant', 'http://h').tier).toBeNull();
   });
 
-  it('takes the demo video from ?demo=, else the default path on the app\'s origin', () => {
+  it("takes the demo video from ?demo=, else the default path on the app's origin", () => {
     expect(readConfig('', 'http://h').demoVideoUrl).toBe('http://h/demo/room3r-demo.webm');
     expect(readConfig('?demo=/demo/arkitscenes-47334096.webm', 'http://h').demoVideoUrl).toBe('http://h/demo/arkitscenes-47334096.webm');
     expect(readConfig('?demo=https://example.org/room.mp4', 'http://h').demoVideoUrl).toBe('https://example.org/room.mp4');

@@ -117,53 +117,47 @@ async function givenDepth(frame: BrowserFrame, input: NonNullable<FrameMeta['rgb
 }
 
 const api = {
-  async init(
-    config: GeometryInitConfig,
-    onProgress: (p: FileProgress) => void,
-    onWarning: (message: string) => void,
-  ): Promise<BackendChoice> {
+  async init(config: GeometryInitConfig, onProgress: (p: FileProgress) => void, onWarning: (message: string) => void): Promise<BackendChoice> {
     const { estimator, backend } = await makeEstimator(config, onProgress, onWarning);
-    pipeline = new KeyframePipeline<BrowserFrame>(
-      { size: frameSize, toRgba: frameToRgba, close: closeFrame },
-      estimator,
-      new TrackedPose(),
-      {
-        onKeyframeChosen(frame, kf) {
-          if (writer) keyframeImages.set(kf.index, scaledJpeg(frame, SESSION_IMAGE_LONG_SIDE));
-          if (detectorPort) detectorFrames.set(kf.index, scaledBitmap(frame, DETECTOR_FRAME_LONG_SIDE));
-          if (!vlmPort) return;
-          const bitmap = scaledBitmap(frame, VLM_FRAME_LONG_SIDE);
-          const message: VlmFrameMessage = { type: 'frame', bitmap, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs };
-          vlmPort.postMessage(message, [bitmap]);
-        },
-        onGeometry(g) {
-          const forDetector = detectorFrames.get(g.index);
-          detectorFrames.delete(g.index);
-          if (forDetector && detectorPort && g.tracking.status !== 'lost') {
-            const message: DetectorFrameMessage = { type: 'frame', bitmap: forDetector, keyframe: g.index };
-            detectorPort.postMessage(message, [forDetector]);
-          } else forDetector?.close();
-          // Points go to the render worker; the main thread gets the keyframe without them.
-          const info = keyframeInfo(g);
-          if (writer) {
-            // Copies: the arrays are transferred to the render worker below.
-            writer.addKeyframe({ index: g.index, info, stored: pipeline?.stored.find((k) => k.index === g.index) ?? null }, keyframeImages.get(g.index) ?? Promise.resolve(null));
-            writer.addPoints(g.index, g.points.slice(), g.colors.slice());
-            writer.setFramesSeen(pipeline?.framesSeen ?? 0);
-          }
-          keyframeImages.delete(g.index);
-          const message: RenderMessage = { type: 'keyframe', geometry: g };
-          renderPort?.postMessage(message, [g.points.buffer, g.colors.buffer]);
-          listeners?.onKeyframe(info);
-        },
-        onError(err, kf) {
-          keyframeImages.delete(kf.index);
-          detectorFrames.get(kf.index)?.close();
-          detectorFrames.delete(kf.index);
-          listeners?.onError(`Keyframe ${kf.index} could not be processed: ${err.message}`);
-        },
+    pipeline = new KeyframePipeline<BrowserFrame>({ size: frameSize, toRgba: frameToRgba, close: closeFrame }, estimator, new TrackedPose(), {
+      onKeyframeChosen(frame, kf) {
+        if (writer) keyframeImages.set(kf.index, scaledJpeg(frame, SESSION_IMAGE_LONG_SIDE));
+        if (detectorPort) detectorFrames.set(kf.index, scaledBitmap(frame, DETECTOR_FRAME_LONG_SIDE));
+        if (!vlmPort) return;
+        const bitmap = scaledBitmap(frame, VLM_FRAME_LONG_SIDE);
+        const message: VlmFrameMessage = { type: 'frame', bitmap, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs };
+        vlmPort.postMessage(message, [bitmap]);
       },
-    );
+      onGeometry(g) {
+        const forDetector = detectorFrames.get(g.index);
+        detectorFrames.delete(g.index);
+        if (forDetector && detectorPort && g.tracking.status !== 'lost') {
+          const message: DetectorFrameMessage = { type: 'frame', bitmap: forDetector, keyframe: g.index };
+          detectorPort.postMessage(message, [forDetector]);
+        } else forDetector?.close();
+        // Points go to the render worker; the main thread gets the keyframe without them.
+        const info = keyframeInfo(g);
+        if (writer) {
+          // Copies: the arrays are transferred to the render worker below.
+          writer.addKeyframe(
+            { index: g.index, info, stored: pipeline?.stored.find((k) => k.index === g.index) ?? null },
+            keyframeImages.get(g.index) ?? Promise.resolve(null),
+          );
+          writer.addPoints(g.index, g.points.slice(), g.colors.slice());
+          writer.setFramesSeen(pipeline?.framesSeen ?? 0);
+        }
+        keyframeImages.delete(g.index);
+        const message: RenderMessage = { type: 'keyframe', geometry: g };
+        renderPort?.postMessage(message, [g.points.buffer, g.colors.buffer]);
+        listeners?.onKeyframe(info);
+      },
+      onError(err, kf) {
+        keyframeImages.delete(kf.index);
+        detectorFrames.get(kf.index)?.close();
+        detectorFrames.delete(kf.index);
+        listeners?.onError(`Keyframe ${kf.index} could not be processed: ${err.message}`);
+      },
+    });
     return backend;
   },
 

@@ -58,7 +58,8 @@ const api = {
     backend = await chooseBackend(c.backend);
     catalog = await loadMirrorCatalog(c.modelSource);
     const cache = await openBrowserModelCache();
-    if (!cache) throw new Error('This browser gives the page no storage (private window, or storage blocked): models cannot be kept and download on every visit.');
+    if (!cache)
+      throw new Error('This browser gives the page no storage (private window, or storage blocked): models cannot be kept and download on every visit.');
     manager = new DownloadManager({ cache, onChange });
     const tiers = TIER_IDS.map((id) => summarise(planTier(id, backend!, c.modelSource, catalog)));
     return { backend, tiers };

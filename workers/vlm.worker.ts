@@ -50,11 +50,12 @@ function onFrameMessage(e: MessageEvent<VlmFrameMessage>): void {
   if (m.type === 'frame') {
     frames.push({ bitmap: m.bitmap, sourceFrame: m.sourceFrame, timestampMs: m.timestampMs });
     if (frames.length > MAX_FRAMES) {
-      const kept = frames.filter((f, i) => i % 2 === 0 || (f.bitmap.close(), false));
+      // Every other frame goes, so the kept ones stay spread over the whole capture.
+      const kept = frames.filter((_, i) => i % 2 === 0);
+      frames.filter((_, i) => i % 2 === 1).forEach((f) => f.bitmap.close());
       frames.splice(0, frames.length, ...kept);
     }
-  }
-  else {
+  } else {
     frames.forEach((f) => f.bitmap.close());
     frames.length = 0;
   }

@@ -94,9 +94,7 @@ export class AppController {
     this.sessions.watchWorker();
     // From the hub, nothing downloads before the user has seen the size and pressed Download in the Models bar
     // (a capture started earlier still loads the depth model it needs). A mirror (tests, offline) loads at once.
-    const geometry = this.config.modelSource.kind === 'hub'
-      ? this.models.whenDownloaded().then(() => this.ensureGeometry())
-      : this.ensureGeometry();
+    const geometry = this.config.modelSource.kind === 'hub' ? this.models.whenDownloaded().then(() => this.ensureGeometry()) : this.ensureGeometry();
     // The detector loads once the depth model is in, so the two downloads do not compete.
     geometry.then(() => this.ensureDetector()).catch(() => {});
     return geometry;
@@ -157,31 +155,37 @@ export class AppController {
 
   private ensureGeometry(): Promise<void> {
     this.geometryReady ??= this.loadModel('geometry', () =>
-      this.geometry.call((api) => api.init(
-        { modelSource: this.config.modelSource, backend: this.config.backend },
-        Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('geometry', p)),
-        Comlink.proxy((m: string) => useApp.getState().notify('warning', m)),
-      )),
+      this.geometry.call((api) =>
+        api.init(
+          { modelSource: this.config.modelSource, backend: this.config.backend },
+          Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('geometry', p)),
+          Comlink.proxy((m: string) => useApp.getState().notify('warning', m)),
+        ),
+      ),
     );
     return this.geometryReady;
   }
 
   private ensureDetector(): Promise<void> {
     this.detectorReady ??= this.loadModel('detector', () =>
-      this.detector.call((api) => api.init(
-        { modelSource: this.config.modelSource, backend: this.config.backend },
-        Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('detector', p)),
-      )),
+      this.detector.call((api) =>
+        api.init(
+          { modelSource: this.config.modelSource, backend: this.config.backend },
+          Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('detector', p)),
+        ),
+      ),
     );
     return this.detectorReady;
   }
 
   private ensureVlm(): Promise<void> {
     this.vlmReady ??= this.loadModel('vlm', () =>
-      this.vlm.call((api) => api.init(
-        { modelSource: this.config.modelSource, backend: this.config.backend, tier: this.models.tier() },
-        Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('vlm', p)),
-      )),
+      this.vlm.call((api) =>
+        api.init(
+          { modelSource: this.config.modelSource, backend: this.config.backend, tier: this.models.tier() },
+          Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('vlm', p)),
+        ),
+      ),
     );
     return this.vlmReady;
   }
@@ -237,7 +241,8 @@ export class AppController {
       this.replaceMap([]);
       this.sessions.detach();
     }
-    if (role === 'render') store.bumpViewEpoch(); // a fresh canvas for the fresh worker
+    if (role === 'render')
+      store.bumpViewEpoch(); // a fresh canvas for the fresh worker
     else {
       this.forgetLoad(role);
       store.setModel(role, { phase: 'idle' });
@@ -251,7 +256,12 @@ export class AppController {
     const s = this.summary;
     const scene = useApp.getState().scene;
     if (g.tracking.status === 'lost' && scene.tracking.status !== 'lost') {
-      useApp.getState().notify('warning', `Tracking lost: ${g.tracking.reason ?? 'unknown reason'}. Point the camera back at a part of the room already seen; nothing is added to the map until then.`);
+      useApp
+        .getState()
+        .notify(
+          'warning',
+          `Tracking lost: ${g.tracking.reason ?? 'unknown reason'}. Point the camera back at a part of the room already seen; nothing is added to the map until then.`,
+        );
     }
     useApp.getState().setScene({
       tracking: g.tracking,
@@ -322,7 +332,8 @@ export class AppController {
     try {
       file = await downloadDemoVideo(this.config.demoVideoUrl, abort.signal);
     } catch (err) {
-      if (!abort.signal.aborted) useApp.getState().notify('error', err instanceof CaptureError ? err.message : `Could not load the demo video: ${errorText(err)}`);
+      if (!abort.signal.aborted)
+        useApp.getState().notify('error', err instanceof CaptureError ? err.message : `Could not load the demo video: ${errorText(err)}`);
       useApp.getState().setCapture('idle');
       return;
     }
@@ -335,11 +346,15 @@ export class AppController {
     try {
       const signal = await this.beginCapture('images', `${files.length} files`);
       const result = await runImageFiles(files, this.sink, { signal, queueLength: () => this.geometry.call((api) => api.pending()) });
-      if (result.skipped.length) store.notify('warning', `Not images, skipped: ${result.skipped.slice(0, 5).join(', ')}${result.skipped.length > 5 ? '…' : ''}.`);
+      if (result.skipped.length)
+        store.notify('warning', `Not images, skipped: ${result.skipped.slice(0, 5).join(', ')}${result.skipped.length > 5 ? '…' : ''}.`);
       if (result.frames === 0) store.notify('error', 'None of the chosen files is an image this browser can open.');
       else if (result.rgbd) store.notify('info', `RGB-D set: ${result.frames} frames with their own depth.`);
       if (result.withoutDepth.length) {
-        store.notify('warning', `No depth image for ${result.withoutDepth.slice(0, 3).join(', ')}${result.withoutDepth.length > 3 ? ` and ${result.withoutDepth.length - 3} more` : ''}: the depth model was used for those frames.`);
+        store.notify(
+          'warning',
+          `No depth image for ${result.withoutDepth.slice(0, 3).join(', ')}${result.withoutDepth.length > 3 ? ` and ${result.withoutDepth.length - 3} more` : ''}: the depth model was used for those frames.`,
+        );
       }
     } catch (err) {
       store.notify('error', err instanceof CaptureError ? err.message : `Could not process the images: ${errorText(err)}`);
@@ -396,9 +411,7 @@ export class AppController {
   async ask(question: string): Promise<void> {
     const store = useApp.getState();
     if (this.replying || !question.trim()) return;
-    const history: ChatTurn[] = store.messages
-      .filter((m) => !m.error && m.text)
-      .map((m) => ({ role: m.role, text: m.text }));
+    const history: ChatTurn[] = store.messages.filter((m) => !m.error && m.text).map((m) => ({ role: m.role, text: m.text }));
     store.addMessage({ role: 'user', text: question, streaming: false });
     const id = store.addMessage({ role: 'assistant', text: '', streaming: true });
     this.replying = true;
@@ -411,10 +424,12 @@ export class AppController {
       }
       await this.ensureVlm();
       const spatialContext = [spatialContextText(this.summary), spatial?.context].filter(Boolean).join('\n');
-      const result = await this.vlm.call((api) => api.ask(
-        { history, question, spatialContext, maxFrames: this.config.vlmFrames ?? undefined },
-        Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk }))),
-      ));
+      const result = await this.vlm.call((api) =>
+        api.ask(
+          { history, question, spatialContext, maxFrames: this.config.vlmFrames ?? undefined },
+          Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk }))),
+        ),
+      );
       useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped, writtenBy: result.writtenBy });
     } catch (err) {
       useApp.getState().updateMessage(id, { streaming: false, error: errorText(err) });

@@ -57,7 +57,10 @@ export class ModelsClient {
       (message) => {
         this.worker.restart();
         this.started = null;
-        useModels.setState({ started: false, error: `The model manager stopped (${message}); it was restarted. Partly downloaded files continue from what was saved.` });
+        useModels.setState({
+          started: false,
+          error: `The model manager stopped (${message}); it was restarted. Partly downloaded files continue from what was saved.`,
+        });
         void this.start();
       },
     );
@@ -93,10 +96,12 @@ export class ModelsClient {
 
   private async init(): Promise<void> {
     try {
-      const { backend, tiers } = await this.worker.call((api) => api.init(
-        { modelSource: this.config.modelSource, backend: this.config.backend },
-        Comlink.proxy((snapshot: ManagerSnapshot) => useModels.setState({ snapshot })),
-      ));
+      const { backend, tiers } = await this.worker.call((api) =>
+        api.init(
+          { modelSource: this.config.modelSource, backend: this.config.backend },
+          Comlink.proxy((snapshot: ManagerSnapshot) => useModels.setState({ snapshot })),
+        ),
+      );
       useModels.setState({ backend, tiers, started: true });
       await this.select(this.tier());
       const persisted = await navigator.storage?.persisted?.().catch(() => null);

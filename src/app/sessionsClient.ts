@@ -101,7 +101,9 @@ export class SessionsClient {
     this.chatTimer = null;
     const id = useSessions.getState().current;
     if (!id) return;
-    const messages = useApp.getState().messages.map(({ role, text, stopped, error, measured, writtenBy }) => ({ role, text, stopped, error, measured, writtenBy }));
+    const messages = useApp
+      .getState()
+      .messages.map(({ role, text, stopped, error, measured, writtenBy }) => ({ role, text, stopped, error, measured, writtenBy }));
     const json = JSON.stringify(messages);
     if (this.savedChat.get(id) === json) return;
     try {
@@ -184,7 +186,9 @@ export class SessionsClient {
     } catch (err) {
       store.notify(
         'error',
-        isQuotaError(err) ? 'Storage is full: the import could not be saved. Delete old sessions to free space.' : `Could not import ${ply.name} and ${trajectory.name}: ${errorText(err)}`,
+        isQuotaError(err)
+          ? 'Storage is full: the import could not be saved. Delete old sessions to free space.'
+          : `Could not import ${ply.name} and ${trajectory.name}: ${errorText(err)}`,
       );
     }
   }

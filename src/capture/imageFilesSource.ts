@@ -2,6 +2,7 @@
 // camera-intrinsics.txt, the 7-Scenes layout), whose depth then replaces the depth model. Colour decoding
 // happens off the main thread (createImageBitmap); depth PNGs are handed to the geometry worker undecoded.
 import { groupRgbdFiles, parseIntrinsics } from '../rgbd/sevenScenes';
+import type { Intrinsics } from '../geometry/types';
 import { CaptureError, type FrameSink } from './frameSink';
 
 export interface ImageRunResult {
@@ -37,7 +38,7 @@ export async function runImageFiles(
   const intrinsicsFile = files.find((f) => f.name === 'camera-intrinsics.txt');
   const groups = groupRgbdFiles(files.map((f) => f.name));
   const rgbd = !!intrinsicsFile && groups.some((g) => g.depth);
-  let intrinsics;
+  let intrinsics: Intrinsics | undefined;
   if (rgbd) {
     try {
       intrinsics = parseIntrinsics(await intrinsicsFile.text());
@@ -45,7 +46,9 @@ export async function runImageFiles(
       throw new CaptureError(`camera-intrinsics.txt could not be read: ${(err as Error).message}.`);
     }
   }
-  const frames = rgbd ? groups.map((g) => ({ color: byName.get(g.color)!, depth: g.depth ? byName.get(g.depth) : undefined })) : orderImageFiles(files).map((color) => ({ color, depth: undefined }));
+  const frames = rgbd
+    ? groups.map((g) => ({ color: byName.get(g.color)!, depth: g.depth ? byName.get(g.depth) : undefined }))
+    : orderImageFiles(files).map((color) => ({ color, depth: undefined }));
 
   const skipped: string[] = [];
   const withoutDepth = rgbd ? frames.filter((f) => !f.depth).map((f) => f.color.name) : [];

@@ -46,7 +46,9 @@ function resizeToRgb(img: RgbaImage, width: number, height: number): Uint8Clampe
   for (let y = 0; y < img.height; y++) {
     for (let x = 0; x < width; x++) {
       const { start, w } = wx[x]!;
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = 0; k < w.length; k++) {
         const i = (y * img.width + start + k) * 4;
         r += img.data[i]! * w[k]!;
@@ -54,7 +56,9 @@ function resizeToRgb(img: RgbaImage, width: number, height: number): Uint8Clampe
         b += img.data[i + 2]! * w[k]!;
       }
       const o = (y * width + x) * 3;
-      tmp[o] = r; tmp[o + 1] = g; tmp[o + 2] = b;
+      tmp[o] = r;
+      tmp[o + 1] = g;
+      tmp[o + 2] = b;
     }
   }
   const out = new Uint8ClampedArray(width * height * 3);

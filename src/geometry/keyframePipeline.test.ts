@@ -71,11 +71,17 @@ describe('KeyframePipeline on the MoGe fixture', () => {
     const out: KeyframeGeometry[] = [];
     const errors: Error[] = [];
     const chosen: number[] = [];
-    const pipeline = new KeyframePipeline(nearestOps, model, stillCamera(), {
-      onKeyframeChosen: (_f, kf) => chosen.push(kf.sourceFrame),
-      onGeometry: (g) => out.push(g),
-      onError: (e) => errors.push(e),
-    }, { maxPointsPerKeyframe: 5000 });
+    const pipeline = new KeyframePipeline(
+      nearestOps,
+      model,
+      stillCamera(),
+      {
+        onKeyframeChosen: (_f, kf) => chosen.push(kf.sourceFrame),
+        onGeometry: (g) => out.push(g),
+        onError: (e) => errors.push(e),
+      },
+      { maxPointsPerKeyframe: 5000 },
+    );
     nearestOps.closed = 0;
     // 10 frames at 10 fps: still for 5 frames, then panning fast.
     const shifts = [0, 0, 0, 0, 0, 60, 120, 180, 240, 300];
@@ -134,7 +140,11 @@ describe('KeyframePipeline on the MoGe fixture', () => {
     const out: KeyframeGeometry[] = [];
     const pipeline = new KeyframePipeline(nearestOps, model, stillCamera(), { onGeometry: (g) => out.push(g), onError: () => {} });
     const depth = new Float32Array(320 * 240).fill(2);
-    pipeline.push(frame(0), { sourceFrame: 0, timestampMs: 0, forceKeyframe: true }, { width: 320, height: 240, depth, intrinsics: { fx: 300, fy: 300, cx: 160, cy: 120 } });
+    pipeline.push(
+      frame(0),
+      { sourceFrame: 0, timestampMs: 0, forceKeyframe: true },
+      { width: 320, height: 240, depth, intrinsics: { fx: 300, fy: 300, cx: 160, cy: 120 } },
+    );
     await pipeline.idle();
     expect(out[0]!.timings.inferenceMs).toBe(0);
     // What later stages need is kept: pose, intrinsics and a small copy of the depth.

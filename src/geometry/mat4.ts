@@ -23,10 +23,11 @@ export function transformPoints(m: Float32Array, points: ArrayLike<number>): Flo
 /** a · b (column-major). */
 export function multiply(a: Float32Array, b: Float32Array): Float32Array {
   const out = new Float32Array(16);
-  for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) {
-    let s = 0;
-    for (let k = 0; k < 4; k++) s += a[k * 4 + r]! * b[c * 4 + k]!;
-    out[c * 4 + r] = s;
-  }
+  for (let c = 0; c < 4; c++)
+    for (let r = 0; r < 4; r++) {
+      let s = 0;
+      for (let k = 0; k < 4; k++) s += a[k * 4 + r]! * b[c * 4 + k]!;
+      out[c * 4 + r] = s;
+    }
   return out;
 }

@@ -29,11 +29,7 @@ export interface SessionLike {
 }
 
 /** ORT's `Tensor` constructor, injected so the same code runs on onnxruntime-web and onnxruntime-node. */
-export type TensorConstructor = new (
-  type: 'float32' | 'int64',
-  data: Float32Array | BigInt64Array,
-  dims: readonly number[],
-) => TensorLike;
+export type TensorConstructor = new (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]) => TensorLike;
 
 /**
  * The size MoGe resizes an image to for a token budget: aspect kept, base_h·base_w ≈ numTokens patches of 14 px
@@ -80,13 +76,7 @@ export interface FocalShift {
  * Σ‖f·xy/(z+s) − uv‖² over the shift s (Levenberg–Marquardt from s = 0, as MoGe's scipy call), with f in closed
  * form for each s, or fixed when `focal` is given. `points` is [H,W,3] row-major, `mask` [H,W] probabilities.
  */
-export function recoverFocalShift(
-  points: Float32Array,
-  mask: Float32Array | null,
-  width: number,
-  height: number,
-  focal?: number,
-): FocalShift {
+export function recoverFocalShift(points: Float32Array, mask: Float32Array | null, width: number, height: number, focal?: number): FocalShift {
   const halfDiagonal = Math.hypot(width, height) / 2;
   // torch nearest interpolation: source index floor(i · in / out).
   const xy: number[] = [];

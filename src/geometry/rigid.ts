@@ -80,19 +80,37 @@ export function alignRigid(src: Vec3[], dst: Vec3[], weights?: number[]): Rigid 
   }
   const [sxx, sxy, sxz, syx, syy, syz, szx, szy, szz] = S as [number, number, number, number, number, number, number, number, number];
   const N = [
-    sxx + syy + szz, syz - szy, szx - sxz, sxy - syx,
-    syz - szy, sxx - syy - szz, sxy + syx, szx + sxz,
-    szx - sxz, sxy + syx, -sxx + syy - szz, syz + szy,
-    sxy - syx, szx + sxz, syz + szy, -sxx - syy + szz,
+    sxx + syy + szz,
+    syz - szy,
+    szx - sxz,
+    sxy - syx,
+    syz - szy,
+    sxx - syy - szz,
+    sxy + syx,
+    szx + sxz,
+    szx - sxz,
+    sxy + syx,
+    -sxx + syy - szz,
+    syz + szy,
+    sxy - syx,
+    szx + sxz,
+    syz + szy,
+    -sxx - syy + szz,
   ];
   const { values, vectors } = symmetricEigen(N, 4);
   let best = 0;
   for (let i = 1; i < 4; i++) if (values[i]! > values[best]!) best = i;
   const [w, x, y, z] = [0, 1, 2, 3].map((r) => vectors[r * 4 + best]!) as [number, number, number, number];
   const R = [
-    w * w + x * x - y * y - z * z, 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), w * w - x * x + y * y - z * z, 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), w * w - x * x - y * y + z * z,
+    w * w + x * x - y * y - z * z,
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    w * w - x * x + y * y - z * z,
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    w * w - x * x - y * y + z * z,
   ];
   const t: Vec3 = [0, 1, 2].map((a) => cd[a]! - (R[a * 3]! * cs[0]! + R[a * 3 + 1]! * cs[1]! + R[a * 3 + 2]! * cs[2]!)) as Vec3;
   return { R, t };

@@ -77,7 +77,10 @@ const small = new TextEncoder().encode('{"model_type":"test"}');
 writeFileSync(join(root, 'big.onnx'), big);
 writeFileSync(join(root, 'config.json'), small);
 
-interface Logged { url: string; range?: string }
+interface Logged {
+  url: string;
+  range?: string;
+}
 let log: Logged[] = [];
 let server: Server;
 let base = '';

@@ -349,7 +349,11 @@ export class DownloadManager {
       return await partial.read();
     } catch (err) {
       await this.dropPartial(f.url);
-      throw new ModelLoadError('storage', f.url, `The saved part of ${shortName(f.file.path)} could not be read back (${(err as Error).message}). Press Resume to download it again.`);
+      throw new ModelLoadError(
+        'storage',
+        f.url,
+        `The saved part of ${shortName(f.file.path)} could not be read back (${(err as Error).message}). Press Resume to download it again.`,
+      );
     }
   }
 
@@ -358,9 +362,13 @@ export class DownloadManager {
    * deleted (the file is in memory) and the put is tried once more, so finishing never needs twice the file's size.
    */
   private async store(f: PlannedFile, partial: PartialFile, bytes: Uint8Array): Promise<void> {
-    const put = () => this.options.cache.put(f.url, new Response(bytes as Uint8Array<ArrayBuffer>, {
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
-    }));
+    const put = () =>
+      this.options.cache.put(
+        f.url,
+        new Response(bytes as Uint8Array<ArrayBuffer>, {
+          headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
+        }),
+      );
     try {
       await put();
       return;
@@ -394,7 +402,11 @@ export class DownloadManager {
         res = await this.fetchImpl(f.url, { signal, headers });
       } catch (err) {
         if (signal.aborted) throw err;
-        throw new ModelLoadError('network', f.url, `Could not download ${name}: the network is unreachable (${(err as Error).message}). Press Resume to try again.`);
+        throw new ModelLoadError(
+          'network',
+          f.url,
+          `Could not download ${name}: the network is unreachable (${(err as Error).message}). Press Resume to try again.`,
+        );
       }
       if (partial.received > 0 && res.status === 206) {
         const start = Number(/^bytes (\d+)-/.exec(res.headers.get('Content-Range') ?? '')?.[1]);
@@ -425,7 +437,11 @@ export class DownloadManager {
           chunk = await reader.read();
         } catch (err) {
           if (signal.aborted) throw err;
-          throw new ModelLoadError('network', f.url, `The download of ${shortName(f.file.path)} broke off at ${formatBytes(partial.received)} (${(err as Error).message}). Press Resume to continue from there.`);
+          throw new ModelLoadError(
+            'network',
+            f.url,
+            `The download of ${shortName(f.file.path)} broke off at ${formatBytes(partial.received)} (${(err as Error).message}). Press Resume to continue from there.`,
+          );
         }
         if (signal.aborted) throw new Error('stopped');
         if (chunk.done) break;
@@ -435,11 +451,15 @@ export class DownloadManager {
         this.runBytes += chunk.value.length;
         this.meter.add(this.now(), this.runBytes);
         const fileRate = this.meter.rate(); // one file at a time: the file's speed is the download's
-        this.setFile(f.url, {
-          loaded: partial.received,
-          bytesPerSecond: fileRate,
-          etaSeconds: total !== undefined && fileRate > 0 ? Math.max(0, total - partial.received) / fileRate : undefined,
-        }, false);
+        this.setFile(
+          f.url,
+          {
+            loaded: partial.received,
+            bytesPerSecond: fileRate,
+            etaSeconds: total !== undefined && fileRate > 0 ? Math.max(0, total - partial.received) / fileRate : undefined,
+          },
+          false,
+        );
       }
     } finally {
       signal.removeEventListener('abort', stop);
@@ -452,9 +472,13 @@ export class DownloadManager {
 function storageError(f: PlannedFile, err: unknown, bytes: number): ModelLoadError {
   const name = shortName(f.file.path);
   const errName = (err as Error).name;
-  return new ModelLoadError('storage', f.url, errName === 'QuotaExceededError'
-    ? `Not enough storage to keep ${name} (${formatBytes(bytes)}): free some space (or delete a model) and press Resume.`
-    : `Could not store ${name} (${errName}): the browser refused the storage. Press Resume to try again.`);
+  return new ModelLoadError(
+    'storage',
+    f.url,
+    errName === 'QuotaExceededError'
+      ? `Not enough storage to keep ${name} (${formatBytes(bytes)}): free some space (or delete a model) and press Resume.`
+      : `Could not store ${name} (${errName}): the browser refused the storage. Press Resume to try again.`,
+  );
 }
 
 export function formatBytes(n: number): string {

@@ -28,7 +28,9 @@ const server = (bytes: Uint8Array = body, status = 200): typeof fetch =>
 describe('modelFileUrl', () => {
   const m = { repo: 'org/model', revision: 'main' };
   it('builds hub and mirror URLs with the same layout', () => {
-    expect(modelFileUrl({ kind: 'hub', baseUrl: 'https://huggingface.co' }, m, 'onnx/a.onnx')).toBe('https://huggingface.co/org/model/resolve/main/onnx/a.onnx');
+    expect(modelFileUrl({ kind: 'hub', baseUrl: 'https://huggingface.co' }, m, 'onnx/a.onnx')).toBe(
+      'https://huggingface.co/org/model/resolve/main/onnx/a.onnx',
+    );
     expect(modelFileUrl({ kind: 'mirror', baseUrl: 'http://localhost/models/' }, m, 'onnx/a.onnx')).toBe('http://localhost/models/org/model/onnx/a.onnx');
   });
 });
@@ -39,7 +41,11 @@ describe('fetchModelFile', () => {
     const sha256 = await sha256Hex(body);
     const progress: number[] = [];
     calls = 0;
-    const a = await fetchModelFile('u', { path: 'a.onnx', bytes: body.length, sha256 }, { cache, fetchImpl: server(), onProgress: (p) => progress.push(p.loaded) });
+    const a = await fetchModelFile(
+      'u',
+      { path: 'a.onnx', bytes: body.length, sha256 },
+      { cache, fetchImpl: server(), onProgress: (p) => progress.push(p.loaded) },
+    );
     expect(a).toEqual(body);
     expect(progress.at(-1)).toBe(body.length);
     const b = await fetchModelFile('u', { path: 'a.onnx', bytes: body.length, sha256 }, { cache, fetchImpl: server() });
@@ -67,7 +73,13 @@ describe('fetchModelFile', () => {
   });
 
   it('says what went wrong for HTTP errors and network failures', async () => {
-    const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ModelLoadError);
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => {
+          throw new Error('expected a failure');
+        },
+        (e: unknown) => e as ModelLoadError,
+      );
     const http = await failure(fetchModelFile('u', { path: 'onnx/a.onnx' }, { fetchImpl: server(body, 404) }));
     expect(http.kind).toBe('http');
     expect(http.message).toContain('a.onnx');
@@ -93,8 +105,16 @@ describe('fetchModelFile', () => {
 
 describe('manifestFetch', () => {
   const manifest: ModelManifest = {
-    id: 't', name: 'Test VLM', role: 'vlm', repo: 'org/m', revision: 'main', license: 'MIT', docs: '', io: {},
-    files: [{ path: 'config.json' }], variants: [{ id: 'fp32', files: [{ path: 'onnx/m.onnx' }] }],
+    id: 't',
+    name: 'Test VLM',
+    role: 'vlm',
+    repo: 'org/m',
+    revision: 'main',
+    license: 'MIT',
+    docs: '',
+    io: {},
+    files: [{ path: 'config.json' }],
+    variants: [{ id: 'fp32', files: [{ path: 'onnx/m.onnx' }] }],
   };
   const source = { kind: 'mirror', baseUrl: 'http://h/models' } as const;
 

@@ -13,9 +13,7 @@ export interface ModelSource {
 
 export function modelFileUrl(source: ModelSource, manifest: Pick<ModelManifest, 'repo' | 'revision'>, path: string): string {
   const base = source.baseUrl.replace(/\/+$/, '');
-  return source.kind === 'hub'
-    ? `${base}/${manifest.repo}/resolve/${manifest.revision}/${path}`
-    : `${base}/${manifest.repo}/${path}`;
+  return source.kind === 'hub' ? `${base}/${manifest.repo}/resolve/${manifest.revision}/${path}` : `${base}/${manifest.repo}/${path}`;
 }
 
 export type ModelErrorKind = 'network' | 'http' | 'checksum' | 'size' | 'aborted' | 'storage';
@@ -137,10 +135,18 @@ export async function fetchModelFile(url: string, file: ModelFile, options: Fetc
     response = await fetchImpl(url, { signal });
   } catch (err) {
     if (signal?.aborted) throw new ModelLoadError('aborted', url, 'Download cancelled.');
-    throw new ModelLoadError('network', url, `Could not download ${shortName(file.path)}: the network is unreachable (${String((err as Error).message ?? err)}).`);
+    throw new ModelLoadError(
+      'network',
+      url,
+      `Could not download ${shortName(file.path)}: the network is unreachable (${String((err as Error).message ?? err)}).`,
+    );
   }
   if (!response.ok) {
-    throw new ModelLoadError('http', url, `Could not download ${shortName(file.path)}: the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
+    throw new ModelLoadError(
+      'http',
+      url,
+      `Could not download ${shortName(file.path)}: the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
+    );
   }
   const total = file.bytes ?? (Number(response.headers.get('Content-Length')) || undefined);
   report(0, total, false, false);
@@ -157,7 +163,9 @@ export async function fetchModelFile(url: string, file: ModelFile, options: Fetc
       await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/octet-stream' } }));
     } catch (err) {
       // Storage full or denied: the model still runs this time; say why it will download again.
-      options.onStorageWarning?.(`Could not keep ${shortName(file.path)} for offline use (${(err as Error).name}): storage may be full. It will be downloaded again next time.`);
+      options.onStorageWarning?.(
+        `Could not keep ${shortName(file.path)} for offline use (${(err as Error).name}): storage may be full. It will be downloaded again next time.`,
+      );
     }
   }
   report(bytes.length, total, true, false);
@@ -165,11 +173,6 @@ export async function fetchModelFile(url: string, file: ModelFile, options: Fetc
 }
 
 /** Finds the manifest entry for a URL of the given source (used when another library fetches for us). */
-export function manifestFileForUrl(
-  url: string,
-  source: ModelSource,
-  manifest: ModelManifest,
-  files: ModelFile[],
-): ModelFile | undefined {
+export function manifestFileForUrl(url: string, source: ModelSource, manifest: ModelManifest, files: ModelFile[]): ModelFile | undefined {
   return files.find((f) => modelFileUrl(source, manifest, f.path) === url.split('?')[0]);
 }

@@ -40,6 +40,10 @@ function rangeResponse(bytes: Uint8Array, range: string): Response | null {
   if (start > end) return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${bytes.length}` } });
   return new Response(bytes.slice(start, end + 1) as Uint8Array<ArrayBuffer>, {
     status: 206,
-    headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `bytes ${start}-${end}/${bytes.length}`, 'Content-Length': String(end - start + 1) },
+    headers: {
+      'Content-Type': 'application/octet-stream',
+      'Content-Range': `bytes ${start}-${end}/${bytes.length}`,
+      'Content-Length': String(end - start + 1),
+    },
   });
 }

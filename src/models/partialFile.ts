@@ -123,13 +123,19 @@ export class PartialFile {
     if (this.unsavedLength === 0) return;
     const bytes = concat(this.unsaved, this.unsavedLength);
     const chunks = [...this.saved, bytes.length];
-    await this.cache.put(partialKey(this.url, this.saved.length), new Response(bytes as Uint8Array<ArrayBuffer>, {
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
-    }));
+    await this.cache.put(
+      partialKey(this.url, this.saved.length),
+      new Response(bytes as Uint8Array<ArrayBuffer>, {
+        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
+      }),
+    );
     const index: PartialIndex = { version: 1, chunks, bytes: this.file.bytes, sha256: this.file.sha256?.toLowerCase() };
-    await this.cache.put(partialKey(this.url, 'index'), new Response(JSON.stringify(index), {
-      headers: { 'Content-Type': 'application/json' },
-    }));
+    await this.cache.put(
+      partialKey(this.url, 'index'),
+      new Response(JSON.stringify(index), {
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    );
     this.saved = chunks;
     this.unsaved = [];
     this.unsavedLength = 0;

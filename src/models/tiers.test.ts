@@ -38,7 +38,7 @@ describe('planTier', () => {
     }
   });
 
-  it('keeps Qwen-VL\'s vision encoder out of fp16 (its Conv3D fails in fp16 on WebGPU)', () => {
+  it("keeps Qwen-VL's vision encoder out of fp16 (its Conv3D fails in fp16 on WebGPU)", () => {
     for (const v of qwen3vlManifest.variants) {
       expect(v.dtype?.vision_encoder).toBe('q4');
       expect(v.files.filter((f) => f.path.includes('vision_encoder')).every((f) => !f.path.includes('f16'))).toBe(true);
@@ -51,10 +51,12 @@ describe('planTier', () => {
     expect(quality.models.map((m) => m.variant.id)).toEqual(['fp32', 'wasm-q8', 'wasm-q4']);
     expect(light.models.find((m) => m.role === 'vlm')!.manifest.repo).toBe('HuggingFaceTB/SmolVLM-256M-Instruct');
     expect(light.bytes).toBeLessThan(quality.bytes / 2);
-    expect(quality.models[2]!.files[0]!.url).toBe(`https://huggingface.co/onnx-community/Qwen3-VL-2B-Instruct-ONNX/resolve/${qwen3vlManifest.revision}/config.json`);
+    expect(quality.models[2]!.files[0]!.url).toBe(
+      `https://huggingface.co/onnx-community/Qwen3-VL-2B-Instruct-ONNX/resolve/${qwen3vlManifest.revision}/config.json`,
+    );
   });
 
-  it('uses a mirror\'s exact sizes when it publishes them', () => {
+  it("uses a mirror's exact sizes when it publishes them", () => {
     const mirror = { kind: 'mirror', baseUrl: 'http://h/models' } as const;
     const catalog = { repos: { [TIERS.quality.models.geometry.repo]: { 'model.onnx': { bytes: 5000, sha256: 'ab' } } } };
     const geometry = planTier('quality', gpu, mirror, catalog).models[0]!;
@@ -64,7 +66,7 @@ describe('planTier', () => {
 });
 
 describe('allModelUrls', () => {
-  it('lists every variant\'s files, so delete leaves nothing of the model behind', () => {
+  it("lists every variant's files, so delete leaves nothing of the model behind", () => {
     const urls = allModelUrls(qwen3vlManifest, hub);
     expect(urls.some((u) => u.endsWith('decoder_model_merged_q4.onnx_data'))).toBe(true);
     expect(urls.some((u) => u.endsWith('decoder_model_merged_q4f16.onnx'))).toBe(true);

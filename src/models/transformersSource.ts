@@ -18,11 +18,7 @@ export interface RoutedModel {
   variant: ModelVariant;
 }
 
-export async function routeTransformersToModel(
-  manifest: ModelManifest,
-  config: ModelRuntime,
-  onProgress: (p: FileProgress) => void,
-): Promise<RoutedModel> {
+export async function routeTransformersToModel(manifest: ModelManifest, config: ModelRuntime, onProgress: (p: FileProgress) => void): Promise<RoutedModel> {
   const backend = await chooseBackend(config.backend);
   const cache = await openBrowserModelCache();
   const checked = withMirrorChecksums(manifest, await loadMirrorCatalog(config.modelSource, cache));

@@ -11,15 +11,7 @@ import type { RgbaImage } from '../geometry/types';
 import { owlv2Manifest } from '../models/manifests/owlv2';
 import { configureTransformersEnv } from '../models/transformersEnv';
 import { INDOOR_VOCABULARY } from './vocabulary';
-import {
-  boxIou,
-  decodeDetections,
-  letterboxRgba,
-  LETTERBOX_GREY,
-  nonMaxSuppression,
-  ObjectDetector,
-  type Detection,
-} from './detector';
+import { boxIou, decodeDetections, letterboxRgba, LETTERBOX_GREY, nonMaxSuppression, ObjectDetector, type Detection } from './detector';
 
 const DATA = resolve(__dirname, '../../../shared/data/redkitchen-7scenes');
 const hasData = existsSync(join(DATA, 'frame-000000.color.jpg'));
@@ -75,8 +67,8 @@ describe('fixture and manifest agree', () => {
   });
 
   it('the loaded graph has the manifest ONNX input and output names', () => {
-    const session = (detector as unknown as { model: { sessions: Record<string, { inputNames: string[]; outputNames: string[] }> } }).model.sessions['model']!;
-    const io = owlv2Manifest.io['model']!;
+    const session = (detector as unknown as { model: { sessions: Record<string, { inputNames: string[]; outputNames: string[] }> } }).model.sessions.model!;
+    const io = owlv2Manifest.io.model!;
     expect([...session.inputNames].sort()).toEqual(io.inputs.map((t) => t.name).sort());
     expect([...session.outputNames].sort()).toEqual(io.outputs.map((t) => t.name).sort());
   });
@@ -115,12 +107,30 @@ describe('letterboxing and decoding', () => {
     expect(ds[0]!.score).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
     expect(ds[0]!.box).toEqual({ xmin: 80, ymin: 40, xmax: 120, ymax: 60 });
     // A box in the padding (below the image) is dropped, not clipped to a sliver.
-    const pad = decodeDetections([3, 3], [0.5, 0.9, 0.2, 0.1], ['a', 'b'], { sourceWidth: 200, sourceHeight: 100 }, { threshold: 0.2, multiLabel: true, minSidePx: 2 });
+    const pad = decodeDetections(
+      [3, 3],
+      [0.5, 0.9, 0.2, 0.1],
+      ['a', 'b'],
+      { sourceWidth: 200, sourceHeight: 100 },
+      { threshold: 0.2, multiLabel: true, minSidePx: 2 },
+    );
     expect(pad).toHaveLength(0);
     // multiLabel keeps every label above the threshold; the default keeps the best only.
-    const both = decodeDetections([1, 2], [0.5, 0.25, 0.2, 0.1], ['a', 'b'], { sourceWidth: 200, sourceHeight: 100 }, { threshold: 0.2, multiLabel: true, minSidePx: 2 });
+    const both = decodeDetections(
+      [1, 2],
+      [0.5, 0.25, 0.2, 0.1],
+      ['a', 'b'],
+      { sourceWidth: 200, sourceHeight: 100 },
+      { threshold: 0.2, multiLabel: true, minSidePx: 2 },
+    );
     expect(both.map((d) => d.label).sort()).toEqual(['a', 'b']);
-    const best = decodeDetections([1, 2], [0.5, 0.25, 0.2, 0.1], ['a', 'b'], { sourceWidth: 200, sourceHeight: 100 }, { threshold: 0.2, multiLabel: false, minSidePx: 2 });
+    const best = decodeDetections(
+      [1, 2],
+      [0.5, 0.25, 0.2, 0.1],
+      ['a', 'b'],
+      { sourceWidth: 200, sourceHeight: 100 },
+      { threshold: 0.2, multiLabel: false, minSidePx: 2 },
+    );
     expect(best.map((d) => d.label)).toEqual(['b']);
   });
 });

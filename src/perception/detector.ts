@@ -11,7 +11,7 @@
 //   in the padded square, which maps to source pixels by one scale.
 // - The pipeline does no NMS, re-tokenises the labels on every call and scores every (box, label) pair; OWL's own
 //   post-processing (Python `post_process_object_detection`) keeps one label per box (the best), as we do by default.
-import { AutoModelForZeroShotObjectDetection, AutoProcessor, AutoTokenizer, RawImage, Tensor } from '@huggingface/transformers';
+import { AutoModelForZeroShotObjectDetection, AutoProcessor, AutoTokenizer, RawImage, type Tensor } from '@huggingface/transformers';
 import type { RgbaImage } from '../geometry/types';
 import { rgbaToRawImage } from '../frames/rawImage';
 import { detectorPrompt } from './vocabulary';
@@ -148,7 +148,10 @@ export function decodeDetections(
       picks = logits[row + best]! > minLogit ? [best] : [];
     }
     if (picks.length === 0) continue;
-    const cx = boxes[n * 4]!, cy = boxes[n * 4 + 1]!, w = boxes[n * 4 + 2]!, h = boxes[n * 4 + 3]!;
+    const cx = boxes[n * 4]!,
+      cy = boxes[n * 4 + 1]!,
+      w = boxes[n * 4 + 2]!,
+      h = boxes[n * 4 + 3]!;
     const box = {
       xmin: Math.max(0, (cx - w / 2) * side),
       ymin: Math.max(0, (cy - h / 2) * side),
@@ -189,9 +192,7 @@ export interface DetectorRunInfo {
 }
 
 // The parts of transformers.js objects used here (its own types are loose in places).
-interface ClipTokenizer {
-  (text: string[], options: object): { input_ids: Tensor; attention_mask: Tensor };
-}
+type ClipTokenizer = (text: string[], options: object) => { input_ids: Tensor; attention_mask: Tensor };
 interface OwlProcessor {
   (image: RawImage): Promise<{ pixel_values: Tensor }>;
   image_processor: { size?: { height?: number; width?: number; shortest_edge?: number } | number };
@@ -223,7 +224,7 @@ export class ObjectDetector {
     readonly inputSize: number,
   ) {
     // q4f16 exports usually keep float32 inputs; feed float16 if this file's graph wants it.
-    const meta = model.sessions['model']?.inputMetadata?.find((m) => m.name === 'pixel_values');
+    const meta = model.sessions.model?.inputMetadata?.find((m) => m.name === 'pixel_values');
     this.pixelsAsFloat16 = meta?.type === 'float16';
   }
 
@@ -241,12 +242,7 @@ export class ObjectDetector {
       }),
     ]);
     const proc = processor as unknown as OwlProcessor;
-    return new ObjectDetector(
-      tokenizer as unknown as ClipTokenizer,
-      proc,
-      model as unknown as OwlModel,
-      processorSquareSize(proc.image_processor.size),
-    );
+    return new ObjectDetector(tokenizer as unknown as ClipTokenizer, proc, model as unknown as OwlModel, processorSquareSize(proc.image_processor.size));
   }
 
   /** Detects `labels` in an RGBA image; boxes in its pixels. */

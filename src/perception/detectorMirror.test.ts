@@ -60,7 +60,10 @@ async function loadFromMirror(corrupt?: string) {
     remoteHost: `${source.baseUrl}/`,
     remotePathTemplate: '{model}/',
     useBrowserCache: false,
-    fetch: manifestFetch(source, manifest, variantFiles(manifest, variant.id), { fetchImpl: mirrorFetch(requested, corrupt), onProgress: (p) => progress.push(p) }) as typeof fetch,
+    fetch: manifestFetch(source, manifest, variantFiles(manifest, variant.id), {
+      fetchImpl: mirrorFetch(requested, corrupt),
+      onProgress: (p) => progress.push(p),
+    }) as typeof fetch,
   });
   const detector = await ObjectDetector.load({ modelId: manifest.repo, revision: manifest.revision, dtype: variant.dtype!, device: 'cpu' });
   return { detector, requested, progress, variant };

@@ -31,7 +31,9 @@ function setup(contents: Record<number, string[]>, options: { delayMs?: number; 
           .map((label): Detection => ({ label, score: 0.9, box: { xmin: 1, ymin: 2, xmax: 3, ymax: 4 } }));
       },
       size: (image) => ({ width: image.width, height: image.height }),
-      release: (image) => void (image.closed = true),
+      release: (image) => {
+        image.closed = true;
+      },
       post: (m) => posted.push(m),
       onError: (m) => errors.push(m),
     },
@@ -90,7 +92,9 @@ describe('KeyframeDetectionQueue', () => {
 
   it('reset drops queued and kept keyframes, closes them, and posts nothing stale', async () => {
     const { queue, posted, img } = setup({ 1: ['chair'], 2: ['chair'] }, { delayMs: 5 });
-    const a = img(1), b = img(2), c = img(3);
+    const a = img(1),
+      b = img(2),
+      c = img(3);
     queue.frame(0, c);
     await queue.idle();
     queue.frame(1, a);

@@ -135,7 +135,9 @@ export class KeyframeDetectionQueue<I> {
   private keep(keyframe: number, image: I): void {
     this.kept.push({ keyframe, image });
     if (this.kept.length > this.maxKept) {
-      const stay = this.kept.filter((k, i) => i % 2 === 0 || (this.deps.release(k.image), false));
+      // Every other kept keyframe goes, so the kept ones stay spread over the whole capture.
+      const stay = this.kept.filter((_, i) => i % 2 === 0);
+      this.kept.filter((_, i) => i % 2 === 1).forEach((k) => this.deps.release(k.image));
       this.kept.splice(0, this.kept.length, ...stay);
     }
   }

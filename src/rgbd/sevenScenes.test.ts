@@ -4,7 +4,15 @@ import { decodeDepthPng, groupRgbdFiles, parseIntrinsics, parsePose } from './se
 
 describe('7-Scenes folder parsing', () => {
   it('groups colour, depth and pose files by frame, in natural order', () => {
-    const names = ['frame-000010.pose.txt', 'frame-000002.color.jpg', 'frame-000010.color.jpg', 'frame-000010.depth.png', 'camera-intrinsics.txt', 'frame-000002.depth.png', 'frame-000003.depth.png'];
+    const names = [
+      'frame-000010.pose.txt',
+      'frame-000002.color.jpg',
+      'frame-000010.color.jpg',
+      'frame-000010.depth.png',
+      'camera-intrinsics.txt',
+      'frame-000002.depth.png',
+      'frame-000003.depth.png',
+    ];
     expect(groupRgbdFiles(names)).toEqual([
       { id: 'frame-000002', color: 'frame-000002.color.jpg', depth: 'frame-000002.depth.png' },
       { id: 'frame-000010', color: 'frame-000010.color.jpg', depth: 'frame-000010.depth.png', pose: 'frame-000010.pose.txt' },

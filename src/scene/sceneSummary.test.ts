@@ -5,10 +5,18 @@ import { SceneSummary, spatialContextText } from './sceneSummary';
 function kf(index: number, t: [number, number, number], points: number[]): KeyframeInfo {
   const pose = new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, t[0], t[1], t[2], 1]);
   const g: KeyframeGeometry = {
-    index, sourceFrame: index * 3, timestampMs: index * 500, pose, tracking: { status: 'tracked', inliers: 50 },
+    index,
+    sourceFrame: index * 3,
+    timestampMs: index * 500,
+    pose,
+    tracking: { status: 'tracked', inliers: 50 },
     world: { toGravity: pose, gravitySource: 'cameras', voxels: 0, extent: null },
-    intrinsics: { fx: 1, fy: 1, cx: 0, cy: 0 }, width: 1, height: 1,
-    points: Float32Array.from(points), colors: new Uint8Array(points.length), timings: { inferenceMs: 0, postMs: 0 },
+    intrinsics: { fx: 1, fy: 1, cx: 0, cy: 0 },
+    width: 1,
+    height: 1,
+    points: Float32Array.from(points),
+    colors: new Uint8Array(points.length),
+    timings: { inferenceMs: 0, postMs: 0 },
   };
   return keyframeInfo(g);
 }

@@ -61,9 +61,7 @@ const m = (v: number) => `${v.toFixed(2)} m`;
 export function spatialContextText(summary: SceneSummary): string {
   if (summary.keyframes.length === 0) return 'No 3D reconstruction yet: nothing has been captured.';
   const frame =
-    summary.world?.gravitySource === 'floor'
-      ? 'gravity-aligned: y up, the floor at y = 0'
-      : 'y up estimated from how the camera was held (no floor seen yet)';
+    summary.world?.gravitySource === 'floor' ? 'gravity-aligned: y up, the floor at y = 0' : 'y up estimated from how the camera was held (no floor seen yet)';
   const lines = [
     `3D reconstruction of the user's capture (metric, metres; ${frame}).`,
     `Keyframes: ${summary.keyframes.length} over ${(summary.durationMs / 1000).toFixed(1)} s; points: ${summary.points}.`,

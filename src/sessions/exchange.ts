@@ -48,15 +48,33 @@ export async function importSession(db: SessionsDb, name: string, ply: ArrayBuff
   const id = newSessionId();
   const now = Date.now();
   const n = cloud.points.length / 3;
-  const meta: SessionMeta = { id, name, createdAt: now, updatedAt: now, state: 'imported', keyframes: poses.length, points: n, bytes: ply.byteLength + tum.length, framesSeen: poses.length };
+  const meta: SessionMeta = {
+    id,
+    name,
+    createdAt: now,
+    updatedAt: now,
+    state: 'imported',
+    keyframes: poses.length,
+    points: n,
+    bytes: ply.byteLength + tum.length,
+    framesSeen: poses.length,
+  };
   const world = { toGravity: identity(), gravitySource: 'cameras' as const, voxels: n, extent: null };
   const tx = db.transaction(['sessions', 'keyframes', 'points'], 'readwrite');
   const writes: Promise<unknown>[] = [tx.objectStore('sessions').put(meta)];
   poses.forEach((p, index) => {
     // The summary counts points per keyframe: the whole cloud is put on the first one.
     const info: KeyframeInfo = {
-      index, sourceFrame: index, timestampMs: p.timestamp * 1000, pose: p.pose, tracking: { status: 'tracked', inliers: 0 }, world,
-      ...IMPORT_CAMERA, timings: { inferenceMs: 0, postMs: 0 }, pointCount: index === 0 ? n : 0, bounds: index === 0 ? boundsOf(cloud.points) : null,
+      index,
+      sourceFrame: index,
+      timestampMs: p.timestamp * 1000,
+      pose: p.pose,
+      tracking: { status: 'tracked', inliers: 0 },
+      world,
+      ...IMPORT_CAMERA,
+      timings: { inferenceMs: 0, postMs: 0 },
+      pointCount: index === 0 ? n : 0,
+      bounds: index === 0 ? boundsOf(cloud.points) : null,
     };
     writes.push(tx.objectStore('keyframes').put({ sessionId: id, index, info, image: null, stored: null }));
   });

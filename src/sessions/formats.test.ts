@@ -15,12 +15,15 @@ describe('PLY', () => {
   });
 
   it('reads ASCII and binary files written elsewhere (extra properties, doubles, no colour)', () => {
-    const ascii = 'ply\r\nformat ascii 1.0\r\nelement vertex 2\r\nproperty float x\r\nproperty float y\r\nproperty float z\r\nproperty float nx\r\nproperty uchar red\r\nproperty uchar green\r\nproperty uchar blue\r\nend_header\r\n1 2 3 0 10 20 30\r\n4 5 6 0 40 50 60\r\n';
+    const ascii =
+      'ply\r\nformat ascii 1.0\r\nelement vertex 2\r\nproperty float x\r\nproperty float y\r\nproperty float z\r\nproperty float nx\r\nproperty uchar red\r\nproperty uchar green\r\nproperty uchar blue\r\nend_header\r\n1 2 3 0 10 20 30\r\n4 5 6 0 40 50 60\r\n';
     const a = readPly(new TextEncoder().encode(ascii).buffer);
     expect([...a.points]).toEqual([1, 2, 3, 4, 5, 6]);
     expect([...a.colors]).toEqual([10, 20, 30, 40, 50, 60]);
 
-    const head = new TextEncoder().encode('ply\nformat binary_little_endian 1.0\nelement vertex 1\nproperty double x\nproperty double y\nproperty double z\nproperty uchar alpha\nend_header\n');
+    const head = new TextEncoder().encode(
+      'ply\nformat binary_little_endian 1.0\nelement vertex 1\nproperty double x\nproperty double y\nproperty double z\nproperty uchar alpha\nend_header\n',
+    );
     const buf = new Uint8Array(head.length + 25);
     buf.set(head);
     const v = new DataView(buf.buffer, head.length);
@@ -35,13 +38,22 @@ describe('PLY', () => {
     expect(() => readPly(enc('hello'))).toThrow(PlyError);
     expect(() => readPly(enc('ply\nformat binary_big_endian 1.0\nelement vertex 1\nproperty float x\nend_header\n'))).toThrow(/big_endian.*not supported/);
     expect(() => readPly(enc('ply\nformat ascii 1.0\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n3 0 1 2\n'))).toThrow(/no vertices/);
-    expect(() => readPly(enc('ply\nformat binary_little_endian 1.0\nelement vertex 5\nproperty float x\nproperty float y\nproperty float z\nend_header\n1234'))).toThrow(/cut short: 0 of 5/);
+    expect(() =>
+      readPly(enc('ply\nformat binary_little_endian 1.0\nelement vertex 5\nproperty float x\nproperty float y\nproperty float z\nend_header\n1234')),
+    ).toThrow(/cut short: 0 of 5/);
   });
 });
 
 describe('TUM trajectories', () => {
   it('round-trips poses (rotation through the quaternion, every branch of the conversion)', () => {
-    const quats: [number, number, number, number][] = [[0, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0.1, -0.7, 0.3, 0.2], [-0.5, 0.5, 0.5, 0.5]];
+    const quats: [number, number, number, number][] = [
+      [0, 0, 0, 1],
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+      [0.1, -0.7, 0.3, 0.2],
+      [-0.5, 0.5, 0.5, 0.5],
+    ];
     const poses = quats.map((q, i) => ({ timestamp: i * 0.1 + 1700000000.25, pose: poseFrom([i, -i, 0.5], q) }));
     const text = writeTum(poses, ['made by a test']);
     expect(text.split('\n')[0]).toBe('# made by a test');

@@ -10,10 +10,19 @@ export interface PointCloud {
 /** Writes chunks of points (already in the frame to export) as one binary PLY. */
 export function writePly(chunks: PointCloud[], comments: string[] = []): Blob {
   const count = chunks.reduce((n, c) => n + c.points.length / 3, 0);
-  const header =
-    ['ply', 'format binary_little_endian 1.0', ...comments.map((c) => `comment ${c}`), `element vertex ${count}`,
-      'property float x', 'property float y', 'property float z',
-      'property uchar red', 'property uchar green', 'property uchar blue', 'end_header'].join('\n') + '\n';
+  const header = `${[
+    'ply',
+    'format binary_little_endian 1.0',
+    ...comments.map((c) => `comment ${c}`),
+    `element vertex ${count}`,
+    'property float x',
+    'property float y',
+    'property float z',
+    'property uchar red',
+    'property uchar green',
+    'property uchar blue',
+    'end_header',
+  ].join('\n')}\n`;
   const parts: BlobPart[] = [header];
   for (const c of chunks) {
     const n = c.points.length / 3;
@@ -57,10 +66,14 @@ export class PlyError extends Error {}
 export function readPly(buffer: ArrayBuffer): PointCloud {
   const bytes = new Uint8Array(buffer);
   const headEnd = findHeaderEnd(bytes);
-  const header = new TextDecoder().decode(bytes.subarray(0, headEnd)).split(/\r?\n/).map((l) => l.trim());
+  const header = new TextDecoder()
+    .decode(bytes.subarray(0, headEnd))
+    .split(/\r?\n/)
+    .map((l) => l.trim());
   if (header[0] !== 'ply') throw new PlyError('Not a PLY file (it does not start with "ply").');
   const format = header.find((l) => l.startsWith('format '))?.split(/\s+/)[1];
-  if (format !== 'ascii' && format !== 'binary_little_endian') throw new PlyError(`PLY format "${format ?? 'none'}" is not supported (ascii or binary_little_endian).`);
+  if (format !== 'ascii' && format !== 'binary_little_endian')
+    throw new PlyError(`PLY format "${format ?? 'none'}" is not supported (ascii or binary_little_endian).`);
   // Elements in order; only the vertex element is read, but those before it must be skipped.
   const elements: { name: string; count: number; props: { name: string; type: string; list?: { count: string } }[] }[] = [];
   for (const line of header) {
@@ -81,7 +94,11 @@ export function readPly(buffer: ArrayBuffer): PointCloud {
   for (const p of vertex.props) if (p.list || !TYPES[p.type]) throw new PlyError(`Vertex property "${p.name}" of type "${p.type}" is not supported.`);
   const col = (name: string) => vertex.props.findIndex((p) => p.name === name);
   const xyz = ['x', 'y', 'z'].map(col);
-  const rgb = [['red', 'r', 'diffuse_red'], ['green', 'g', 'diffuse_green'], ['blue', 'b', 'diffuse_blue']].map((names) => Math.max(...names.map(col)));
+  const rgb = [
+    ['red', 'r', 'diffuse_red'],
+    ['green', 'g', 'diffuse_green'],
+    ['blue', 'b', 'diffuse_blue'],
+  ].map((names) => Math.max(...names.map(col)));
   const points = new Float32Array(n * 3);
   const colors = new Uint8Array(n * 3).fill(200);
   const set = (i: number, values: (k: number) => number) => {
@@ -91,7 +108,10 @@ export function readPly(buffer: ArrayBuffer): PointCloud {
     }
   };
   if (format === 'ascii') {
-    const lines = new TextDecoder().decode(bytes.subarray(headEnd)).split(/\r?\n/).filter((l) => l.trim());
+    const lines = new TextDecoder()
+      .decode(bytes.subarray(headEnd))
+      .split(/\r?\n/)
+      .filter((l) => l.trim());
     if (lines.length < n) throw new PlyError(`The PLY file is cut short: ${lines.length} of ${n} vertices.`);
     for (let i = 0; i < n; i++) {
       const v = lines[i]!.trim().split(/\s+/).map(Number);
@@ -104,7 +124,8 @@ export function readPly(buffer: ArrayBuffer): PointCloud {
       offsets.push(stride);
       stride += TYPES[p.type]!.size;
     }
-    if (bytes.length - headEnd < n * stride) throw new PlyError(`The PLY file is cut short: ${Math.floor((bytes.length - headEnd) / stride)} of ${n} vertices.`);
+    if (bytes.length - headEnd < n * stride)
+      throw new PlyError(`The PLY file is cut short: ${Math.floor((bytes.length - headEnd) / stride)} of ${n} vertices.`);
     const view = new DataView(buffer, headEnd);
     for (let i = 0; i < n; i++) set(i, (k) => TYPES[vertex.props[k]!.type]!.read(view, i * stride + offsets[k]!));
   }

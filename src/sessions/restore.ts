@@ -41,8 +41,14 @@ export async function restoreSession(db: SessionsDb, id: string, onKeyframe: (g:
       const c = await db.get('points', key);
       if (c) chunks.push(c);
     }
-    const points = concat(chunks.map((c) => c.points), Float32Array);
-    const colors = concat(chunks.map((c) => c.colors), Uint8Array);
+    const points = concat(
+      chunks.map((c) => c.points),
+      Float32Array,
+    );
+    const colors = concat(
+      chunks.map((c) => c.colors),
+      Uint8Array,
+    );
     if (points.length) mapChunks.push(points.slice());
     onKeyframe({ ...k.info, pose: new Float32Array(k.info.pose), points, colors });
   }
@@ -64,7 +70,14 @@ export async function restoreSession(db: SessionsDb, id: string, onKeyframe: (g:
 
 /** An imported pose: on the camera track, but no depth to place objects with. */
 function withoutDepth(info: KeyframeInfo): StoredKeyframe {
-  return { index: info.index, sourceFrame: info.sourceFrame, timestampMs: info.timestampMs, pose: new Float32Array(info.pose), intrinsics: info.intrinsics, depth: { width: 0, height: 0, data: new Float32Array(0) } };
+  return {
+    index: info.index,
+    sourceFrame: info.sourceFrame,
+    timestampMs: info.timestampMs,
+    pose: new Float32Array(info.pose),
+    intrinsics: info.intrinsics,
+    depth: { width: 0, height: 0, data: new Float32Array(0) },
+  };
 }
 
 function concat<T extends Float32Array | Uint8Array>(parts: T[], Type: { new (n: number): T }): T {

@@ -135,7 +135,15 @@ export class SessionWriter {
     const saved = await sessions.get(this.id);
     if (!saved && !batch.length) return; // no record for a session that has nothing yet (e.g. a file that would not open)
     const meta: SessionMeta = saved ?? {
-      id: this.id, name: this.name, createdAt: now, updatedAt: now, state: this.state, keyframes: 0, points: 0, bytes: 0, framesSeen: 0,
+      id: this.id,
+      name: this.name,
+      createdAt: now,
+      updatedAt: now,
+      state: this.state,
+      keyframes: 0,
+      points: 0,
+      bytes: 0,
+      framesSeen: 0,
     };
     const writes: Promise<unknown>[] = [];
     batch.forEach((p, i) => {

@@ -15,16 +15,29 @@ function info(index: number, lost = false): KeyframeInfo {
   const world = { toGravity: identity(), gravitySource: 'cameras' as const, voxels: 0, extent: null };
   world.toGravity[13] = 1; // gravity frame: 1 m above the tracking frame
   return {
-    index, sourceFrame: index * 10, timestampMs: index * 1000, pose, world,
+    index,
+    sourceFrame: index * 10,
+    timestampMs: index * 1000,
+    pose,
+    world,
     tracking: lost ? { status: 'lost', reason: 'too few matches', inliers: 0 } : { status: 'tracked', inliers: 50 },
-    intrinsics: { fx: 500, fy: 500, cx: 320, cy: 240 }, width: 640, height: 480, timings: { inferenceMs: 1, postMs: 1 },
-    pointCount: lost ? 0 : 2, bounds: null,
+    intrinsics: { fx: 500, fy: 500, cx: 320, cy: 240 },
+    width: 640,
+    height: 480,
+    timings: { inferenceMs: 1, postMs: 1 },
+    pointCount: lost ? 0 : 2,
+    bounds: null,
   };
 }
 
 const jpeg = () => Promise.resolve(new Blob([new Uint8Array(100)], { type: 'image/jpeg' }));
 
-async function record(db: SessionsDb, keyframes: number, events: WriterEvents = { onPaused: () => {}, onResumed: () => {} }, retryMs?: number): Promise<SessionWriter> {
+async function record(
+  db: SessionsDb,
+  keyframes: number,
+  events: WriterEvents = { onPaused: () => {}, onResumed: () => {} },
+  retryMs?: number,
+): Promise<SessionWriter> {
   const writer = new SessionWriter(db, `s${Math.random()}`, 'kitchen.webm', events, 20, retryMs);
   for (let i = 0; i < keyframes; i++) {
     writer.addKeyframe({ index: i, info: info(i), stored: null }, jpeg());
@@ -37,7 +50,13 @@ describe('sessions in IndexedDB', () => {
   it('saves within the flush interval, unasked, and reads back what was saved', async () => {
     const db = await openSessionsDb();
     const writer = await record(db, 3);
-    writer.addDetections({ seq: 0, keyframe: 1, width: 640, height: 480, detections: [{ label: 'chair', score: 0.8, box: { xmin: 1, ymin: 2, xmax: 30, ymax: 40 } }] });
+    writer.addDetections({
+      seq: 0,
+      keyframe: 1,
+      width: 640,
+      height: 480,
+      detections: [{ label: 'chair', score: 0.8, box: { xmin: 1, ymin: 2, xmax: 30, ymax: 40 } }],
+    });
     await new Promise((r) => setTimeout(r, 100)); // no flush() call: the timer writes
     const meta = (await listSessions(db)).find((s) => s.id === writer.id)!;
     expect(meta).toMatchObject({ name: 'kitchen.webm', state: 'recording', keyframes: 3, points: 6 });
@@ -63,7 +82,10 @@ describe('sessions in IndexedDB', () => {
     a.addKeyframe({ index: 2, info: info(2), stored: null }, jpeg());
     await a.flush();
     expect((await loadSession(db, a.id)).meta).toMatchObject({ name: 'Kitchen, morning', keyframes: 3 });
-    await saveChat(db, a.id, [{ role: 'user', text: 'How big is the room?' }, { role: 'assistant', text: '12 m²', measured: 'room_size' }]);
+    await saveChat(db, a.id, [
+      { role: 'user', text: 'How big is the room?' },
+      { role: 'assistant', text: '12 m²', measured: 'room_size' },
+    ]);
     expect((await loadChat(db, a.id))[1]).toMatchObject({ text: '12 m²', measured: 'room_size' });
     await deleteSession(db, a.id);
     await expect(loadSession(db, a.id)).rejects.toThrow(/no longer exists/);
@@ -133,7 +155,10 @@ describe('sessions in IndexedDB', () => {
     const db = new Proxy(real, {
       get(target, prop) {
         const v = Reflect.get(target, prop) as unknown;
-        if (prop === 'transaction' && full) return () => { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+        if (prop === 'transaction' && full)
+          return () => {
+            throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          };
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     }) as SessionsDb;
@@ -182,7 +207,14 @@ describe('sessions in IndexedDB', () => {
   it('restores a session: keyframes with their points in order, stored keyframes, lost frames, images, gravity frame', async () => {
     const db = await openSessionsDb();
     const writer = await record(db, 2);
-    const stored = { index: 1, sourceFrame: 10, timestampMs: 1000, pose: identity(), intrinsics: { fx: 100, fy: 100, cx: 64, cy: 48 }, depth: { width: 2, height: 1, data: new Float32Array([1.5, 2]) } };
+    const stored = {
+      index: 1,
+      sourceFrame: 10,
+      timestampMs: 1000,
+      pose: identity(),
+      intrinsics: { fx: 100, fy: 100, cx: 64, cy: 48 },
+      depth: { width: 2, height: 1, data: new Float32Array([1.5, 2]) },
+    };
     writer.addKeyframe({ index: 2, info: info(2, true), stored: null }, Promise.resolve(null));
     writer.addKeyframe({ index: 3, info: info(3), stored: { ...stored, index: 3 } }, jpeg());
     writer.addPoints(3, new Float32Array([9, 9, 9]), new Uint8Array([1, 2, 3]));
@@ -190,11 +222,20 @@ describe('sessions in IndexedDB', () => {
     await writer.setState('saved');
     const seen: [number, number][] = [];
     const r = await restoreSession(db, writer.id, (g) => seen.push([g.index, g.points.length / 3]));
-    expect(seen).toEqual([[0, 2], [1, 2], [2, 0], [3, 1]]);
+    expect(seen).toEqual([
+      [0, 2],
+      [1, 2],
+      [2, 0],
+      [3, 1],
+    ]);
     expect(r.meta).toMatchObject({ framesSeen: 42, keyframes: 4, points: 5, state: 'saved' });
     expect(r.infos.map((i) => i.tracking.status)).toEqual(['tracked', 'tracked', 'lost', 'tracked']);
     expect(r.lostFrames).toEqual([20]);
-    expect(r.stored.map((s) => [s.index, s.depth.data.length])).toEqual([[0, 0], [1, 0], [3, 2]]);
+    expect(r.stored.map((s) => [s.index, s.depth.data.length])).toEqual([
+      [0, 0],
+      [1, 0],
+      [3, 2],
+    ]);
     expect(r.images).toHaveLength(3);
     expect(r.toGravity[13]).toBe(1);
     expect(r.mapPoints?.length).toBe(15);

@@ -35,10 +35,22 @@ export function poseFrom(t: [number, number, number], quat: [number, number, num
   const n = Math.hypot(...quat);
   const [x, y, z, w] = quat.map((v) => v / n) as [number, number, number, number];
   return new Float32Array([
-    1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w), 0,
-    2 * (x * y - z * w), 1 - 2 * (x * x + z * z), 2 * (y * z + x * w), 0,
-    2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y), 0,
-    t[0], t[1], t[2], 1,
+    1 - 2 * (y * y + z * z),
+    2 * (x * y + z * w),
+    2 * (x * z - y * w),
+    0,
+    2 * (x * y - z * w),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z + x * w),
+    0,
+    2 * (x * z + y * w),
+    2 * (y * z - x * w),
+    1 - 2 * (x * x + y * y),
+    0,
+    t[0],
+    t[1],
+    t[2],
+    1,
   ]);
 }
 
@@ -48,7 +60,7 @@ export function writeTum(poses: TimedPose[], comments: string[] = []): string {
     const q = quaternionOf(pose);
     lines.push([timestamp.toFixed(6), ...[pose[12]!, pose[13]!, pose[14]!].map((v) => v.toFixed(6)), ...q.map((v) => v.toFixed(6))].join(' '));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export class TumError extends Error {}

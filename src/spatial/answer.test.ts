@@ -12,7 +12,14 @@ const AXES: OrientedBox['axes'] = [
 
 function object(id: string, center: Vec3, size: Vec3, firstSeenS: number): SceneObject {
   const label = id.split('#')[0]!;
-  return { id, label, box: { center, axes: AXES, size }, firstSeen: { keyframe: firstSeenS, sourceFrame: firstSeenS * 10, timestampMs: firstSeenS * 1000 }, seenIn: [firstSeenS, firstSeenS + 1], score: 0.9 };
+  return {
+    id,
+    label,
+    box: { center, axes: AXES, size },
+    firstSeen: { keyframe: firstSeenS, sourceFrame: firstSeenS * 10, timestampMs: firstSeenS * 1000 },
+    seenIn: [firstSeenS, firstSeenS + 1],
+    score: 0.9,
+  };
 }
 
 // Camera looking along world +z with +y up: its right-hand side is world −x.
@@ -39,7 +46,17 @@ function room(): SceneMemory {
       object('chair#1', [1, 0.45, 2.5], [0.5, 0.9, 0.5], 5),
       object('chair#2', [-1, 0.45, 2.5], [0.5, 0.9, 0.5], 6),
     ],
-    room: { floorPolygon: [[-2.5, -2], [2.5, -2], [2.5, 2], [-2.5, 2]], floorArea: 20, ceilingHeight: 2.6, floorSeen: true },
+    room: {
+      floorPolygon: [
+        [-2.5, -2],
+        [2.5, -2],
+        [2.5, 2],
+        [-2.5, 2],
+      ],
+      floorArea: 20,
+      ceilingHeight: 2.6,
+      floorSeen: true,
+    },
     camera: track(),
     lostFrames: [],
     sourceFrameCount: 30,
@@ -77,7 +94,8 @@ describe('object questions', () => {
   });
 
   it('picks the closest option object', () => {
-    const q = 'Measuring from the closest point of each object, which of these objects (tv, lamp, plant) is the closest to the table?\nA. tv\nB. lamp\nC. plant';
+    const q =
+      'Measuring from the closest point of each object, which of these objects (tv, lamp, plant) is the closest to the table?\nA. tv\nB. lamp\nC. plant';
     const a = ask(q)!;
     expect(a.type).toBe('object_rel_distance');
     expect(a.value).toBe('B');
@@ -97,13 +115,15 @@ describe('object questions', () => {
 
 describe('directions', () => {
   it('answers left / right, back, and quadrants from the floor plan', () => {
-    const easy = ask("If I am standing by the sofa and facing the tv, is the lamp to my left or my right?\nA. left\nB. right")!;
+    const easy = ask('If I am standing by the sofa and facing the tv, is the lamp to my left or my right?\nA. left\nB. right')!;
     expect(easy.type).toBe('object_rel_direction_easy');
     expect(easy.value).toBe('A');
     const medium = ask('If I am standing by the sofa and facing the tv, is the plant to my left, right, or back?\nA. back\nB. left\nC. right')!;
     expect(medium.type).toBe('object_rel_direction_medium');
     expect(medium.value).toBe('C'); // 117° to the right: not past 135°
-    const hard = ask('If I am standing by the sofa and facing the tv, is the plant to my front-left, front-right, back-left, or back-right?\nA. front-left\nB. front-right\nC. back-left\nD. back-right')!;
+    const hard = ask(
+      'If I am standing by the sofa and facing the tv, is the plant to my front-left, front-right, back-left, or back-right?\nA. front-left\nB. front-right\nC. back-left\nD. back-right',
+    )!;
     expect(hard.type).toBe('object_rel_direction_hard');
     expect(hard.value).toBe('D');
   });
@@ -132,7 +152,8 @@ describe('room and time', () => {
   });
 
   it('orders categories by first appearance', () => {
-    const q = 'What will be the first-time appearance order of the following categories in the video: lamp, sofa, table, tv?\nA. lamp, sofa, table, tv\nB. sofa, tv, table, lamp\nC. tv, sofa, lamp, table\nD. sofa, table, tv, lamp';
+    const q =
+      'What will be the first-time appearance order of the following categories in the video: lamp, sofa, table, tv?\nA. lamp, sofa, table, tv\nB. sofa, tv, table, lamp\nC. tv, sofa, lamp, table\nD. sofa, table, tv, lamp';
     expect(ask(q)!.value).toBe('B');
   });
 });

@@ -35,7 +35,8 @@ export function solve(q: RoutedQuestion, memory: SceneMemory): SpatialAnswer {
 function solveByType(q: RoutedQuestion, memory: SceneMemory): SpatialAnswer {
   const [a, b, c] = q.labels as [string, string, string];
   const [f1, f2] = q.frames as [number, number];
-  const needFrames = (n: number) => (q.frames.length < n ? cannotAnswer(q.type, `Which frame${n > 1 ? 's' : ''}? Name ${n > 1 ? 'them' : 'it'} as "frame 12".`) : null);
+  const needFrames = (n: number) =>
+    q.frames.length < n ? cannotAnswer(q.type, `Which frame${n > 1 ? 's' : ''}? Name ${n > 1 ? 'them' : 'it'} as "frame 12".`) : null;
   switch (q.type) {
     case 'object_counting':
       return countObjects(memory, a);

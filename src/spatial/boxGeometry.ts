@@ -40,10 +40,11 @@ export function boxCorners(box: OrientedBox): Vec3[] {
 /** Whether two boxes overlap (separating-axis test over the 15 candidate axes). */
 export function boxesOverlap(a: OrientedBox, b: OrientedBox): boolean {
   const axes: Vec3[] = [...a.axes, ...b.axes];
-  for (const u of a.axes) for (const v of b.axes) {
-    const c = cross(u, v);
-    if (norm(c) > 1e-9) axes.push(c);
-  }
+  for (const u of a.axes)
+    for (const v of b.axes) {
+      const c = cross(u, v);
+      if (norm(c) > 1e-9) axes.push(c);
+    }
   const d = sub(b.center, a.center);
   const radius = (box: OrientedBox, axis: Vec3) => box.axes.reduce((s, u, i) => s + (Math.abs(dot(u, axis)) * box.size[i]!) / 2, 0);
   return axes.every((axis) => Math.abs(dot(d, axis)) <= radius(a, axis) + radius(b, axis) + 1e-9);
@@ -76,7 +77,10 @@ export function boxDimensions(box: OrientedBox): { height: number; horizontal: [
   // The axis most aligned with up is the height; the other two are horizontal, longer first.
   let up = 0;
   for (let a = 1; a < 3; a++) if (Math.abs(box.axes[a]![1]) > Math.abs(box.axes[up]![1])) up = a;
-  const others = [0, 1, 2].filter((a) => a !== up).map((a) => box.size[a]!).sort((x, y) => y - x) as [number, number];
+  const others = [0, 1, 2]
+    .filter((a) => a !== up)
+    .map((a) => box.size[a]!)
+    .sort((x, y) => y - x) as [number, number];
   return { height: box.size[up]!, horizontal: others, longest: Math.max(...box.size) };
 }
 

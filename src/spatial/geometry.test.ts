@@ -10,7 +10,15 @@ import type { OrientedBox, SceneMemory, Vec3 } from './types';
 
 function rotatedBox(center: Vec3, size: Vec3, yawDeg: number): OrientedBox {
   const a = (yawDeg * Math.PI) / 180;
-  return { center, size, axes: [[Math.cos(a), 0, -Math.sin(a)], [0, 1, 0], [Math.sin(a), 0, Math.cos(a)]] };
+  return {
+    center,
+    size,
+    axes: [
+      [Math.cos(a), 0, -Math.sin(a)],
+      [0, 1, 0],
+      [Math.sin(a), 0, Math.cos(a)],
+    ],
+  };
 }
 
 /** Points filling a box (surface and inside), for brute-force distances. */
@@ -92,7 +100,16 @@ describe('room', () => {
   });
 
   it('does not count the missing corner of an L-shaped room', () => {
-    const room = estimateRoom(roomPoints([[0, 0, 4, 3], [0, 3, 2, 6]], true), true)!;
+    const room = estimateRoom(
+      roomPoints(
+        [
+          [0, 0, 4, 3],
+          [0, 3, 2, 6],
+        ],
+        true,
+      ),
+      true,
+    )!;
     expect(Math.abs(room.floorArea - 18) / 18).toBeLessThan(0.1);
   });
 

@@ -18,11 +18,23 @@ function keyframe(index: number, cameraX: number, patches: { x0: number; x1: num
   for (const p of patches) for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) data[y * W + x] = 2;
   const pose = identity();
   pose[12] = cameraX;
-  return { index, sourceFrame: index * 10, timestampMs: index * 1000, pose, intrinsics: { fx: F, fy: F, cx: (W - 1) / 2, cy: (H - 1) / 2 }, depth: { width: W, height: H, data } };
+  return {
+    index,
+    sourceFrame: index * 10,
+    timestampMs: index * 1000,
+    pose,
+    intrinsics: { fx: F, fy: F, cx: (W - 1) / 2, cy: (H - 1) / 2 },
+    depth: { width: W, height: H, data },
+  };
 }
 
 /** The detection box around a patch, a little loose (as detectors are), in image pixels. */
-const around = (p: { x0: number; x1: number; y0: number; y1: number }) => ({ xmin: (p.x0 - 3) * S, ymin: (p.y0 - 3) * S, xmax: (p.x1 + 3) * S, ymax: (p.y1 + 3) * S });
+const around = (p: { x0: number; x1: number; y0: number; y1: number }) => ({
+  xmin: (p.x0 - 3) * S,
+  ymin: (p.y0 - 3) * S,
+  xmax: (p.x1 + 3) * S,
+  ymax: (p.y1 + 3) * S,
+});
 
 describe('lifting a detection', () => {
   it('keeps the object, not the wall behind it, at metric size', () => {

@@ -70,7 +70,15 @@ export class ObjectMap {
       const pts = transformPoints(toGravity, inst.points);
       const box = fitUprightBox(trimOutliers(pts));
       if (!box) continue;
-      out.push({ id: `${inst.label}#${inst.serial}`, label: inst.label, box, points: pts, firstSeen: inst.firstSeen, seenIn: [...inst.seenIn], score: inst.bestScore });
+      out.push({
+        id: `${inst.label}#${inst.serial}`,
+        label: inst.label,
+        box,
+        points: pts,
+        firstSeen: inst.firstSeen,
+        seenIn: [...inst.seenIn],
+        score: inst.bestScore,
+      });
     }
     return out;
   }
@@ -95,7 +103,17 @@ export class ObjectMap {
     }
     const serial = (this.serials.get(det.label) ?? 0) + 1;
     this.serials.set(det.label, serial);
-    const inst: Instance = { label: det.label, serial, points: [], cells, firstSeen: sighting, seenIn: [sighting.keyframe], bestScore: det.score, observed: 0, random: seededRandom(serial) };
+    const inst: Instance = {
+      label: det.label,
+      serial,
+      points: [],
+      cells,
+      firstSeen: sighting,
+      seenIn: [sighting.keyframe],
+      bestScore: det.score,
+      observed: 0,
+      random: seededRandom(serial),
+    };
     addSample(inst, points);
     this.instances.push(inst);
   }
@@ -145,10 +163,11 @@ export function liftDetection(kf: StoredKeyframe, imageWidth: number, imageHeigh
   const core: number[] = [];
   const mx = ((x1 - x0) * (1 - CORE)) / 2;
   const my = ((y1 - y0) * (1 - CORE)) / 2;
-  for (let y = Math.floor(y0 + my); y <= Math.ceil(y1 - my); y++) for (let x = Math.floor(x0 + mx); x <= Math.ceil(x1 - mx); x++) {
-    const d = data[y * w + x]!;
-    if (d > 0) core.push(d);
-  }
+  for (let y = Math.floor(y0 + my); y <= Math.ceil(y1 - my); y++)
+    for (let x = Math.floor(x0 + mx); x <= Math.ceil(x1 - mx); x++) {
+      const d = data[y * w + x]!;
+      if (d > 0) core.push(d);
+    }
   if (core.length < 4) return [];
   core.sort((a, b) => a - b);
   const ref = core[core.length >> 1]!;
@@ -156,13 +175,14 @@ export function liftDetection(kf: StoredKeyframe, imageWidth: number, imageHeigh
   const { fx, fy, cx, cy } = kf.intrinsics;
   const p = kf.pose;
   const out: number[] = [];
-  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) {
-    const d = data[y * w + x]!;
-    if (!(d > 0) || Math.abs(d - ref) > band) continue;
-    const X = ((x - cx) / fx) * d;
-    const Y = ((y - cy) / fy) * d;
-    out.push(p[0]! * X + p[4]! * Y + p[8]! * d + p[12]!, p[1]! * X + p[5]! * Y + p[9]! * d + p[13]!, p[2]! * X + p[6]! * Y + p[10]! * d + p[14]!);
-  }
+  for (let y = y0; y <= y1; y++)
+    for (let x = x0; x <= x1; x++) {
+      const d = data[y * w + x]!;
+      if (!(d > 0) || Math.abs(d - ref) > band) continue;
+      const X = ((x - cx) / fx) * d;
+      const Y = ((y - cy) / fy) * d;
+      out.push(p[0]! * X + p[4]! * Y + p[8]! * d + p[12]!, p[1]! * X + p[5]! * Y + p[9]! * d + p[13]!, p[2]! * X + p[6]! * Y + p[10]! * d + p[14]!);
+    }
   return out;
 }
 
@@ -176,7 +196,8 @@ function trimOutliers(points: Float32Array): Float32Array {
   });
   const kept: number[] = [];
   for (let i = 0; i < n; i++) {
-    if ([0, 1, 2].every((a) => points[3 * i + a]! >= lim[a]![0]! && points[3 * i + a]! <= lim[a]![1]!)) kept.push(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
+    if ([0, 1, 2].every((a) => points[3 * i + a]! >= lim[a]![0]! && points[3 * i + a]! <= lim[a]![1]!))
+      kept.push(points[3 * i]!, points[3 * i + 1]!, points[3 * i + 2]!);
   }
   return Float32Array.from(kept);
 }

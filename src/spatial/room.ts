@@ -37,7 +37,13 @@ export function estimateRoom(points: Float32Array, floorSeen: boolean): Room | n
     for (let x = 0; x < w; x++) {
       if (!grid[z * w + x]) continue;
       cells++;
-      for (const [dx, dz] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) centres.push([x0 + (x + dx) * CELL, z0 + (z + dz) * CELL]);
+      for (const [dx, dz] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ] as const)
+        centres.push([x0 + (x + dx) * CELL, z0 + (z + dz) * CELL]);
     }
   }
   if (cells === 0) return null;
@@ -52,14 +58,16 @@ function trimmedRange(values: number[]): [number, number] {
 
 function dilate(grid: Uint8Array, w: number, h: number, r: number): Uint8Array {
   const out = new Uint8Array(grid.length);
-  for (let z = 0; z < h; z++) for (let x = 0; x < w; x++) {
-    if (!grid[z * w + x]) continue;
-    for (let dz = -r; dz <= r; dz++) for (let dx = -r; dx <= r; dx++) {
-      const xx = x + dx;
-      const zz = z + dz;
-      if (xx >= 0 && xx < w && zz >= 0 && zz < h) out[zz * w + xx] = 1;
+  for (let z = 0; z < h; z++)
+    for (let x = 0; x < w; x++) {
+      if (!grid[z * w + x]) continue;
+      for (let dz = -r; dz <= r; dz++)
+        for (let dx = -r; dx <= r; dx++) {
+          const xx = x + dx;
+          const zz = z + dz;
+          if (xx >= 0 && xx < w && zz >= 0 && zz < h) out[zz * w + xx] = 1;
+        }
     }
-  }
   return out;
 }
 
@@ -109,7 +117,10 @@ function ceilingHeight(points: Float32Array, floorCells: number): number | null 
     const b = Math.floor(y / BIN);
     counts.set(b, (counts.get(b) ?? 0) + 1);
     let cells = bins.get(b);
-    if (!cells) bins.set(b, (cells = new Set()));
+    if (!cells) {
+      cells = new Set();
+      bins.set(b, cells);
+    }
     cells.add(Math.floor(points[3 * i]! / CELL) * 100_003 + Math.floor(points[3 * i + 2]! / CELL));
   }
   let best: number | null = null;

@@ -38,7 +38,8 @@ const NOT_OBJECTS = new Set(
 );
 
 /** Words that end a determiner phrase. */
-const PHRASE_END = /^(and|or|from|to|of|in|at|on|is|are|was|were|by|with|the|a|an|if|when|than|between|measured|facing|closest|nearest|do|does|did|i|you|it|which|what|how|as|for|into|while)$/;
+const PHRASE_END =
+  /^(and|or|from|to|of|in|at|on|is|are|was|were|by|with|the|a|an|if|when|than|between|measured|facing|closest|nearest|do|does|did|i|you|it|which|what|how|as|for|into|while)$/;
 
 /** Objects named in a text: known labels anywhere, plus unknown nouns after a determiner. */
 export function findMentions(text: string, knownLabels: Iterable<string>): Mention[] {
@@ -77,7 +78,8 @@ function escapeRegExp(s: string): string {
 }
 
 /** Benchmark prompt lines that frame the question but ask nothing ("These are frames of a video."). */
-const PROMPT_BOILERPLATE = /^\s*(these are frames of a video\.?|please answer the question using a single word or phrase\.?|answer with the option's letter from the given choices directly\.?|options\s*:?)\s*$/i;
+const PROMPT_BOILERPLATE =
+  /^\s*(these are frames of a video\.?|please answer the question using a single word or phrase\.?|answer with the option's letter from the given choices directly\.?|options\s*:?)\s*$/i;
 
 /** Splits "A. text" option lines (or "(A) text") and prompt boilerplate off the question. */
 export function splitOptions(question: string): { stem: string; options: Option[] } {
@@ -120,11 +122,18 @@ export function routeQuestion(question: string, knownLabels: Iterable<string>): 
   }
   if (/standing (by|at|next to|beside)|stand (by|at|next to)/.test(s) && /facing|face/.test(s) && labels.length >= 3) {
     const optionText = options.map((o) => o.text.toLowerCase()).join(' ');
-    const variant: DirectionVariant =
-      /front-left|front-right|back-left|back-right|quadrant/.test(s + optionText) ? 'hard' : /\bback\b|behind/.test(s + ' ' + optionText) ? 'medium' : 'easy';
+    const variant: DirectionVariant = /front-left|front-right|back-left|back-right|quadrant/.test(s + optionText)
+      ? 'hard'
+      : /\bback\b|behind/.test(`${s} ${optionText}`)
+        ? 'medium'
+        : 'easy';
     return { type: `object_rel_direction_${variant}`, labels: labels.slice(0, 3), variant, ...base };
   }
-  if (frames.length >= 2 && /\bcamera|\bi\b|\bwe\b/.test(s) && /direction|which way|move[sd]? (forward|backward|left|right)|moving (forward|backward|left|right)/.test(s)) {
+  if (
+    frames.length >= 2 &&
+    /\bcamera|\bi\b|\bwe\b/.test(s) &&
+    /direction|which way|move[sd]? (forward|backward|left|right)|moving (forward|backward|left|right)/.test(s)
+  ) {
     return { type: 'camera_movement_direction', labels: [], ...base };
   }
   // Walking: "how far did I walk", "did I walk more than 3 m", "how far did the camera travel along its path".
@@ -132,7 +141,12 @@ export function routeQuestion(question: string, knownLabels: Iterable<string>): 
   const threshold = /\b(more|further|farther|longer|less|fewer|shorter)\s+than\s+(\d+(?:\.\d+)?)\s*(m|meters?|metres?|cm|centimet(?:er|re)s?)\b/.exec(s);
   // "between the start and the window": the path up to where the camera came closest to the window.
   if (walk && mentionsCamera && labels.length <= 1) {
-    const t = threshold ? { op: /more|further|farther|longer/.test(threshold[1]!) ? ('more' as const) : ('less' as const), metres: Number(threshold[2]) / (/^c/.test(threshold[3]!) ? 100 : 1) } : undefined;
+    const t = threshold
+      ? {
+          op: /more|further|farther|longer/.test(threshold[1]!) ? ('more' as const) : ('less' as const),
+          metres: Number(threshold[2]) / (/^c/.test(threshold[3]!) ? 100 : 1),
+        }
+      : undefined;
     return { type: 'camera_path_length', labels: labels.slice(0, 1), ...base, frames: frames.slice(0, 2), ...(t ? { threshold: t } : {}) };
   }
   if (frames.length >= 2 && /\bcamera\b|\bi\b|\bwe\b/.test(s) && /how far|distance|displace|how much|move|moved|travel/.test(s) && labels.length === 0) {
@@ -145,7 +159,13 @@ export function routeQuestion(question: string, knownLabels: Iterable<string>): 
     return { type: 'camera_obj_abs_dist', labels: labels.slice(0, 1), ...base };
   }
   if (frames.length >= 1 && labels.length >= 2) {
-    const axis: RelationAxis | null = /\b(left|right)\b/.test(s) ? 'left-right' : /\b(above|below|up|down|higher|lower)\b/.test(s) ? 'up-down' : /\b(near|far|closer|farther|further|nearer)\b/.test(s) ? 'near-far' : null;
+    const axis: RelationAxis | null = /\b(left|right)\b/.test(s)
+      ? 'left-right'
+      : /\b(above|below|up|down|higher|lower)\b/.test(s)
+        ? 'up-down'
+        : /\b(near|far|closer|farther|further|nearer)\b/.test(s)
+          ? 'near-far'
+          : null;
     if (axis) return { type: 'obj_obj_relative_pos', labels: labels.slice(0, 2), axis, ...base };
   }
   const relative = /(which|what)\b.*?\b(closest|nearest)\s+to\s+(?:the\s+)?([a-z][a-z ()-]*?)\s*(?:[?.]|$)/.exec(s);
@@ -180,7 +200,10 @@ function parseRoute(stem: string, known: string[]): RoutePlan | null {
   const lower = stem.toLowerCase();
   const start = /beginning at (?:the )?(.+?)\s+(?:and\s+)?facing (?:the )?(.+?)[.,]/.exec(lower);
   if (!start) return null;
-  const steps = lower.slice(start.index + start[0].length).split(/\s\d+\.\s/).slice(1);
+  const steps = lower
+    .slice(start.index + start[0].length)
+    .split(/\s\d+\.\s/)
+    .slice(1);
   const legs: string[] = [];
   const turnBefore: boolean[] = [];
   let pendingTurn = false;

@@ -34,7 +34,9 @@ export function cameraSample(pose: ArrayLike<number>, toGravity: ArrayLike<numbe
 }
 
 export function buildSceneMemory(state: PipelineState): SceneMemory {
-  const camera = state.stored.map((kf) => cameraSample(kf.pose, state.toGravity, { keyframe: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs }));
+  const camera = state.stored.map((kf) =>
+    cameraSample(kf.pose, state.toGravity, { keyframe: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs }),
+  );
   camera.sort((a, b) => a.sourceFrame - b.sourceFrame);
   const room = state.mapPoints ? estimateRoom(transformPoints(state.toGravity, state.mapPoints), state.floorSeen) : null;
   // Once the capture has several keyframes, an object must be seen on two of them to count.
@@ -54,13 +56,17 @@ const f2 = (v: number) => v.toFixed(2);
 export function sceneMemoryText(memory: SceneMemory, maxObjects = 40): string {
   const lines: string[] = [];
   if (memory.room) {
-    lines.push(`Room: floor area about ${memory.room.floorArea.toFixed(1)} m²${memory.room.ceilingHeight !== null ? `, ceiling ${f2(memory.room.ceilingHeight)} m` : ''}.`);
+    lines.push(
+      `Room: floor area about ${memory.room.floorArea.toFixed(1)} m²${memory.room.ceilingHeight !== null ? `, ceiling ${f2(memory.room.ceilingHeight)} m` : ''}.`,
+    );
   }
   if (memory.objects.length) {
     lines.push('Objects seen (id: centre x, y, z in m; size w × d × h in m; first seen at s):');
     for (const o of memory.objects.slice(0, maxObjects)) {
       const d = boxDimensions(o.box);
-      lines.push(`- ${o.id}: (${o.box.center.map(f2).join(', ')}); ${f2(d.horizontal[0])} × ${f2(d.horizontal[1])} × ${f2(d.height)}; ${(o.firstSeen.timestampMs / 1000).toFixed(1)} s`);
+      lines.push(
+        `- ${o.id}: (${o.box.center.map(f2).join(', ')}); ${f2(d.horizontal[0])} × ${f2(d.horizontal[1])} × ${f2(d.height)}; ${(o.firstSeen.timestampMs / 1000).toFixed(1)} s`,
+      );
     }
     if (memory.objects.length > maxObjects) lines.push(`- … and ${memory.objects.length - maxObjects} more.`);
   } else {

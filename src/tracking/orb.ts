@@ -25,8 +25,22 @@ const BORDER = 20;
 
 // Bresenham circle of radius 3 (16 pixels), as offsets (dx, dy).
 const CIRCLE: [number, number][] = [
-  [0, -3], [1, -3], [2, -2], [3, -1], [3, 0], [3, 1], [2, 2], [1, 3],
-  [0, 3], [-1, 3], [-2, 2], [-3, 1], [-3, 0], [-3, -1], [-2, -2], [-1, -3],
+  [0, -3],
+  [1, -3],
+  [2, -2],
+  [3, -1],
+  [3, 0],
+  [3, 1],
+  [2, 2],
+  [1, 3],
+  [0, 3],
+  [-1, 3],
+  [-2, 2],
+  [-3, 1],
+  [-3, 0],
+  [-3, -1],
+  [-2, -2],
+  [-1, -3],
 ];
 
 /** The BRIEF test pattern: 256 point pairs, Gaussian around the centre (σ = patch/5), clipped to the patch. */
@@ -68,7 +82,7 @@ export function blur(img: GreyImage): GreyImage {
 }
 
 /** FAST-9 score at a pixel that passed the quick test: 0 when it is not a corner, else the sum of contrasts beyond the threshold. */
-function fastScore(data: Uint8Array, w: number, i: number, threshold: number, offsets: Int32Array): number {
+function fastScore(data: Uint8Array, i: number, threshold: number, offsets: Int32Array): number {
   const c = data[i]!;
   const hi = c + threshold;
   const lo = c - threshold;
@@ -133,7 +147,7 @@ export function detectOrb(grey: GreyImage, options: OrbOptions = {}): Features {
       const bright = (a0 > hi ? 1 : 0) + (a4 > hi ? 1 : 0) + (a8 > hi ? 1 : 0) + (a12 > hi ? 1 : 0);
       const dark = (a0 < lo ? 1 : 0) + (a4 < lo ? 1 : 0) + (a8 < lo ? 1 : 0) + (a12 < lo ? 1 : 0);
       if (bright < 2 && dark < 2) continue;
-      const score = fastScore(g, w, i, threshold, offsets);
+      const score = fastScore(g, i, threshold, offsets);
       if (score > 0) {
         scores[i] = score;
         corners.push(i);
@@ -147,7 +161,17 @@ export function detectOrb(grey: GreyImage, options: OrbOptions = {}): Features {
   const cellLists: number[][] = Array.from({ length: cols * rows }, () => []);
   for (const i of corners) {
     const s = scores[i]!;
-    if (s < scores[i - 1]! || s <= scores[i + 1]! || s < scores[i - w - 1]! || s < scores[i - w]! || s < scores[i - w + 1]! || s <= scores[i + w - 1]! || s <= scores[i + w]! || s <= scores[i + w + 1]!) continue;
+    if (
+      s < scores[i - 1]! ||
+      s <= scores[i + 1]! ||
+      s < scores[i - w - 1]! ||
+      s < scores[i - w]! ||
+      s < scores[i - w + 1]! ||
+      s <= scores[i + w - 1]! ||
+      s <= scores[i + w]! ||
+      s <= scores[i + w + 1]!
+    )
+      continue;
     const x = i % w;
     cellLists[Math.floor((i - x) / w / cell) * cols + Math.floor(x / cell)]!.push(i);
   }

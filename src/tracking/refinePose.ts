@@ -42,7 +42,17 @@ function expTwist(d: number[]): Rigid {
     const c = Math.cos(th);
     const s = Math.sin(th);
     const C = 1 - c;
-    R = [c + kx * kx * C, kx * ky * C - kz * s, kx * kz * C + ky * s, ky * kx * C + kz * s, c + ky * ky * C, ky * kz * C - kx * s, kz * kx * C - ky * s, kz * ky * C + kx * s, c + kz * kz * C];
+    R = [
+      c + kx * kx * C,
+      kx * ky * C - kz * s,
+      kx * kz * C + ky * s,
+      ky * kx * C + kz * s,
+      c + ky * ky * C,
+      ky * kz * C - kx * s,
+      kz * kx * C - ky * s,
+      kz * ky * C + kx * s,
+      c + kz * kz * C,
+    ];
   }
   return { R, t: [vx, vy, vz] };
 }
@@ -82,7 +92,10 @@ export function refineByReprojection(pose: Rigid, world: Vec3[], pixels: [number
     }
     for (let a = 0; a < 6; a++) for (let b = 0; b < a; b++) H[a * 6 + b] = H[b * 6 + a]!;
     for (let a = 0; a < 6; a++) H[a * 6 + a]! *= 1.0001; // a touch of damping
-    const step = solve6(H, g.map((v) => -v));
+    const step = solve6(
+      H,
+      g.map((v) => -v),
+    );
     if (!step) break;
     Tcw = composeRigid(expTwist(step), Tcw);
     if (Math.hypot(...step) < 1e-8) break;
@@ -92,7 +105,7 @@ export function refineByReprojection(pose: Rigid, world: Vec3[], pixels: [number
   for (let i = 0; i < world.length; i++) {
     const [X, Y, Z] = applyRigid(Tcw, world[i]!);
     if (Z < 0.05) continue;
-    const e = Math.hypot(k.fx * X / Z + k.cx - pixels[i]![0], k.fy * Y / Z + k.cy - pixels[i]![1]);
+    const e = Math.hypot((k.fx * X) / Z + k.cx - pixels[i]![0], (k.fy * Y) / Z + k.cy - pixels[i]![1]);
     if (e < inlierPx) {
       inliers.push(i);
       sq += e * e;

@@ -16,7 +16,6 @@ export interface TrackerFrame {
   intrinsics: Intrinsics;
 }
 
-
 export interface TrackResult {
   status: TrackingStatus;
   /** Camera-to-world, when tracked. */
@@ -237,9 +236,16 @@ export class Tracker {
       if (bestInliers.length > 0.8 * matches.length) break;
     }
     if (bestInliers.length < 3) return null;
-    let pose = alignRigid(bestInliers.map((k) => src[k]!), bestInliers.map((k) => dst[k]!));
+    let pose = alignRigid(
+      bestInliers.map((k) => src[k]!),
+      bestInliers.map((k) => dst[k]!),
+    );
     const inl = this.inliersOf(pose, src, dst);
-    if (inl.length >= 3) pose = alignRigid(inl.map((k) => src[k]!), inl.map((k) => dst[k]!));
+    if (inl.length >= 3)
+      pose = alignRigid(
+        inl.map((k) => src[k]!),
+        inl.map((k) => dst[k]!),
+      );
     return { pose, inliers: inl.length };
   }
 

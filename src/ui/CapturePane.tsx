@@ -66,11 +66,21 @@ export function CapturePane({ controller }: { controller: AppController }) {
         <dd>{scene.queue}</dd>
         <dt>Tracking</dt>
         <dd data-testid="tracking" data-status={scene.tracking.status}>
-          {scene.keyframes + scene.lostKeyframes === 0 ? '—' : scene.tracking.status === 'lost' ? `lost (${scene.tracking.reason})` : `ok, ${scene.tracking.inliers} matches`}
+          {scene.keyframes + scene.lostKeyframes === 0
+            ? '—'
+            : scene.tracking.status === 'lost'
+              ? `lost (${scene.tracking.reason})`
+              : `ok, ${scene.tracking.inliers} matches`}
           {scene.lostKeyframes > 0 && ` · ${scene.lostKeyframes} keyframes lost`}
         </dd>
         <dt>Depth model</dt>
-        <dd data-testid="depth-model">{scene.lastDepthMs === null ? '—' : scene.lastDepthMs === 0 ? 'not used: depth came with the frames' : `${scene.lastDepthMs.toFixed(0)} ms / keyframe`}</dd>
+        <dd data-testid="depth-model">
+          {scene.lastDepthMs === null
+            ? '—'
+            : scene.lastDepthMs === 0
+              ? 'not used: depth came with the frames'
+              : `${scene.lastDepthMs.toFixed(0)} ms / keyframe`}
+        </dd>
       </dl>
     </section>
   );

@@ -10,8 +10,9 @@ export function ChatPane({ controller }: { controller: AppController }) {
   const log = useRef<HTMLOListElement>(null);
   const replying = messages.some((m) => m.streaming);
 
+  // The newest message (or the growing reply) stays in sight.
   useEffect(() => {
-    log.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+    if (messages.length) log.current?.lastElementChild?.scrollIntoView({ block: 'end' });
   }, [messages]);
 
   const send = () => {

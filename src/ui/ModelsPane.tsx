@@ -74,7 +74,8 @@ export function ModelsPane({ models }: { models: ModelsClient }) {
         <select aria-label="Model tier" value={s.tier} disabled={downloading || !s.started} onChange={(e) => void models.setTier(e.target.value as TierId)}>
           {s.tiers.map((t) => (
             <option key={t.id} value={t.id}>
-              {t.label}: {t.summary} ({t.approximate ? '≈' : ''}{formatBytes(t.bytes)})
+              {t.label}: {t.summary} ({t.approximate ? '≈' : ''}
+              {formatBytes(t.bytes)})
             </option>
           ))}
         </select>
@@ -86,38 +87,56 @@ export function ModelsPane({ models }: { models: ModelsClient }) {
       )}
       {downloading && (
         <>
-          <button type="button" onClick={() => models.pause()}>Pause</button>
-          <button type="button" onClick={() => models.cancel()}>Cancel</button>
+          <button type="button" onClick={() => models.pause()}>
+            Pause
+          </button>
+          <button type="button" onClick={() => models.cancel()}>
+            Cancel
+          </button>
         </>
       )}
       {(phase === 'paused' || phase === 'error') && (
         <>
-          <button type="button" onClick={() => void models.download()}>Resume</button>
-          <button type="button" onClick={() => models.cancel()}>Cancel</button>
+          <button type="button" onClick={() => void models.download()}>
+            Resume
+          </button>
+          <button type="button" onClick={() => models.cancel()}>
+            Cancel
+          </button>
         </>
       )}
-      {phase === 'done' && <span className="models-done" data-testid="models-done">Models downloaded</span>}
+      {phase === 'done' && (
+        <span className="models-done" data-testid="models-done">
+          Models downloaded
+        </span>
+      )}
       {snap && phase !== 'idle' && phase !== 'done' && <Progress snap={snap} />}
       {snap?.error && phase === 'error' && (
-        <span className="model-error" role="alert" data-testid="models-error">{snap.error}</span>
+        <span className="model-error" role="alert" data-testid="models-error">
+          {snap.error}
+        </span>
       )}
-      {s.error && <span className="model-error" role="alert" data-testid="models-error">{s.error}</span>}
+      {s.error && (
+        <span className="model-error" role="alert" data-testid="models-error">
+          {s.error}
+        </span>
+      )}
       {s.storage && phase !== 'done' && missing > s.storage.quota - s.storage.usage && (
         <span className="model-error" role="alert" data-testid="models-space">
           Not enough free storage for this tier: {formatBytes(missing)} needed, {formatBytes(Math.max(0, s.storage.quota - s.storage.usage))} free. Delete a
           model or free some space first.
         </span>
       )}
-      {s.backend && s.backend.kind === 'wasm' && s.tier === 'quality' && (
-        <span className="hint">No WebGPU here: the Light tier answers faster.</span>
-      )}
+      {s.backend && s.backend.kind === 'wasm' && s.tier === 'quality' && <span className="hint">No WebGPU here: the Light tier answers faster.</span>}
       <span className="models-storage hint" data-testid="models-storage">
         {s.storage ? `Storage: ${formatBytes(s.storage.usage)} used of ${formatBytes(s.storage.quota)}` : 'Storage: unknown'}
         {s.persisted === true ? ' · kept by the browser' : s.persisted === false ? ' · may be cleared by the browser when space runs low' : ''}
       </span>
       {tier && snap && (
         <details className="models-details">
-          <summary>Files ({tier.label} tier{s.backend ? `, ${s.backend.kind === 'webgpu' ? `WebGPU${s.backend.shaderF16 ? ' with f16' : ''}` : 'WASM'}` : ''})</summary>
+          <summary>
+            Files ({tier.label} tier{s.backend ? `, ${s.backend.kind === 'webgpu' ? `WebGPU${s.backend.shaderF16 ? ' with f16' : ''}` : 'WASM'}` : ''})
+          </summary>
           {tier.approximate && <p className="hint">Sizes marked ≈ are the hub's rounded figures or estimates (see docs/MODELS.md).</p>}
           <ul className="models-list">
             {tier.models.map((m) => {
@@ -125,7 +144,8 @@ export function ModelsPane({ models }: { models: ModelsClient }) {
               const state = modelState(files);
               return (
                 <li key={m.id} data-testid={`models-model-${m.id}`} data-state={state}>
-                  <strong>{ROLE_LABEL[m.role] ?? m.role}</strong>: {m.repo} ({m.variant}, {m.approximate ? '≈' : ''}{formatBytes(m.bytes)}, {m.license}){' '}
+                  <strong>{ROLE_LABEL[m.role] ?? m.role}</strong>: {m.repo} ({m.variant}, {m.approximate ? '≈' : ''}
+                  {formatBytes(m.bytes)}, {m.license}){' '}
                   <span className="models-model-state">{state === 'cached' ? 'downloaded' : state === 'partial' ? 'partly downloaded' : 'not downloaded'}</span>{' '}
                   {state !== 'missing' && (
                     <button type="button" disabled={downloading} onClick={() => void models.remove(m.id)}>

@@ -23,7 +23,8 @@ export function SessionsPane({ sessions }: { sessions: SessionsClient }) {
       <summary>Sessions ({list.length})</summary>
       {saving === 'full' && (
         <p className="sessions-full" role="alert">
-          Storage is full, so the current capture is not being saved (it goes on in memory; what was saved is kept). Delete old sessions to make room; saving resumes by itself once the browser has reclaimed it.
+          Storage is full, so the current capture is not being saved (it goes on in memory; what was saved is kept). Delete old sessions to make room; saving
+          resumes by itself once the browser has reclaimed it.
           {oldest && (
             <button type="button" onClick={() => void sessions.remove(oldest.id)}>
               Delete the oldest ({oldest.name})
@@ -37,20 +38,26 @@ export function SessionsPane({ sessions }: { sessions: SessionsClient }) {
         ))}
         {list.length === 0 && <li className="hint">No saved sessions yet: every capture is saved here as it grows.</li>}
       </ul>
-      <FilePickerButton
-        accept=".ply,.txt,.tum,text/plain"
-        multiple
-        disabled={busy}
-        testId="import-session"
-        onFiles={(files) => void sessions.import(files)}
-      >
+      <FilePickerButton accept=".ply,.txt,.tum,text/plain" multiple disabled={busy} testId="import-session" onFiles={(files) => void sessions.import(files)}>
         Import PLY + trajectory
       </FilePickerButton>
     </details>
   );
 }
 
-function SessionRow({ s, sessions, current, recording, busy }: { s: SessionMeta; sessions: SessionsClient; current: boolean; recording: boolean; busy: boolean }) {
+function SessionRow({
+  s,
+  sessions,
+  current,
+  recording,
+  busy,
+}: {
+  s: SessionMeta;
+  sessions: SessionsClient;
+  current: boolean;
+  recording: boolean;
+  busy: boolean;
+}) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const status = recording ? 'recording' : s.state === 'recording' ? 'interrupted' : s.state === 'imported' ? 'imported' : null;
@@ -66,7 +73,14 @@ function SessionRow({ s, sessions, current, recording, busy }: { s: SessionMeta;
             setRenaming(null);
           }}
         >
-          <input aria-label="Session name" value={renaming} autoFocus onChange={(e) => setRenaming(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)} />
+          <input
+            aria-label="Session name"
+            value={renaming}
+            // biome-ignore lint/a11y/noAutofocus: the field appears because the user pressed Rename; typing goes there
+            autoFocus
+            onChange={(e) => setRenaming(e.currentTarget.value)}
+            onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)}
+          />
         </form>
       )}
       <span className="session-facts">
@@ -74,15 +88,32 @@ function SessionRow({ s, sessions, current, recording, busy }: { s: SessionMeta;
         {status && <em> · {status}</em>}
       </span>
       <span className="buttons">
-        <button type="button" disabled={busy} onClick={() => void sessions.reopen(s.id)}>Open</button>
-        <button type="button" onClick={() => void sessions.export(s.id, 'ply')}>PLY</button>
-        <button type="button" onClick={() => void sessions.export(s.id, 'tum')}>Trajectory</button>
-        <button type="button" onClick={() => void sessions.export(s.id, 'chat')}>Chat</button>
-        <button type="button" onClick={() => setRenaming(s.name)}>Rename</button>
+        <button type="button" disabled={busy} onClick={() => void sessions.reopen(s.id)}>
+          Open
+        </button>
+        <button type="button" onClick={() => void sessions.export(s.id, 'ply')}>
+          PLY
+        </button>
+        <button type="button" onClick={() => void sessions.export(s.id, 'tum')}>
+          Trajectory
+        </button>
+        <button type="button" onClick={() => void sessions.export(s.id, 'chat')}>
+          Chat
+        </button>
+        <button type="button" onClick={() => setRenaming(s.name)}>
+          Rename
+        </button>
         {confirmDelete ? (
-          <button type="button" className="stop" onClick={() => void sessions.remove(s.id)}>Really delete</button>
+          <button type="button" className="stop" onClick={() => void sessions.remove(s.id)}>
+            Really delete
+          </button>
         ) : (
-          <button type="button" disabled={recording} title={recording ? 'Being recorded: stop the capture first' : undefined} onClick={() => setConfirmDelete(true)}>
+          <button
+            type="button"
+            disabled={recording}
+            title={recording ? 'Being recorded: stop the capture first' : undefined}
+            onClick={() => setConfirmDelete(true)}
+          >
             Delete
           </button>
         )}

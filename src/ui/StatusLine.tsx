@@ -16,8 +16,8 @@ function progressText(status: ModelStatus): string {
   return `${formatBytes(loaded)} / ${formatBytes(total)} (${pct}%)`;
 }
 
-function ModelState({ label, role, controller }: { label: string; role: ModelRole; controller: AppController }) {
-  const status = useApp((s) => s.models[role]);
+function ModelState({ label, model, controller }: { label: string; model: ModelRole; controller: AppController }) {
+  const status = useApp((s) => s.models[model]);
   let text: string;
   switch (status.phase) {
     case 'idle':
@@ -33,19 +33,27 @@ function ModelState({ label, role, controller }: { label: string; role: ModelRol
       text = 'failed';
   }
   return (
-    <span className={`model model-${status.phase}`} data-testid={`model-${role}`} data-phase={status.phase} data-backend={status.backend?.kind ?? ''}>
+    <span className={`model model-${status.phase}`} data-testid={`model-${model}`} data-phase={status.phase} data-backend={status.backend?.kind ?? ''}>
       {label}: {text}
       {status.phase === 'loading' && (
         <progress
           max={1}
-          value={Object.values(status.files).reduce((s, f) => s + f.loaded, 0) / Math.max(1, Object.values(status.files).reduce((s, f) => s + (f.total ?? f.loaded), 0))}
+          value={
+            Object.values(status.files).reduce((s, f) => s + f.loaded, 0) /
+            Math.max(
+              1,
+              Object.values(status.files).reduce((s, f) => s + (f.total ?? f.loaded), 0),
+            )
+          }
         />
       )}
       {status.phase === 'error' && (
         <>
           {' '}
-          <span className="model-error" role="alert">{status.error}</span>{' '}
-          <button type="button" onClick={() => controller.retryModel(role)}>
+          <span className="model-error" role="alert">
+            {status.error}
+          </span>{' '}
+          <button type="button" onClick={() => controller.retryModel(model)}>
             Retry
           </button>
         </>
@@ -57,9 +65,9 @@ function ModelState({ label, role, controller }: { label: string; role: ModelRol
 export function StatusLine({ controller }: { controller: AppController }) {
   return (
     <div className="status" data-testid="status">
-      <ModelState label="Geometry" role="geometry" controller={controller} />
-      <ModelState label="Objects" role="detector" controller={controller} />
-      <ModelState label="Chat" role="vlm" controller={controller} />
+      <ModelState label="Geometry" model="geometry" controller={controller} />
+      <ModelState label="Objects" model="detector" controller={controller} />
+      <ModelState label="Chat" model="vlm" controller={controller} />
     </div>
   );
 }

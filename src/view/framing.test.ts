@@ -8,7 +8,15 @@ import { OverlayLayer } from './overlay';
 
 const yawBox = (center: Vec3, size: Vec3, deg: number): OrientedBox => {
   const a = (deg * Math.PI) / 180;
-  return { center, size, axes: [[Math.cos(a), 0, -Math.sin(a)], [0, 1, 0], [Math.sin(a), 0, Math.cos(a)]] };
+  return {
+    center,
+    size,
+    axes: [
+      [Math.cos(a), 0, -Math.sin(a)],
+      [0, 1, 0],
+      [Math.sin(a), 0, Math.cos(a)],
+    ],
+  };
 };
 const dist = (p: Vec3, q: Vec3) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
 
@@ -19,7 +27,14 @@ describe('boxEdges', () => {
     expect(edges).toHaveLength(12);
     const lengths = edges.map(([p, q]) => dist(p, q)).sort((x, y) => x - y);
     for (const [i, len] of [0.6, 0.6, 0.6, 0.6, 1, 1, 1, 1, 2, 2, 2, 2].entries()) expect(lengths[i]).toBeCloseTo(len, 9);
-    const keys = new Set(edges.map(([p, q]) => [p, q].map((v) => v.map((x) => x.toFixed(6)).join()).sort().join('|')));
+    const keys = new Set(
+      edges.map(([p, q]) =>
+        [p, q]
+          .map((v) => v.map((x) => x.toFixed(6)).join())
+          .sort()
+          .join('|'),
+      ),
+    );
     expect(keys.size).toBe(12);
   });
 

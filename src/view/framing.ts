@@ -50,7 +50,7 @@ export function boundingSphere(points: Vec3[]): { center: Vec3; radius: number }
  * whichever of the vertical and horizontal fields of view is narrower.
  */
 export function framingDistance(radius: number, fovDeg: number, aspect: number, margin = 1.3): number {
-  const vHalf = ((fovDeg * Math.PI) / 180) / 2;
+  const vHalf = (fovDeg * Math.PI) / 180 / 2;
   const hHalf = Math.atan(Math.tan(vHalf) * aspect);
   const half = Math.min(vHalf, hHalf);
   return (radius * margin) / Math.sin(half);
@@ -63,7 +63,7 @@ export function framingDistance(radius: number, fovDeg: number, aspect: number, 
  */
 export function spriteScaleForPixels(px: number, fovDeg: number, viewportHeight: number): number {
   if (viewportHeight <= 0) return 0;
-  return (px * 2 * Math.tan(((fovDeg * Math.PI) / 180) / 2)) / viewportHeight;
+  return (px * 2 * Math.tan((fovDeg * Math.PI) / 180 / 2)) / viewportHeight;
 }
 
 /** What the view shows for an answer, as tests read it. */

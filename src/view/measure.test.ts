@@ -74,7 +74,10 @@ describe('MeasureTool', () => {
     // A rotation of 90° about x plus a shift: what the world group does.
     const toGravity = (p: Vec3): Vec3 => [p[0] + 1, -p[2] + 2, p[1] - 0.5];
     const r = t.readout(toGravity);
-    const expected = [[1, 2, -0.5], [2.2, 0.4, -0.5]];
+    const expected = [
+      [1, 2, -0.5],
+      [2.2, 0.4, -0.5],
+    ];
     r.points.forEach((p, i) => p.forEach((v, k) => expect(v).toBeCloseTo(expected[i]![k]!, 12)));
     expect(r.distance).toBeCloseTo(2, 12);
     expect(t.points).toEqual([a, b]); // kept in the map's frame

@@ -30,7 +30,10 @@ const buffer = (pts: number[][]) => new Float32Array(pts.flat());
 describe('pickPoint', () => {
   it('picks the point under the click and reports its depth', () => {
     const { mvp } = camera();
-    const pos = buffer([[0, 0, -2], [1, 1, -3]]);
+    const pos = buffer([
+      [0, 0, -2],
+      [1, 1, -3],
+    ]);
     const hit = pickPoint(pos, 2, mvp.elements, W / 2, H / 2, W, H, { radiusPx: 10 });
     expect(hit?.index).toBe(0);
     expect(hit?.depth).toBeCloseTo(2, 5);
@@ -53,7 +56,10 @@ describe('pickPoint', () => {
   it('prefers the front surface to a point behind it that is nearer the click', () => {
     const { mvp } = camera();
     const metresPerPx = (2 * 2 * Math.tan(Math.PI / 6)) / H;
-    const pos = buffer([[0, 0, -5], [6 * metresPerPx, 0, -2]]); // far one exactly under the click, near one 6 px off
+    const pos = buffer([
+      [0, 0, -5],
+      [6 * metresPerPx, 0, -2],
+    ]); // far one exactly under the click, near one 6 px off
     expect(pickPoint(pos, 2, mvp.elements, W / 2, H / 2, W, H, { radiusPx: 10 })?.index).toBe(1);
   });
 
@@ -61,13 +67,20 @@ describe('pickPoint', () => {
     const { mvp } = camera();
     const metresPerPx = (2 * 2 * Math.tan(Math.PI / 6)) / H;
     // Both within 2 cm in depth (one surface); the slightly deeper one is nearer the click.
-    const pos = buffer([[6 * metresPerPx, 0, -2], [1 * metresPerPx, 0, -2.02]]);
+    const pos = buffer([
+      [6 * metresPerPx, 0, -2],
+      [1 * metresPerPx, 0, -2.02],
+    ]);
     expect(pickPoint(pos, 2, mvp.elements, W / 2, H / 2, W, H, { radiusPx: 10 })?.index).toBe(1);
   });
 
   it('ignores points behind the camera, past `count`, and NaN', () => {
     const { mvp } = camera();
-    const pos = buffer([[0, 0, 2], [NaN, 0, -2], [0, 0, -3]]);
+    const pos = buffer([
+      [0, 0, 2],
+      [NaN, 0, -2],
+      [0, 0, -3],
+    ]);
     expect(pickPoint(pos, 3, mvp.elements, W / 2, H / 2, W, H, { radiusPx: 10 })?.index).toBe(2);
     expect(pickPoint(pos, 2, mvp.elements, W / 2, H / 2, W, H, { radiusPx: 10 })).toBeNull();
     expect(pickPoint(pos, 0, mvp.elements, W / 2, H / 2, W, H, { radiusPx: 10 })).toBeNull();
@@ -126,7 +139,15 @@ describe('pickPoint', () => {
 });
 
 describe('ClickDetector', () => {
-  const ev = (type: string, x: number, y: number, extra: Partial<PointerLike> = {}): PointerLike => ({ type, pointerId: 1, pointerType: 'mouse', clientX: x, clientY: y, button: 0, ...extra });
+  const ev = (type: string, x: number, y: number, extra: Partial<PointerLike> = {}): PointerLike => ({
+    type,
+    pointerId: 1,
+    pointerType: 'mouse',
+    clientX: x,
+    clientY: y,
+    button: 0,
+    ...extra,
+  });
 
   it('a press and release in place is a click', () => {
     const d = new ClickDetector();

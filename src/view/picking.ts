@@ -43,8 +43,18 @@ export function pickPoint(
   const { radiusPx, surfaceBand = 0.05, surfaceBandRel = 0.02 } = options;
   if (width <= 0 || height <= 0 || radiusPx <= 0) return null;
   const e = mvp;
-  const m0 = e[0]!, m1 = e[1]!, m3 = e[3]!, m4 = e[4]!, m5 = e[5]!, m7 = e[7]!;
-  const m8 = e[8]!, m9 = e[9]!, m11 = e[11]!, m12 = e[12]!, m13 = e[13]!, m15 = e[15]!;
+  const m0 = e[0]!,
+    m1 = e[1]!,
+    m3 = e[3]!,
+    m4 = e[4]!,
+    m5 = e[5]!,
+    m7 = e[7]!;
+  const m8 = e[8]!,
+    m9 = e[9]!,
+    m11 = e[11]!,
+    m12 = e[12]!,
+    m13 = e[13]!,
+    m15 = e[15]!;
   // The click in normalised device coordinates, and the search square's half-size there.
   const nx = (x / width) * 2 - 1;
   const ny = 1 - (y / height) * 2;
@@ -61,7 +71,9 @@ export function pickPoint(
   const candD2: number[] = [];
   let nearest = Infinity;
   for (let i = 0, o = 0; i < n; i++, o += 3) {
-    const px = positions[o]!, py = positions[o + 1]!, pz = positions[o + 2]!;
+    const px = positions[o]!,
+      py = positions[o + 1]!,
+      pz = positions[o + 2]!;
     const w = m3 * px + m7 * py + m11 * pz + m15;
     if (!(w > 1e-6)) continue; // behind the camera (or NaN)
     const dx = m0 * px + m4 * py + m8 * pz + m12 - nx * w;

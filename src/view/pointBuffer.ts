@@ -9,7 +9,10 @@ export class GrowingPointCloud {
   private readonly geometry = new THREE.BufferGeometry();
   private count = 0;
 
-  constructor(readonly capacity: number, pointSize = 0.012) {
+  constructor(
+    readonly capacity: number,
+    pointSize = 0.012,
+  ) {
     this.positions = new Float32Array(capacity * 3);
     this.colors = new Uint8Array(capacity * 3);
     const position = new THREE.BufferAttribute(this.positions, 3).setUsage(THREE.DynamicDrawUsage);

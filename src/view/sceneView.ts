@@ -61,7 +61,10 @@ export class SceneView {
   /** A camera move in progress (framing highlights); the user's own orbit cancels it. */
   private flight: { fromPos: THREE.Vector3; toPos: THREE.Vector3; fromTarget: THREE.Vector3; toTarget: THREE.Vector3; start: number } | null = null;
 
-  constructor(canvas: OffscreenCanvas, private readonly element: ProxyElement) {
+  constructor(
+    canvas: OffscreenCanvas,
+    private readonly element: ProxyElement,
+  ) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, powerPreference: 'high-performance' });
     this.renderer.setClearColor(0x101418);
     this.controls = new OrbitControls(this.camera, element as unknown as HTMLElement);
@@ -139,7 +142,13 @@ export class SceneView {
   measureReadout(): MeasureReadout {
     const m = this.world.matrix;
     const v = new THREE.Vector3();
-    return this.measure.readout((p) => v.set(...p).applyMatrix4(m).toArray() as Vec3);
+    return this.measure.readout(
+      (p) =>
+        v
+          .set(...p)
+          .applyMatrix4(m)
+          .toArray() as Vec3,
+    );
   }
 
   /** Moves the camera to look at `centre` from `distance`, keeping the direction it looks from. */

@@ -65,7 +65,14 @@ describe('VlmChat on the SmolVLM (Idefics3) fixture', () => {
   });
 
   it('builds the SmolVLM prompt: role-prefixed turns, one unsplit image block per frame', async () => {
-    const p = await chat.prepare(req({ history: [{ role: 'user', text: 'How many chairs?' }, { role: 'assistant', text: 'Four.' }] }));
+    const p = await chat.prepare(
+      req({
+        history: [
+          { role: 'user', text: 'How many chairs?' },
+          { role: 'assistant', text: 'Four.' },
+        ],
+      }),
+    );
     expect(p.text.startsWith('<|im_start|>System: You are the assistant of Room3R')).toBe(true);
     expect(p.text).toContain('<end_of_utterance>\nUser: How many chairs?<end_of_utterance>\nAssistant: Four.<end_of_utterance>\n');
     expect(p.text).toContain('User: Frame 1 (0.0 s): <image>Frame 2 (1.0 s): <image>');

@@ -111,7 +111,8 @@ describe('VlmChat on the Qwen3-VL fixture', () => {
   it('answers text-only requests with correct decode positions', async () => {
     expect(chat.family.name).toBe('Qwen3-VL');
     expect(chat.patches).toEqual(['text-only rope deltas']);
-    const session = (chat.model as unknown as { sessions: Record<string, { run: (f: Record<string, { dims: number[]; data: unknown }>) => Promise<unknown> }> }).sessions.decoder_model_merged!;
+    const session = (chat.model as unknown as { sessions: Record<string, { run: (f: Record<string, { dims: number[]; data: unknown }>) => Promise<unknown> }> })
+      .sessions.decoder_model_merged!;
     const original = session.run.bind(session);
     const seen: { seq: number; pos: bigint[]; past: number }[] = [];
     session.run = async (feeds) => {
@@ -169,7 +170,14 @@ describe('VlmChat on the Qwen3-VL fixture', () => {
     expect(p.text.indexOf('<|vision_start|>')).toBeGreaterThan(lastUser);
     expect(p.text.split('<|image_pad|>').length - 1).toBe(2);
     expect(p.text.startsWith('<|im_start|>system\n')).toBe(true);
-    const withHistory = await ask(req({ history: [{ role: 'user', text: 'Hi' }, { role: 'assistant', text: 'Hello there.' }] }));
+    const withHistory = await ask(
+      req({
+        history: [
+          { role: 'user', text: 'Hi' },
+          { role: 'assistant', text: 'Hello there.' },
+        ],
+      }),
+    );
     expect(withHistory.text).not.toBe((await ask(req())).text);
   });
 });
@@ -214,7 +222,7 @@ describe('helpers', () => {
 
 describe('pinned transformers.js 4.3.1 defects and manifest variants', () => {
   it('the stock Qwen processor still throws on two images (remove the per-frame workaround when this fails)', async () => {
-    const { processor } = chat as unknown as { processor: { (text: string, images: unknown[]): Promise<unknown> } };
+    const { processor } = chat as unknown as { processor: (text: string, images: unknown[]) => Promise<unknown> };
     const text = '<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|><|vision_start|><|image_pad|><|vision_end|>Hi<|im_end|>\n';
     const imgs = [rgbaToRawImage(image(1), 64, 64), rgbaToRawImage(image(2), 64, 64)];
     await expect(processor(text, imgs)).rejects.toThrow();

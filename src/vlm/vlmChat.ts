@@ -3,13 +3,7 @@
 // text and the frames, workarounds on the loaded model) is a family (src/vlm/families/): Qwen3-VL for the quality
 // tier, SmolVLM (Idefics3) for the light tier; the family is picked from the model's `config.model_type`.
 // Plain module: runs in Node (tests, on the fixtures) and in a Web Worker.
-import {
-  AutoModelForImageTextToText,
-  AutoProcessor,
-  InterruptableStoppingCriteria,
-  Tensor,
-  TextStreamer,
-} from '@huggingface/transformers';
+import { AutoModelForImageTextToText, AutoProcessor, InterruptableStoppingCriteria, Tensor, TextStreamer } from '@huggingface/transformers';
 import type { VlmFamily, VlmProcessor } from './families/family';
 import { idefics3Family } from './families/idefics3';
 import { qwen3vlFamily } from './families/qwen3vl';
@@ -90,9 +84,7 @@ export class VlmChat {
   ) {}
 
   static async load(options: VlmLoadOptions): Promise<VlmChat> {
-    const progress_callback = options.onProgress
-      ? (p: unknown) => options.onProgress?.(p as VlmProgress)
-      : undefined;
+    const progress_callback = options.onProgress ? (p: unknown) => options.onProgress?.(p as VlmProgress) : undefined;
     const common = { revision: options.revision, progress_callback };
     const processor = (await AutoProcessor.from_pretrained(options.modelId, common)) as unknown as VlmProcessor;
     const model = (await AutoModelForImageTextToText.from_pretrained(options.modelId, {
@@ -136,7 +128,7 @@ export class VlmChat {
     const onAbort = () => criteria.interrupt();
     try {
       if (signal?.aborted) return { text: '', tokens: 0, stopped: true, promptTokens: 0, imageTokens: 0, frames: 0 };
-      let prepared;
+      let prepared: Awaited<ReturnType<typeof this.prepare>>;
       try {
         prepared = await this.prepare(request, options);
       } catch (e) {

@@ -35,7 +35,7 @@ export function linspace(start: number, stop: number, num: number): number[] {
   const out: number[] = [];
   if (div > 0) {
     const step = delta / div;
-    for (let i = 0; i < num; i++) out.push(step === 0 ? ((i / div) * delta) + start : i * step + start);
+    for (let i = 0; i < num; i++) out.push(step === 0 ? (i / div) * delta + start : i * step + start);
     out[num - 1] = stop;
   } else {
     out.push(0 * delta + start);
@@ -175,7 +175,14 @@ export function metaBoxCorners(b: MetaBox): [number, number, number][] {
   const c = b.centroid;
   const h = [0, 1, 2].map((i) => axisRow(b, i).map((v) => (v * b.axesLengths[i]!) / 2));
   const signs: [number, number, number][] = [
-    [-1, -1, -1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1], [1, 1, 1], [-1, 1, 1], [1, -1, 1], [1, 1, -1],
+    [-1, -1, -1],
+    [1, -1, -1],
+    [-1, 1, -1],
+    [-1, -1, 1],
+    [1, 1, 1],
+    [-1, 1, 1],
+    [1, -1, 1],
+    [1, 1, -1],
   ];
   return signs.map((s) => [0, 1, 2].map((j) => c[j]! + s[0] * h[0]![j]! + s[1] * h[1]![j]! + s[2] * h[2]![j]!) as [number, number, number]);
 }

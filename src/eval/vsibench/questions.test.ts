@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { categoryDistance, pyRound, relativeDirectionGt } from './benchmarkGeometry';
 import { listVsiScenes, type MetaBox, type MetaScene } from './metaScene';
-import {
-  ALL_QUESTION_TYPES,
-  formatPrompt,
-  generateSceneQuestions,
-  placeAnswer,
-  Rng,
-  templates,
-  unrankCombination,
-  type VsiQuestion,
-} from './questions';
+import { ALL_QUESTION_TYPES, formatPrompt, generateSceneQuestions, placeAnswer, Rng, templates, unrankCombination, type VsiQuestion } from './questions';
 import { hasDemoMeta, hasSharedMeta, SHARED_DEMO_META, SHARED_META_DIR } from './testData';
 
 const box = (centroid: number[], axesLengths = [0.4, 0.4, 0.6]): MetaBox => ({
@@ -97,7 +88,11 @@ function check(meta: MetaScene, questions: VsiQuestion[], perScene: number) {
       case 'object_rel_direction_hard': {
         const variant = q.questionType.replace('object_rel_direction_', '') as 'easy' | 'medium' | 'hard';
         expect([count(a), count(b), count(c)]).toEqual([1, 1, 1]);
-        for (const [x, y] of [[a, b], [a, c], [b, c]] as [string, string][]) {
+        for (const [x, y] of [
+          [a, b],
+          [a, c],
+          [b, c],
+        ] as [string, string][]) {
           const d = categoryDistance(meta.object_bbox[x]!, meta.object_bbox[y]!);
           expect(d).toBeGreaterThanOrEqual(0.3);
           expect(d).toBeLessThanOrEqual(5);
@@ -158,7 +153,12 @@ describe('question generation', () => {
     const types = new Set(all.map((q) => q.questionType));
     expect([...types].sort()).toEqual([...ALL_QUESTION_TYPES].sort());
     // Counting asks only about chair (3) and table (2).
-    expect(all.filter((q) => q.questionType === 'object_counting').map((q) => q.categories[0]).sort()).toEqual(['chair', 'table']);
+    expect(
+      all
+        .filter((q) => q.questionType === 'object_counting')
+        .map((q) => q.categories[0])
+        .sort(),
+    ).toEqual(['chair', 'table']);
     const capped = generateSceneQuestions('synthetic', 'test', SYNTHETIC, { perScene: 2 });
     check(SYNTHETIC, capped, 2);
   });
@@ -180,7 +180,10 @@ describe.skipIf(!hasDemoMeta)('arkitscenes-47334096 (../shared/data/arkitscenes-
 
   it('asks sensible questions', () => {
     check(meta, qs, Infinity);
-    expect(of('object_counting').map((q) => [q.categories[0], q.groundTruth])).toEqual([['table', 2], ['chair', 5]]);
+    expect(of('object_counting').map((q) => [q.categories[0], q.groundTruth])).toEqual([
+      ['table', 2],
+      ['chair', 5],
+    ]);
     // Sizes of the four single objects, in plausible centimetres.
     const sizes = Object.fromEntries(of('object_size_estimation').map((q) => [q.categories[0], q.groundTruth as number]));
     expect(Object.keys(sizes).sort()).toEqual(['sofa', 'stool', 'stove', 'tv']);

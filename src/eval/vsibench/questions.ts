@@ -227,7 +227,10 @@ class DistanceCache {
   }
 }
 
-const singleCount = (meta: MetaScene) => Object.entries(meta.object_counts).filter(([, n]) => n === 1).map(([c]) => c);
+const singleCount = (meta: MetaScene) =>
+  Object.entries(meta.object_counts)
+    .filter(([, n]) => n === 1)
+    .map(([c]) => c);
 
 function countingDrafts(meta: MetaScene, rng: Rng, cap: number): Draft[] {
   // Categories with more than one instance (count 1 is skipped: "how many" with answer 1 is too easy).
@@ -323,17 +326,29 @@ function directionDrafts(meta: MetaScene, dist: DistanceCache, rng: Rng, cap: nu
   const drafts: Draft[] = [];
   for (const t of rng.sample(triples, cap)) {
     const [a, b, c] = t.map((i) => singles[i]!) as [string, string, string];
-    const pairs: [string, string][] = [[a, b], [a, c], [b, c]];
-    if (pairs.some(([x, y]) => {
-      const d = dist.get(x, y);
-      return d < 0.3 || d > 5.0;
-    })) continue;
-    for (const [p, o, q] of [[a, b, c], [a, c, b], [b, a, c]] as [string, string, string][]) {
+    const pairs: [string, string][] = [
+      [a, b],
+      [a, c],
+      [b, c],
+    ];
+    if (
+      pairs.some(([x, y]) => {
+        const d = dist.get(x, y);
+        return d < 0.3 || d > 5.0;
+      })
+    )
+      continue;
+    for (const [p, o, q] of [
+      [a, b, c],
+      [a, c, b],
+      [b, a, c],
+    ] as [string, string, string][]) {
       const box = (cat: string) => meta.object_bbox[cat]![0]!;
       const result = relativeDirectionGt(box(p), box(o), box(q), variant);
       if (!('answer' in result)) continue;
       const { ordered, index } = placeAnswer([...DIRECTION_OPTIONS[variant]], result.answer, counts, rng);
-      const stem = variant === 'hard' ? templates.directionHard(p, o, q) : variant === 'medium' ? templates.directionMedium(p, o, q) : templates.directionEasy(p, o, q);
+      const stem =
+        variant === 'hard' ? templates.directionHard(p, o, q) : variant === 'medium' ? templates.directionMedium(p, o, q) : templates.directionEasy(p, o, q);
       drafts.push({ stem, groundTruth: LETTERS[index]!, options: lettered(ordered), answerText: result.answer, categories: [p, o, q] });
     }
   }

@@ -30,8 +30,12 @@ const displacement = (qs: VstiQuestion[]) => qs.filter((q) => q.questionType ===
 
 describe('frame sampling', () => {
   it('matches np.unique(np.linspace(0, n - 1, 32, dtype=int))', () => {
-    expect(sampleFrameIndices(100)).toEqual([0, 3, 6, 9, 12, 15, 19, 22, 25, 28, 31, 35, 38, 41, 44, 47, 51, 54, 57, 60, 63, 67, 70, 73, 76, 79, 83, 86, 89, 92, 95, 99]);
-    expect(sampleFrameIndices(40)).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16, 17, 18, 20, 21, 22, 23, 25, 26, 27, 28, 30, 31, 32, 33, 35, 36, 37, 39]);
+    expect(sampleFrameIndices(100)).toEqual([
+      0, 3, 6, 9, 12, 15, 19, 22, 25, 28, 31, 35, 38, 41, 44, 47, 51, 54, 57, 60, 63, 67, 70, 73, 76, 79, 83, 86, 89, 92, 95, 99,
+    ]);
+    expect(sampleFrameIndices(40)).toEqual([
+      0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16, 17, 18, 20, 21, 22, 23, 25, 26, 27, 28, 30, 31, 32, 33, 35, 36, 37, 39,
+    ]);
     expect(sampleFrameIndices(64).slice(-3)).toEqual([58, 60, 63]);
     expect(sampleFrameIndices(1000).slice(0, 6)).toEqual([0, 32, 64, 96, 128, 161]);
     expect(sampleFrameIndices(33)).toHaveLength(32);
@@ -133,7 +137,9 @@ describe('generated questions', () => {
       // Python's round(d, 1): within 0.05 m, on the 0.1 m grid (2.25 rounds to 2.2 there).
       expect(Math.abs((q.groundTruth as number) - q.measured.displacement)).toBeLessThanOrEqual(0.05 + 1e-6);
       expect(Number(((q.groundTruth as number) * 10).toFixed(6)) % 1).toBe(0);
-      expect(q.question).toBe(`These are frames of a video.\n${templates.displacement(q.frames[0], q.frames[1], 32)}\nPlease answer the question using a single word or phrase.`);
+      expect(q.question).toBe(
+        `These are frames of a video.\n${templates.displacement(q.frames[0], q.frames[1], 32)}\nPlease answer the question using a single word or phrase.`,
+      );
       expect(q.options).toBeUndefined();
     }
     // Pairs under 0.2 m are dropped: a camera that barely moves gets no displacement question.

@@ -103,7 +103,8 @@ export function sampleFrameIndices(total: number, n = SAMPLED_FRAMES): number[] 
 }
 
 /** A pose usable as ground truth: 16 finite numbers. */
-const usable = (p: ArrayLike<number> | null | undefined): p is ArrayLike<number> => !!p && p.length >= 16 && Array.from({ length: 16 }, (_, i) => p[i]!).every(Number.isFinite);
+const usable = (p: ArrayLike<number> | null | undefined): p is ArrayLike<number> =>
+  !!p && p.length >= 16 && Array.from({ length: 16 }, (_, i) => p[i]!).every(Number.isFinite);
 
 /** Camera centre of a column-major camera-to-world 4x4: the translation column (not -Rᵀt; see the rules doc). */
 export const cameraCentre = (p: ArrayLike<number>): [number, number, number] => [p[12]!, p[13]!, p[14]!];
@@ -138,7 +139,13 @@ export function numericDistractors(gt: number, rng: Rng): number[] | null {
   const draw = () => pyRound(gt * 0.25 + rng.random() * (gt * 1.75 - gt * 0.25), 1);
   const choices = [draw(), draw(), draw()];
   const closeTo = (i: number) => [...choices.filter((_, k) => k !== i), gt].some((o) => Math.abs(choices[i]! - o) < eps);
-  const tooClose = () => choices.some((_, i) => choices.slice(i + 1).concat(gt).some((o) => Math.abs(choices[i]! - o) < eps));
+  const tooClose = () =>
+    choices.some((_, i) =>
+      choices
+        .slice(i + 1)
+        .concat(gt)
+        .some((o) => Math.abs(choices[i]! - o) < eps),
+    );
   for (let attempt = 0; attempt <= 30 && tooClose(); attempt++) {
     for (let i = 0; i < choices.length; i++) if (closeTo(i)) choices[i] = draw();
   }
@@ -210,7 +217,10 @@ export function generateCameraQuestions(poses: readonly (ArrayLike<number> | nul
     const seen = new Set<string>();
     const found: { s: (typeof valid)[number]; e: (typeof valid)[number]; ranks: [number, number]; facts: ReturnType<typeof pairFacts> }[] = [];
     for (let t = 0; t < attempts && found.length < wanted; t++) {
-      const [x, y] = rng.sample(valid.map((_, i) => i), 2) as [number, number];
+      const [x, y] = rng.sample(
+        valid.map((_, i) => i),
+        2,
+      ) as [number, number];
       const i = Math.min(x, y);
       const j = Math.max(x, y);
       if (seen.has(`${i},${j}`)) continue;

@@ -9,12 +9,7 @@ export const owlv2Manifest: ModelManifest = {
   repo: 'Xenova/owlv2-base-patch16',
   revision: 'main',
   license: 'Apache-2.0',
-  files: [
-    { path: 'config.json' },
-    { path: 'preprocessor_config.json' },
-    { path: 'tokenizer.json', approxBytes: 2_220_000 },
-    { path: 'tokenizer_config.json' },
-  ],
+  files: [{ path: 'config.json' }, { path: 'preprocessor_config.json' }, { path: 'tokenizer.json', approxBytes: 2_220_000 }, { path: 'tokenizer_config.json' }],
   variants: [
     // Best first: chooseVariant() takes the first that fits the device.
     {
@@ -80,7 +75,7 @@ export const owlv2Manifest: ModelManifest = {
     '  model_uint8 163 MB, model_bnb4 186 MB (sizes as the hub rounds them; exact bytes not verified). Root: config.json,',
     '  preprocessor_config.json, tokenizer.json (2.22 MB), tokenizer_config.json, special_tokens_map.json, vocab.json,',
     '  merges.txt, quantize_config.json (the last four are not read by transformers.js). No external data files.',
-    '- model_quantized.onnx SHA-256 279a4827…451167 (the hub\'s LFS pointer); model_fp16.onnx 8b121655…8f9ce9 (unused).',
+    "- model_quantized.onnx SHA-256 279a4827…451167 (the hub's LFS pointer); model_fp16.onnx 8b121655…8f9ce9 (unused).",
     '  q4 / q4f16 checksums and all exact sizes: not verified (those files are checked by nothing but their parse).',
     '- preprocessor_config.json of the OWLv2 B/16 repos (google/*, Xenova/*-finetuned, hf-internal-testing): processor',
     '  Owlv2Processor, image_processor_type Owlv2ImageProcessor, size 960x960, do_pad, rescale 1/255, CLIP mean',

@@ -39,10 +39,7 @@ const io: Record<string, OnnxInterface> = {
       { name: 'position_ids', type: 'int64', shape: [3, 'batch_size', 'sequence_length'] },
       ...kv('past_key_values', 'past_sequence_length'),
     ],
-    outputs: [
-      { name: 'logits', type: 'float32', shape: ['batch_size', 'sequence_length', VOCAB] },
-      ...kv('present', 'total_sequence_length'),
-    ],
+    outputs: [{ name: 'logits', type: 'float32', shape: ['batch_size', 'sequence_length', VOCAB] }, ...kv('present', 'total_sequence_length')],
   },
 };
 
@@ -126,7 +123,7 @@ export const qwen3vlManifest: ModelManifest = {
     '- the repo has no README/LICENSE of its own; the license is the base model Qwen/Qwen3-VL-2B-Instruct (Apache-2.0);',
     '- it also ships an onnxruntime-genai package under onnxruntime/cpu_and_mobile/ (not used here).',
     'Assumed (not seen): the sizes of the .onnx graph files, all q4f16 file names/sizes (shown before download as the q4',
-    'sizes: 4-bit weights either way), tokenizer.json ~11.4 MB (Qwen3\'s), every SHA-256; that',
+    "sizes: 4-bit weights either way), tokenizer.json ~11.4 MB (Qwen3's), every SHA-256; that",
     'config.json declares use_external_data_format for these files (onnx-community exports do; otherwise pass',
     'VlmLoadOptions.useExternalDataFormat); 8 KV heads x 128 head_dim (from the base model config); vocab 151936.',
     'Defects worked around in src/vlm/vlmChat.ts: multi-image processor call, text-only decode positions.',

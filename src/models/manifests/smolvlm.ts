@@ -41,10 +41,7 @@ const io: Record<string, OnnxInterface> = {
       { name: 'position_ids', type: 'int64', shape: ['batch_size', 'sequence_length'] },
       ...kv('past_key_values', 'past_sequence_length'),
     ],
-    outputs: [
-      { name: 'logits', type: 'float32', shape: ['batch_size', 'sequence_length', VOCAB] },
-      ...kv('present', 'total_sequence_length'),
-    ],
+    outputs: [{ name: 'logits', type: 'float32', shape: ['batch_size', 'sequence_length', VOCAB] }, ...kv('present', 'total_sequence_length')],
   },
 };
 
@@ -126,7 +123,7 @@ export const smolvlmManifest: ModelManifest = {
     '_quantized = the _int8 sizes.',
     'ONNX I/O: from the transformers.js 4.3.1 source (idefics3: vision_encoder gets pixel_values [B,N,3,512,512] and',
     'pixel_attention_mask; decoder position_ids [B,S]); layer count, KV heads (3), head_dim (64), hidden (576) from',
-    'SmolLM2-135M\'s config; vocab 49280 (SmolLM2\'s 49152 + the image and row/col tokens) assumed.',
+    "SmolLM2-135M's config; vocab 49280 (SmolLM2's 49152 + the image and row/col tokens) assumed.",
     'Driven by src/vlm/families/idefics3.ts (unsplit 512 px frames, 64 tokens each). Not run here on the real weights',
     '(no hub): only on the fixture with the same file names, configs and ONNX I/O names.',
   ].join('\n'),

@@ -35,7 +35,10 @@ export function withFrameCaveat(answer: SpatialAnswer, memory: SceneMemory, fram
   });
   if (!bridged.length) return answer;
   const which = bridged.map((f) => `frame ${f}`).join(' and ');
-  return { ...answer, text: `${answer.text} Tracking dropped briefly around ${which}; the camera position there is interpolated between the tracked frames either side.` };
+  return {
+    ...answer,
+    text: `${answer.text} Tracking dropped briefly around ${which}; the camera position there is interpolated between the tracked frames either side.`,
+  };
 }
 
 const cameraMarker = (s: CameraSample, label: string) => ({ from: s.position, to: s.position, label });
@@ -106,11 +109,17 @@ export function cameraMovementDirection(memory: SceneMemory, frameA: number, fra
     word = Math.abs(v[2]) >= Math.abs(v[0]) ? (v[2] >= 0 ? 'forward' : 'backward') : v[0] >= 0 ? 'right' : 'left';
   }
   const parts = `${Math.abs(local[2]).toFixed(2)} m ${local[2] >= 0 ? 'forward' : 'backward'}, ${Math.abs(local[0]).toFixed(2)} m ${local[0] >= 0 ? 'right' : 'left'}, ${Math.abs(local[1]).toFixed(2)} m ${local[1] <= 0 ? 'up' : 'down'}`;
-  return choiceAnswer(type, options, word, `Between frame ${frameA} and frame ${frameB} the camera moved ${parts}, in the camera's own axes at frame ${frameA}.`, {
-    figures: { forward_m: local[2], right_m: local[0], down_m: local[1] },
-    objects: [],
-    highlight: { boxes: [], segments: [{ from: a.position, to: b.position, label: word }] },
-  });
+  return choiceAnswer(
+    type,
+    options,
+    word,
+    `Between frame ${frameA} and frame ${frameB} the camera moved ${parts}, in the camera's own axes at frame ${frameA}.`,
+    {
+      figures: { forward_m: local[2], right_m: local[0], down_m: local[1] },
+      objects: [],
+      highlight: { boxes: [], segments: [{ from: a.position, to: b.position, label: word }] },
+    },
+  );
 }
 
 /** The instance of a label nearest to a point, and the distance to its box. */
@@ -169,7 +178,14 @@ export function cameraObjectRelativeDistance(memory: SceneMemory, frame: number,
 export type RelationAxis = 'near-far' | 'left-right' | 'up-down';
 
 /** Where object A is relative to object B in the camera's view at a frame. */
-export function objectObjectRelativePosition(memory: SceneMemory, frame: number, labelA: string, labelB: string, axis: RelationAxis, options: Option[]): SpatialAnswer {
+export function objectObjectRelativePosition(
+  memory: SceneMemory,
+  frame: number,
+  labelA: string,
+  labelB: string,
+  axis: RelationAxis,
+  options: Option[],
+): SpatialAnswer {
   const type = 'obj_obj_relative_pos';
   const a = objectsLabelled(memory, labelA);
   const b = objectsLabelled(memory, labelB);
@@ -187,13 +203,26 @@ export function objectObjectRelativePosition(memory: SceneMemory, frame: number,
   else if (axis === 'left-right') word = pa[0] < pb[0] ? 'left' : 'right';
   else word = pa[1] < pb[1] ? 'up' : 'down';
   // Options may say "closer"/"farther" or "above"/"below": match on the word's family.
-  const family: Record<string, RegExp> = { near: /\b(near|nearer|closer)\b/i, far: /\b(far|farther|further)\b/i, left: /\bleft\b/i, right: /\bright\b/i, up: /\b(up|above|higher)\b/i, down: /\b(down|below|lower)\b/i };
+  const family: Record<string, RegExp> = {
+    near: /\b(near|nearer|closer)\b/i,
+    far: /\b(far|farther|further)\b/i,
+    left: /\bleft\b/i,
+    right: /\bright\b/i,
+    up: /\b(up|above|higher)\b/i,
+    down: /\b(down|below|lower)\b/i,
+  };
   const option = options.find((o) => family[word]!.test(o.text));
-  return choiceAnswer(type, options, option?.text ?? word, `In the camera's view at frame ${frame}, the ${labelA} is ${word === 'near' ? 'nearer' : word === 'far' ? 'farther' : `to the ${word}`} relative to the ${labelB} (camera coordinates of the box centres).`, {
-    figures: { a_x: pa[0], a_y: pa[1], a_z: pa[2], b_x: pb[0], b_y: pb[1], b_z: pb[2] },
-    objects: [oa.id, ob.id],
-    highlight: { boxes: [boxHighlight(oa), boxHighlight(ob)], segments: [cameraMarker(cam, `frame ${frame}`)] },
-  });
+  return choiceAnswer(
+    type,
+    options,
+    option?.text ?? word,
+    `In the camera's view at frame ${frame}, the ${labelA} is ${word === 'near' ? 'nearer' : word === 'far' ? 'farther' : `to the ${word}`} relative to the ${labelB} (camera coordinates of the box centres).`,
+    {
+      figures: { a_x: pa[0], a_y: pa[1], a_z: pa[2], b_x: pb[0], b_y: pb[1], b_z: pb[2] },
+      objects: [oa.id, ob.id],
+      highlight: { boxes: [boxHighlight(oa), boxHighlight(ob)], segments: [cameraMarker(cam, `frame ${frame}`)] },
+    },
+  );
 }
 
 /**

@@ -40,7 +40,12 @@ export function optionByText(options: Option[], matches: (text: string) => boole
   return options.find((o) => matches(o.text));
 }
 
-export const normaliseWords = (s: string) => s.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+export const normaliseWords = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** Choose the option whose text equals `answer` (word-wise), or whose words are the answer's words in order. */
 export function pickOption(options: Option[], answer: string): Option | undefined {

@@ -35,7 +35,12 @@ function pickInstances(memory: SceneMemory, labels: string[]): SceneObject[] | {
   const missing = labels.filter((_, i) => !lists[i]!.length);
   if (missing.length) return { missing };
   const first = lists[0]!.reduce((best, o) => (o.seenIn.length > best.seenIn.length ? o : best));
-  return [first, ...lists.slice(1).map((list) => list.reduce((best, o) => (distance(o.box.center, first.box.center) < distance(best.box.center, first.box.center) ? o : best)))];
+  return [
+    first,
+    ...lists
+      .slice(1)
+      .map((list) => list.reduce((best, o) => (distance(o.box.center, first.box.center) < distance(best.box.center, first.box.center) ? o : best))),
+  ];
 }
 
 export function relativeDirection(
@@ -112,7 +117,10 @@ export function routeTurns(memory: SceneMemory, plan: RoutePlan, options: Option
   }
   // Score each option by how well its turns fit the measured angles (cosine of the difference).
   const scored = options.map((o) => {
-    const turns = o.text.toLowerCase().split(/\s*,\s*/).map((t) => t.replace(/[^a-z ]/g, '').trim());
+    const turns = o.text
+      .toLowerCase()
+      .split(/\s*,\s*/)
+      .map((t) => t.replace(/[^a-z ]/g, '').trim());
     if (turns.length !== needed.length || turns.some((t) => !(t in TURN_ANGLE))) return { o, score: -Infinity };
     const score = turns.reduce((s, t, i) => s + Math.cos(((TURN_ANGLE[t]! - needed[i]!) * Math.PI) / 180), 0);
     return { o, score };
@@ -120,11 +128,17 @@ export function routeTurns(memory: SceneMemory, plan: RoutePlan, options: Option
   scored.sort((x, y) => y.score - x.score);
   const best = scored[0]!;
   if (best.score === -Infinity) return cannotAnswer(type, 'I could not read the route options as turns (turn left / turn right / turn back).');
-  return choiceAnswer(type, options, best.o.text, `Turns measured between the objects seen from above: ${needed.map((a) => `${Math.abs(a).toFixed(0)}° ${a > 0 ? 'left' : 'right'}`).join(', ')}.`, {
-    figures: Object.fromEntries(needed.map((a, i) => [`turn${i + 1}_deg`, a])),
-    objects: objects.map((o) => o.id),
-    highlight: routeHighlight(objects),
-  });
+  return choiceAnswer(
+    type,
+    options,
+    best.o.text,
+    `Turns measured between the objects seen from above: ${needed.map((a) => `${Math.abs(a).toFixed(0)}° ${a > 0 ? 'left' : 'right'}`).join(', ')}.`,
+    {
+      figures: Object.fromEntries(needed.map((a, i) => [`turn${i + 1}_deg`, a])),
+      objects: objects.map((o) => o.id),
+      highlight: routeHighlight(objects),
+    },
+  );
 }
 
 function routeHighlight(objects: SceneObject[]) {

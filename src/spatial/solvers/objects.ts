@@ -25,11 +25,12 @@ export function countObjects(memory: SceneMemory, label: string): SpatialAnswer 
 /** The closest pair of instances of two labels, and their distance between closest points. */
 export function closestPair(a: SceneObject[], b: SceneObject[]): { a: SceneObject; b: SceneObject; onA: Vec3; onB: Vec3; distance: number } | null {
   let best: ReturnType<typeof closestPair> = null;
-  for (const x of a) for (const y of b) {
-    if (x === y) continue;
-    const c = closestPointsOfBoxes(x.box, y.box);
-    if (!best || c.distance < best.distance) best = { a: x, b: y, ...c };
-  }
+  for (const x of a)
+    for (const y of b) {
+      if (x === y) continue;
+      const c = closestPointsOfBoxes(x.box, y.box);
+      if (!best || c.distance < best.distance) best = { a: x, b: y, ...c };
+    }
   return best;
 }
 
@@ -97,9 +98,7 @@ export function relativeDistance(memory: SceneMemory, reference: string, options
   const type = 'object_rel_distance';
   const refs = objectsLabelled(memory, reference);
   if (!refs.length) return notSeen(type, [reference]);
-  const measured = candidates
-    .map((label, i) => ({ label, option: options[i], pair: closestPair(objectsLabelled(memory, label), refs) }))
-    .filter((m) => m.pair);
+  const measured = candidates.map((label, i) => ({ label, option: options[i], pair: closestPair(objectsLabelled(memory, label), refs) })).filter((m) => m.pair);
   if (!measured.length) return notSeen(type, candidates);
   measured.sort((x, y) => x.pair!.distance - y.pair!.distance);
   const best = measured[0]!;

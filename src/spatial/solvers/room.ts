@@ -33,7 +33,10 @@ export function appearanceOrder(memory: SceneMemory, labels: string[], options: 
   const type = 'obj_appearance_order';
   const firsts = labels.map((label) => {
     const seen = objectsLabelled(memory, label);
-    const first = seen.reduce<(typeof seen)[number] | undefined>((best, o) => (!best || o.firstSeen.timestampMs < best.firstSeen.timestampMs ? o : best), undefined);
+    const first = seen.reduce<(typeof seen)[number] | undefined>(
+      (best, o) => (!best || o.firstSeen.timestampMs < best.firstSeen.timestampMs ? o : best),
+      undefined,
+    );
     return { label, first };
   });
   const missing = firsts.filter((f) => !f.first).map((f) => f.label);

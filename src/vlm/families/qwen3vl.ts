@@ -29,14 +29,9 @@ type RopeIndexFn = (input_ids: Tensor, attention_mask: Tensor | null) => [Tensor
 const IMAGE_PAD = '<|image_pad|>';
 
 /** Qwen's smart_resize: sides multiples of `factor`, area within [minPixels, maxPixels], aspect kept. */
-export function qwenTargetSize(
-  width: number,
-  height: number,
-  factor: number,
-  minPixels: number,
-  maxPixels: number,
-): { width: number; height: number } {
-  let h = height, w = width;
+export function qwenTargetSize(width: number, height: number, factor: number, minPixels: number, maxPixels: number): { width: number; height: number } {
+  let h = height,
+    w = width;
   if (h < factor || w < factor) {
     const s = Math.max(factor / h, factor / w);
     h = Math.round(h * s);
@@ -124,8 +119,7 @@ export const qwen3vlFamily: VlmFamily = {
     let i = 0;
     const expanded = text.replaceAll(IMAGE_PAD, () => IMAGE_PAD.repeat(tokensPerImage[i++]!));
     const { input_ids, attention_mask } = processor.tokenizer(expanded);
-    const vision: Record<string, Tensor> =
-      frames.length > 0 ? { pixel_values: cat(pixelValues, 0), image_grid_thw: cat(grids, 0) } : {};
+    const vision: Record<string, Tensor> = frames.length > 0 ? { pixel_values: cat(pixelValues, 0), image_grid_thw: cat(grids, 0) } : {};
     return {
       inputs: { ...vision, input_ids, attention_mask },
       imageTokens: tokensPerImage.reduce((a, b) => a + b, 0),
