@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHARED_DATA } from './chromium';
-import { APP_URL, ask, keyframeCount, openApp, watchConsole } from './helpers';
+import { ask, keyframeCount, openApp, watchConsole } from './helpers';
 
 test('the app loads without console errors and reports its compute backend', async ({ page }) => {
   const errors = watchConsole(page);
@@ -88,10 +88,4 @@ test('model output is shown as text, never as HTML', async ({ page }) => {
   await expect(page.getByTestId('message-assistant').first()).toHaveAttribute('data-streaming', 'false', { timeout: 120_000 });
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await expect(page.locator('.messages img, .messages b')).toHaveCount(0);
-});
-
-test('the page works at phone size', async ({ page }) => {
-  await page.setViewportSize({ width: 390, height: 844 });
-  await openApp(page, APP_URL);
-  for (const name of ['Capture', '3D view', 'Chat']) await expect(page.getByRole('region', { name })).toBeVisible();
 });

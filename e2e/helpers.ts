@@ -1,4 +1,4 @@
-import { expect, type ConsoleMessage, type Page } from '@playwright/test';
+import { type ConsoleMessage, expect, type Locator, type Page } from '@playwright/test';
 
 /** The app with the fixture models served from its own origin. */
 export const APP_URL = '/?models=/models';
@@ -25,4 +25,44 @@ export async function keyframeCount(page: Page): Promise<number> {
 export async function ask(page: Page, question: string): Promise<void> {
   await page.getByLabel('Question').fill(question);
   await page.getByRole('button', { name: 'Send' }).click();
+}
+
+/** Checks that a click or tap at the control's centre would hit the control itself (nothing laid over it); returns that point. */
+export async function expectHittable(control: Locator): Promise<{ x: number; y: number }> {
+  await control.scrollIntoViewIfNeeded();
+  const box = await control.boundingBox();
+  expect(box, 'the control has a box on screen').not.toBeNull();
+  const x = box!.x + box!.width / 2;
+  const y = box!.y + box!.height / 2;
+  const hit = await control.evaluate(
+    (el, [px, py]) => {
+      const top = document.elementFromPoint(px!, py!);
+      return top === el || el.contains(top) ? 'itself' : (top?.outerHTML.slice(0, 120) ?? 'nothing');
+    },
+    [x, y],
+  );
+  expect(hit, 'what a tap at the control centre hits').toBe('itself');
+  return { x, y };
+}
+
+/** Taps a control as a finger would: at its centre, once nothing covers it there. */
+export async function tap(page: Page, control: Locator): Promise<void> {
+  const { x, y } = await expectHittable(control);
+  await page.touchscreen.tap(x, y);
+}
+
+/** Nothing is wider than the screen: no horizontal scroll, and no visible element reaches past either edge. */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => {
+    const width = window.innerWidth;
+    const out: string[] = [];
+    if (document.documentElement.scrollWidth > width) out.push(`page scrollWidth ${document.documentElement.scrollWidth} > ${width}`);
+    for (const el of document.querySelectorAll<HTMLElement>('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+      if (r.left < -1 || r.right > width + 1) out.push(`${el.tagName.toLowerCase()}.${el.className} spans ${Math.round(r.left)}..${Math.round(r.right)}`);
+    }
+    return out;
+  });
+  expect(overflow).toEqual([]);
 }

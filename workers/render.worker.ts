@@ -97,7 +97,7 @@ const api = {
   },
 
   stats(): ViewStats {
-    return view?.stats() ?? { points: early.reduce((s, g) => s + g.points.length / 3, 0), keyframes: early.length, frameTimes: [] };
+    return view?.stats() ?? { points: early.reduce((s, g) => s + g.points.length / 3, 0), keyframes: early.length, frameTimes: [], camera: [0, 0, 0] };
   },
 };
 

@@ -2,11 +2,12 @@
 // and keeps the store up to date. It moves frames (transferred) and small messages; it computes and
 // draws nothing heavy: the 3D view renders in its worker on an OffscreenCanvas.
 import * as Comlink from 'comlink';
-import { openCamera, recordFrames } from '../capture/cameraSource';
+import { recordFrames } from '../capture/cameraSource';
 import { downloadDemoVideo } from '../capture/demoVideo';
 import { CaptureError, type FrameSink } from '../capture/frameSink';
 import { runImageFiles } from '../capture/imageFilesSource';
 import { runVideoFile } from '../capture/videoFileSource';
+import { ScreenWakeLock } from '../capture/wakeLock';
 import type { AppConfig } from '../config';
 import type { KeyframeInfo } from '../geometry/types';
 import type { FileProgress } from '../models/loader';
@@ -20,6 +21,7 @@ import type { DetectorWorkerApi } from '../../workers/detector.worker';
 import type { GeometryWorkerApi } from '../../workers/geometry.worker';
 import type { RenderWorkerApi } from '../../workers/render.worker';
 import type { VlmWorkerApi } from '../../workers/vlm.worker';
+import { CameraClient } from './cameraClient';
 import { ModelsClient } from './modelsClient';
 import { EMPTY_SCENE, useApp, useMeasure, type ModelRole } from './store';
 import { WorkerHandle } from './workerHandle';
@@ -45,15 +47,20 @@ export class AppController {
   private readonly render: WorkerHandle<RenderWorkerApi>;
   private summary = new SceneSummary();
   private captureAbort: AbortController | null = null;
-  private cameraStream: MediaStream | null = null;
   private geometryReady: Promise<void> | null = null;
   private detectorReady: Promise<void> | null = null;
   private vlmReady: Promise<void> | null = null;
   private replying = false;
+  /** The highlights of this page's measured answers, by chat message. */
+  private readonly answerHighlights = new Map<number, AnswerHighlight>();
   /** The model manager (tiers, downloads, cache); the VLM loads the chosen tier's model. */
   readonly models: ModelsClient;
   /** Saved sessions: list, reopen, rename, delete, export, import; the chat is saved to the current one. */
   readonly sessions: SessionsClient;
+  /** The live camera and the preview element that camera and video files play in. */
+  readonly camera = new CameraClient(() => this.cameraToBackground());
+  /** Held while a capture runs: a screen that locks stops the camera and pauses a video being processed. */
+  private readonly wakeLock = new ScreenWakeLock(navigator.wakeLock, document, (wakeLock) => useApp.getState().setCaptureDevice({ wakeLock }));
 
   constructor(private readonly config: AppConfig) {
     this.models = new ModelsClient(config);
@@ -294,6 +301,7 @@ export class AppController {
     const abort = new AbortController();
     this.captureAbort = abort;
     useApp.getState().setCapture(mode, source);
+    void this.wakeLock.hold();
     await this.ensureGeometry();
     await this.sessions.begin(mode === 'recording' ? `Camera, ${new Date().toLocaleString()}` : source);
     return abort.signal;
@@ -302,17 +310,17 @@ export class AppController {
   private async endCapture(): Promise<void> {
     await this.geometry.call((api) => api.idle()).catch(() => {}); // a dead worker has nothing left to finish
     useApp.getState().setScene({ queue: 0 });
-    const mode = this.cameraStream ? 'camera' : 'idle';
-    useApp.getState().setCapture(mode);
+    this.wakeLock.release();
+    useApp.getState().setCapture(this.camera.isOn ? 'camera' : 'idle');
     this.sessions.captureEnded();
   }
 
-  async openVideo(file: File, preview: HTMLVideoElement): Promise<void> {
+  async openVideo(file: File): Promise<void> {
     const store = useApp.getState();
-    if (this.cameraStream) this.closeCamera();
+    if (this.camera.isOn) this.closeCamera();
     try {
       const signal = await this.beginCapture('video', file.name);
-      const result = await runVideoFile(file, preview, this.sink, { signal, queueLength: () => this.geometry.call((api) => api.pending()) });
+      const result = await runVideoFile(file, this.camera.video(), this.sink, { signal, queueLength: () => this.geometry.call((api) => api.pending()) });
       if (result.warning) store.notify('warning', result.warning);
     } catch (err) {
       store.notify('error', err instanceof CaptureError ? err.message : `Could not process "${file.name}": ${errorText(err)}`);
@@ -322,8 +330,8 @@ export class AppController {
   }
 
   /** "Try the demo room": downloads the configured demo video, then processes it as an opened video file. */
-  async openDemo(preview: HTMLVideoElement): Promise<void> {
-    if (this.cameraStream) this.closeCamera();
+  async openDemo(): Promise<void> {
+    if (this.camera.isOn) this.closeCamera();
     this.captureAbort?.abort();
     const abort = new AbortController(); // Stop cancels the download too
     this.captureAbort = abort;
@@ -337,7 +345,7 @@ export class AppController {
       useApp.getState().setCapture('idle');
       return;
     }
-    if (!abort.signal.aborted) await this.openVideo(file, preview);
+    if (!abort.signal.aborted) await this.openVideo(file);
     else useApp.getState().setCapture('idle');
   }
 
@@ -363,29 +371,51 @@ export class AppController {
     }
   }
 
-  async openCamera(preview: HTMLVideoElement): Promise<void> {
+  async openCamera(): Promise<void> {
     try {
-      this.cameraStream = await openCamera();
-      preview.srcObject = this.cameraStream;
-      await preview.play();
+      await this.camera.open();
       useApp.getState().setCapture('camera');
     } catch (err) {
-      this.cameraStream = null;
+      useApp.getState().setCapture('idle');
       useApp.getState().notify('error', errorText(err));
+    }
+  }
+
+  /** Front ↔ rear, before recording (a recording keeps one camera: the map assumes one lens). */
+  async switchCamera(): Promise<void> {
+    if (useApp.getState().capture.mode !== 'camera') return;
+    try {
+      await this.camera.switch();
+    } catch (err) {
+      useApp.getState().notify('error', errorText(err));
+      if (!this.camera.isOn) useApp.getState().setCapture('idle');
     }
   }
 
   closeCamera(): void {
     this.captureAbort?.abort();
-    this.cameraStream?.getTracks().forEach((t) => t.stop());
-    this.cameraStream = null;
+    this.camera.close();
     useApp.getState().setCapture('idle');
   }
 
-  async record(preview: HTMLVideoElement): Promise<void> {
+  /** The page was hidden with the camera on: the camera is released, and the user told how to go on. */
+  private cameraToBackground(): void {
+    const wasRecording = useApp.getState().capture.mode === 'recording';
+    this.closeCamera();
+    useApp
+      .getState()
+      .notify(
+        'info',
+        wasRecording
+          ? 'Recording paused: the camera was turned off when Room3R went to the background. Everything recorded is kept. Tap Camera, then Record, to go on with the same map.'
+          : 'The camera was turned off when Room3R went to the background. Tap Camera to turn it on again.',
+      );
+  }
+
+  async record(): Promise<void> {
     try {
       const signal = await this.beginCapture('recording', 'camera');
-      await recordFrames(preview, this.sink, signal);
+      await recordFrames(this.camera.video(), this.sink, signal);
     } catch (err) {
       this.captureAbort?.abort();
       useApp.getState().notify('error', `Recording stopped: ${errorText(err)}. What was captured before is kept.`);
@@ -406,6 +436,7 @@ export class AppController {
     this.replaceMap([]);
     this.sessions.detach();
     useApp.getState().replaceMessages([]);
+    this.answerHighlights.clear();
   }
 
   async ask(question: string): Promise<void> {
@@ -479,8 +510,16 @@ export class AppController {
     const text = aboutObjects
       ? `${answer.text} (Object recognition is ${detector.phase === 'error' ? `unavailable: ${detector.error}` : 'still loading'}, so objects may be missing.)`
       : answer.text;
-    useApp.getState().updateMessage(id, { text, streaming: false, measured: answer.type });
-    this.showHighlights(answer.highlight.boxes.length || answer.highlight.segments.length ? answer.highlight : null);
+    const highlighted = answer.highlight.boxes.length > 0 || answer.highlight.segments.length > 0;
+    if (highlighted) this.answerHighlights.set(id, answer.highlight);
+    useApp.getState().updateMessage(id, { text, streaming: false, measured: answer.type, highlighted });
+    this.showHighlights(highlighted ? answer.highlight : null);
+  }
+
+  /** Shows an earlier answer's objects and segments in the 3D view again ("Show in 3D view"). */
+  showMessageHighlights(id: number): void {
+    const highlight = this.answerHighlights.get(id);
+    if (highlight) this.showHighlights(highlight);
   }
 
   stopReply(): void {

@@ -21,6 +21,21 @@ export interface ModelStatus {
 
 export type CaptureMode = 'idle' | 'camera' | 'recording' | 'video' | 'images';
 
+/** A recording, a video or an image set is being captured (the camera merely being on is not). */
+export const captureRunning = (mode: CaptureMode) => mode === 'recording' || mode === 'video' || mode === 'images';
+
+export interface CaptureState {
+  mode: CaptureMode;
+  /** What is being captured (a file name, "camera"), or the session shown. */
+  source?: string;
+  /** When the running capture started (Date.now()), for its elapsed time. */
+  startedAt?: number;
+  /** Video inputs this device has, known once the camera was allowed: two or more offer a switch. */
+  cameras: number;
+  /** The screen is kept awake during a capture ('on'), the browser gives no wake lock ('unavailable'), or none is held. */
+  wakeLock: 'off' | 'on' | 'unavailable';
+}
+
 export interface SceneStats {
   framesSeen: number;
   keyframes: number;
@@ -51,6 +66,8 @@ export interface ChatMessage {
   measured?: string;
   /** Set on the VLM's answers: which model wrote it and from how many frames (e.g. "SmolVLM-256M, 8 frames"). */
   writtenBy?: string;
+  /** A measured answer with objects or segments to show in the 3D view (this page's answers only: not saved). */
+  highlighted?: boolean;
 }
 
 export interface Notice {
@@ -74,7 +91,7 @@ export const EMPTY_SCENE: SceneStats = {
 
 interface AppState {
   models: Record<ModelRole, ModelStatus>;
-  capture: { mode: CaptureMode; source?: string };
+  capture: CaptureState;
   scene: SceneStats;
   messages: ChatMessage[];
   notices: Notice[];
@@ -83,7 +100,9 @@ interface AppState {
   bumpViewEpoch(): void;
   setModel(role: ModelRole, patch: Partial<ModelStatus>): void;
   setFileProgress(role: ModelRole, p: FileProgress): void;
+  /** Sets the capture mode; a capture that starts gets its start time. */
   setCapture(mode: CaptureMode, source?: string): void;
+  setCaptureDevice(patch: Partial<Pick<CaptureState, 'cameras' | 'wakeLock'>>): void;
   setScene(patch: Partial<SceneStats>): void;
   addMessage(m: Omit<ChatMessage, 'id'>): number;
   /** The chat of a reopened session replaces the one shown. */
@@ -98,7 +117,7 @@ const idleModel = (): ModelStatus => ({ phase: 'idle', files: {} });
 
 export const useApp = create<AppState>((set) => ({
   models: { geometry: idleModel(), detector: idleModel(), vlm: idleModel() },
-  capture: { mode: 'idle' },
+  capture: { mode: 'idle', cameras: 0, wakeLock: 'off' },
   scene: EMPTY_SCENE,
   messages: [],
   notices: [],
@@ -109,7 +128,16 @@ export const useApp = create<AppState>((set) => ({
     set((s) => ({
       models: { ...s.models, [role]: { ...s.models[role], files: { ...s.models[role].files, [p.path]: p } } },
     })),
-  setCapture: (mode, source) => set({ capture: { mode, source } }),
+  setCapture: (mode, source) =>
+    set((s) => ({
+      capture: {
+        ...s.capture,
+        mode,
+        source,
+        startedAt: !captureRunning(mode) ? undefined : s.capture.mode === mode && s.capture.startedAt !== undefined ? s.capture.startedAt : Date.now(),
+      },
+    })),
+  setCaptureDevice: (patch) => set((s) => ({ capture: { ...s.capture, ...patch } })),
   setScene: (patch) => set((s) => ({ scene: { ...s.scene, ...patch } })),
   addMessage: (m) => {
     const id = nextId++;

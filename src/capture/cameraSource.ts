@@ -1,4 +1,4 @@
-// Live camera: getUserMedia (rear camera preferred on phones) shown in a preview <video>;
+// Live camera: getUserMedia (rear camera preferred on phones, a switch between cameras) shown in a preview <video>;
 // while recording, each presented frame goes to the sink as a VideoFrame.
 import { CaptureError, type FrameSink } from './frameSink';
 
@@ -19,18 +19,36 @@ export function cameraErrorMessage(err: unknown): string {
   }
 }
 
-export async function openCamera(): Promise<MediaStream> {
+/**
+ * Opens a camera: the one asked for by id (after a switch), else the rear camera where the device has one (a room is
+ * filmed with the back of the phone), else whichever the browser gives.
+ */
+export async function openCamera(deviceId?: string): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new CaptureError('This browser gives no camera access here (a secure https:// page is needed).');
   }
+  const size = { width: { ideal: 1280 }, height: { ideal: 720 } };
   try {
     return await navigator.mediaDevices.getUserMedia({
       audio: false,
-      video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+      video: deviceId ? { deviceId: { exact: deviceId }, ...size } : { facingMode: { ideal: 'environment' }, ...size },
     });
   } catch (err) {
     throw new CaptureError(cameraErrorMessage(err));
   }
+}
+
+/** The ids of the device's cameras (labels and ids are only given once the camera was allowed). */
+export async function listCameras(): Promise<string[]> {
+  const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+  return devices.filter((d) => d.kind === 'videoinput' && d.deviceId).map((d) => d.deviceId);
+}
+
+/** The camera after `current` in the device's list, round the end (front ↔ rear on a phone). */
+export function nextCamera(ids: string[], current: string | undefined): string | undefined {
+  if (ids.length < 2) return undefined;
+  const i = current ? ids.indexOf(current) : -1;
+  return ids[(i + 1) % ids.length];
 }
 
 /**

@@ -1,15 +1,13 @@
 // The app's own update and install state. An update waits for the user's "Reload", and a reload asked for
 // while a capture runs is held until the capture ends: a reload would cut the recording off mid-way.
 import { create } from 'zustand';
-import { useApp, type CaptureMode } from '../app/store';
+import { captureRunning, useApp } from '../app/store';
 
 /** Chromium's install prompt event (not in TypeScript's DOM library). */
 export interface BeforeInstallPromptEvent extends Event {
   prompt(): Promise<void>;
   readonly userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
 }
-
-export const captureRunning = (mode: CaptureMode) => mode === 'recording' || mode === 'video' || mode === 'images';
 
 interface PwaState {
   /** A new version is installed and waiting. */

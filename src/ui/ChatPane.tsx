@@ -1,18 +1,39 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AppController } from '../app/controller';
-import { useApp } from '../app/store';
+import { type ChatMessage, useApp } from '../app/store';
+import { isHiddenSection, useLayout } from './layout';
+
+/** What a screen reader says when a reply is complete: the reply, or why there is none. */
+function announcement(m: ChatMessage): string {
+  if (m.error) return `The answer failed: ${m.error}`;
+  const how = m.measured ? 'Measured answer' : 'Answer';
+  return `${how}: ${m.text}${m.stopped ? ' (stopped)' : ''}`;
+}
 
 /** Questions and streamed replies. Replies are plain text (React escapes them), never HTML. */
 export function ChatPane({ controller }: { controller: AppController }) {
   const messages = useApp((s) => s.messages);
   const vlm = useApp((s) => s.models.vlm);
   const [draft, setDraft] = useState('');
+  const [announced, setAnnounced] = useState('');
   const log = useRef<HTMLOListElement>(null);
+  const streaming = useRef(new Set<number>());
   const replying = messages.some((m) => m.streaming);
 
   // The newest message (or the growing reply) stays in sight.
   useEffect(() => {
     if (messages.length) log.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+  }, [messages]);
+
+  // A reply is announced once, when it is complete (not token by token), and marked unread if the chat is out of sight.
+  useEffect(() => {
+    for (const m of messages) {
+      if (m.streaming) streaming.current.add(m.id);
+      else if (streaming.current.delete(m.id)) {
+        setAnnounced(announcement(m));
+        if (isHiddenSection('chat')) useLayout.getState().setUnreadChat(true);
+      }
+    }
   }, [messages]);
 
   const send = () => {
@@ -25,7 +46,7 @@ export function ChatPane({ controller }: { controller: AppController }) {
   return (
     <section className="pane chat" aria-label="Chat">
       <h2>Chat</h2>
-      <ol className="messages" ref={log} data-testid="messages">
+      <ol className="messages" ref={log} data-testid="messages" aria-label="Messages" aria-busy={replying}>
         {messages.length === 0 && <li className="hint">Ask about the room: “How big is this room?”, “How far is the sofa from the TV?”</li>}
         {messages.map((m) => (
           <li
@@ -49,14 +70,25 @@ export function ChatPane({ controller }: { controller: AppController }) {
                 {m.writtenBy}
               </span>
             )}
-            {m.error && (
-              <span className="meta error" role="alert">
-                {m.error}
-              </span>
+            {m.highlighted && (
+              <button
+                type="button"
+                className="show-in-view"
+                onClick={() => {
+                  controller.showMessageHighlights(m.id);
+                  useLayout.getState().show('view');
+                }}
+              >
+                Show in 3D view
+              </button>
             )}
+            {m.error && <span className="meta error">{m.error}</span>}
           </li>
         ))}
       </ol>
+      <p className="visually-hidden" role="status" data-testid="chat-announcer">
+        {announced}
+      </p>
       <form
         className="composer"
         onSubmit={(e) => {
@@ -69,9 +101,10 @@ export function ChatPane({ controller }: { controller: AppController }) {
           placeholder="Ask a spatial question…"
           aria-label="Question"
           rows={2}
+          enterKeyHint="send"
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();
               send();
             }

@@ -1,8 +1,9 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
 
 /**
- * A button that opens the file picker and hands over the files chosen (none: nothing happens). The input is cleared
- * after each choice, so choosing the same file again fires again.
+ * A real button that opens the file picker (so Tab reaches it and Enter / Space work, which a label around a hidden
+ * input does not give) and hands over the files chosen (none: nothing happens). The input is cleared after each
+ * choice, so choosing the same file again fires again.
  */
 export function FilePickerButton(props: {
   children: ReactNode;
@@ -12,11 +13,17 @@ export function FilePickerButton(props: {
   testId: string;
   onFiles: (files: File[]) => void;
 }) {
+  const input = useRef<HTMLInputElement>(null);
   return (
-    <label className={`button ${props.disabled ? 'disabled' : ''}`}>
-      {props.children}
+    <>
+      <button type="button" disabled={props.disabled} onClick={() => input.current?.click()}>
+        {props.children}
+      </button>
       <input
+        ref={input}
         type="file"
+        hidden
+        tabIndex={-1}
         accept={props.accept}
         multiple={props.multiple}
         disabled={props.disabled}
@@ -27,6 +34,6 @@ export function FilePickerButton(props: {
           if (files.length) props.onFiles(files);
         }}
       />
-    </label>
+    </>
   );
 }

@@ -69,7 +69,7 @@ export function ModelsPane({ models }: { models: ModelsClient }) {
 
   return (
     <section className="models" data-testid="models-pane" data-phase={phase} data-tier={s.tier}>
-      <label>
+      <label className="models-tier">
         Models{' '}
         <select aria-label="Model tier" value={s.tier} disabled={downloading || !s.started} onChange={(e) => void models.setTier(e.target.value as TierId)}>
           {s.tiers.map((t) => (

@@ -1,5 +1,5 @@
-import { useApp } from '../app/store';
-import { captureRunning, usePwa } from '../pwa/pwaStore';
+import { captureRunning, useApp } from '../app/store';
+import { usePwa } from '../pwa/pwaStore';
 
 /** "Install" when the browser offers it, and the update notice ("Reload", held while a capture runs). */
 export function PwaControls() {

@@ -38,9 +38,11 @@ export function SessionsPane({ sessions }: { sessions: SessionsClient }) {
         ))}
         {list.length === 0 && <li className="hint">No saved sessions yet: every capture is saved here as it grows.</li>}
       </ul>
-      <FilePickerButton accept=".ply,.txt,.tum,text/plain" multiple disabled={busy} testId="import-session" onFiles={(files) => void sessions.import(files)}>
-        Import PLY + trajectory
-      </FilePickerButton>
+      <div className="buttons">
+        <FilePickerButton accept=".ply,.txt,.tum,text/plain" multiple disabled={busy} testId="import-session" onFiles={(files) => void sessions.import(files)}>
+          Import PLY + trajectory
+        </FilePickerButton>
+      </div>
     </details>
   );
 }

@@ -1,27 +1,37 @@
 import { useEffect, useRef } from 'react';
 import type { AppController } from '../app/controller';
 import { useApp, useMeasure } from '../app/store';
+import { VIEW_KEYS_HELP } from '../view/viewKeys';
 
-/** The 3D view: a canvas whose drawing happens in the render worker, the counters over it, and the measuring tool. */
-export function ViewPane({ controller }: { controller: AppController }) {
+/**
+ * The canvas the render worker draws on. It is made here, not in JSX: control of a canvas can be handed to a worker
+ * only once, so a new render worker (after one died) gets a new canvas, by a new `key` on this component.
+ */
+function ViewCanvas({ controller }: { controller: AppController }) {
   const host = useRef<HTMLDivElement>(null);
-  const scene = useApp((s) => s.scene);
-  const epoch = useApp((s) => s.viewEpoch);
-  const measuring = useMeasure((s) => s.active);
-  const readout = useMeasure((s) => s.readout);
-
   useEffect(() => {
-    // The canvas is made here, not in JSX: control of a canvas can be handed to a worker only once.
     const canvas = document.createElement('canvas');
-    canvas.setAttribute('aria-label', '3D reconstruction');
     canvas.tabIndex = 0;
+    canvas.setAttribute('role', 'application');
+    canvas.setAttribute('aria-roledescription', '3D view');
+    canvas.setAttribute('aria-label', `3D reconstruction. ${VIEW_KEYS_HELP}`);
+    canvas.dataset.testid = 'view-canvas';
     host.current!.appendChild(canvas);
     const detach = controller.attachCanvas(canvas);
     return () => {
       detach();
       canvas.remove();
     };
-  }, [controller, epoch]);
+  }, [controller]);
+  return <div className="view-host" ref={host} />;
+}
+
+/** The 3D view: the canvas, the counters over it, and the measuring tool. */
+export function ViewPane({ controller }: { controller: AppController }) {
+  const scene = useApp((s) => s.scene);
+  const epoch = useApp((s) => s.viewEpoch);
+  const measuring = useMeasure((s) => s.active);
+  const readout = useMeasure((s) => s.readout);
 
   // Escape clears the measurement, and a second Escape (nothing left to clear) turns the tool off.
   useEffect(() => {
@@ -37,8 +47,8 @@ export function ViewPane({ controller }: { controller: AppController }) {
 
   const shown = measuring && readout?.active ? readout : null;
   return (
-    <section className="pane view" aria-label="3D view">
-      <div className="view-host" ref={host} style={measuring ? { cursor: 'crosshair' } : undefined} />
+    <section className={measuring ? 'pane view measuring' : 'pane view'} aria-label="3D view">
+      <ViewCanvas key={epoch} controller={controller} />
       <div className="view-overlay">
         <span data-testid="point-count">{scene.points.toLocaleString('en')} points</span>
         <span data-testid="pose-count">{scene.keyframes} camera poses</span>

@@ -1,8 +1,9 @@
 // The 3D view renders in a worker (OffscreenCanvas), so the main thread never rasterises points.
 // Orbit controls live there too: the main thread forwards the canvas's input events as plain data,
 // and the worker replays them on a stand-in element with the parts of the DOM API OrbitControls uses.
+import { VIEW_KEYS } from './viewKeys';
 
-/** The fields of pointer and wheel events that OrbitControls reads. */
+/** The fields of pointer, wheel and key events that the view reads (OrbitControls, picking, keyboard control). */
 export interface ForwardedEvent {
   type: string;
   pointerId?: number;
@@ -19,6 +20,7 @@ export interface ForwardedEvent {
   ctrlKey?: boolean;
   metaKey?: boolean;
   shiftKey?: boolean;
+  key?: string;
 }
 
 const POINTER_FIELDS = ['pointerId', 'pointerType', 'clientX', 'clientY', 'pageX', 'pageY', 'button', 'buttons', 'ctrlKey', 'metaKey', 'shiftKey'] as const;
@@ -40,16 +42,24 @@ export function forwardCanvasEvents(canvas: HTMLCanvasElement, send: (e: Forward
     e.preventDefault();
     send({ type: 'wheel', deltaX: e.deltaX, deltaY: e.deltaY, deltaMode: e.deltaMode, ctrlKey: e.ctrlKey, metaKey: e.metaKey, shiftKey: e.shiftKey });
   };
+  // The view's own keys, while the canvas has focus; arrows would otherwise scroll the page.
+  const key = (e: KeyboardEvent) => {
+    if (!VIEW_KEYS.has(e.key) || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    send({ type: 'keydown', key: e.key, shiftKey: e.shiftKey });
+  };
   const menu = (e: Event) => e.preventDefault();
   const types = ['pointerdown', 'pointermove', 'pointerup', 'pointercancel'] as const;
   types.forEach((t) => canvas.addEventListener(t, pointer));
   canvas.addEventListener('wheel', wheel, { passive: false });
   canvas.addEventListener('contextmenu', menu);
+  canvas.addEventListener('keydown', key);
   canvas.style.touchAction = 'none';
   return () => {
     types.forEach((t) => canvas.removeEventListener(t, pointer));
     canvas.removeEventListener('wheel', wheel);
     canvas.removeEventListener('contextmenu', menu);
+    canvas.removeEventListener('keydown', key);
   };
 }
 

@@ -13,6 +13,7 @@ import { MeasureTool, type MeasureReadout } from './measure';
 import { BOX_COLOURS, MEASURE_COLOUR, OverlayLayer, SEGMENT_COLOUR } from './overlay';
 import { ClickDetector, pickPoint, type PointerLike } from './picking';
 import { TrajectoryView } from './trajectory';
+import { viewKeyAction } from './viewKeys';
 
 export const POINT_CAPACITY = 2_000_000;
 export const KEYFRAME_CAPACITY = 4096;
@@ -22,6 +23,8 @@ export interface ViewStats {
   keyframes: number;
   /** Recent intervals between drawn frames (ms). */
   frameTimes: number[];
+  /** Where the view's camera is (view frame, m): tests see the keyboard and the reset move it. */
+  camera: [number, number, number];
 }
 
 /** What the view highlights: the answer's boxes and segments, and the measuring tool's state. */
@@ -56,6 +59,7 @@ export class SceneView {
   private readonly measure = new MeasureTool();
   private readonly clicks = new ClickDetector();
   private readonly onPointer = (e: Event) => this.pointer(e as unknown as PointerLike);
+  private readonly onKey = (e: Event) => this.key(e as unknown as { key: string; shiftKey?: boolean });
   /** Told whenever the measurement changes (the main thread shows the readout). */
   onMeasure: ((r: MeasureReadout) => void) | null = null;
   /** A camera move in progress (framing highlights); the user's own orbit cancels it. */
@@ -79,12 +83,14 @@ export class SceneView {
     // Clicks for the measuring tool come from the same events as the orbit controls: a press and release
     // without a drag is a click, anything else is left to the controls.
     POINTER_EVENTS.forEach((t) => element.addEventListener(t, this.onPointer));
+    element.addEventListener('keydown', this.onKey);
     this.resetView();
     this.renderer.setAnimationLoop((t) => this.frame(t));
   }
 
   stats(): ViewStats {
-    return { points: this.cloud.size, keyframes: this.trajectory.size, frameTimes: [...this.frameTimes] };
+    const { x, y, z } = this.camera.position;
+    return { points: this.cloud.size, keyframes: this.trajectory.size, frameTimes: [...this.frameTimes], camera: [x, y, z] };
   }
 
   addKeyframe(kf: KeyframeGeometry): void {
@@ -196,8 +202,31 @@ export class SceneView {
   }
 
   /** Frames the whole reconstruction (or a default view when empty). */
+  /** The keyboard's turn, move, zoom and reset (see viewKeys.ts). */
+  private key(e: { key: string; shiftKey?: boolean }): void {
+    const action = viewKeyAction(e.key, e.shiftKey ?? false);
+    if (!action) return;
+    this.flight = null;
+    if (action.kind === 'reset') {
+      this.resetView();
+      return;
+    }
+    if (action.kind === 'orbit') {
+      this.controls.rotateLeft(action.left);
+      this.controls.rotateUp(action.up);
+    } else if (action.kind === 'pan') this.controls.pan(action.x, action.y);
+    else if (action.scale < 1) this.controls.dollyIn(action.scale);
+    else this.controls.dollyOut(1 / action.scale);
+    this.controls.update();
+    this.dirty = true;
+  }
+
   resetView(): void {
     this.flight = null;
+    // A turn still easing out (damping) would carry the view away from the reset: finish it at once first.
+    this.controls.enableDamping = false;
+    this.controls.update();
+    this.controls.enableDamping = true;
     if (this.bounds.isEmpty()) {
       this.camera.position.set(0, 0.6, 2);
       this.controls.target.set(0, 0, -1);
@@ -228,6 +257,7 @@ export class SceneView {
   dispose(): void {
     this.renderer.setAnimationLoop(null);
     POINTER_EVENTS.forEach((t) => this.element.removeEventListener(t, this.onPointer));
+    this.element.removeEventListener('keydown', this.onKey);
     this.onMeasure = null;
     this.controls.dispose();
     this.highlightLayer.dispose();
