@@ -51,8 +51,6 @@ export class AppController {
   private detectorReady: Promise<void> | null = null;
   private vlmReady: Promise<void> | null = null;
   private replying = false;
-  /** The highlights of this page's measured answers, by chat message. */
-  private readonly answerHighlights = new Map<number, AnswerHighlight>();
   /** The model manager (tiers, downloads, cache); the VLM loads the chosen tier's model. */
   readonly models: ModelsClient;
   /** Saved sessions: list, reopen, rename, delete, export, import; the chat is saved to the current one. */
@@ -295,20 +293,33 @@ export class AppController {
     return pending;
   };
 
-  /** Marks the capture busy at once (no second start while the model loads), then waits for the model. */
-  private async beginCapture(mode: 'video' | 'images' | 'recording', source: string): Promise<AbortSignal> {
+  /**
+   * Starts a capture: the one before is stopped, the capture shows busy at once (no second start while the model
+   * loads) and the screen is kept on. Returns what stops it, which also tells its end from a later capture's.
+   */
+  private startCapture(mode: 'video' | 'images' | 'recording', source: string): AbortController {
     this.captureAbort?.abort();
-    const abort = new AbortController();
-    this.captureAbort = abort;
+    const capture = new AbortController();
+    this.captureAbort = capture;
     useApp.getState().setCapture(mode, source);
     void this.wakeLock.hold();
-    await this.ensureGeometry();
-    await this.sessions.begin(mode === 'recording' ? `Camera, ${new Date().toLocaleString()}` : source);
-    return abort.signal;
+    return capture;
   }
 
-  private async endCapture(): Promise<void> {
+  /** Waits for the depth model and puts the capture into its session. */
+  private async prepareCapture(mode: 'video' | 'images' | 'recording', source: string): Promise<void> {
+    await this.ensureGeometry();
+    await this.sessions.begin(mode === 'recording' ? `Camera, ${new Date().toLocaleString()}` : source);
+  }
+
+  /**
+   * Ends `capture` once the geometry worker has finished its keyframes. A capture started meanwhile (the user
+   * recording again while the last keyframes are still processed) owns the page's state, so it is left alone.
+   */
+  private async endCapture(capture: AbortController): Promise<void> {
     await this.geometry.call((api) => api.idle()).catch(() => {}); // a dead worker has nothing left to finish
+    if (this.captureAbort !== capture) return;
+    this.captureAbort = null;
     useApp.getState().setScene({ queue: 0 });
     this.wakeLock.release();
     useApp.getState().setCapture(this.camera.isOn ? 'camera' : 'idle');
@@ -318,14 +329,18 @@ export class AppController {
   async openVideo(file: File): Promise<void> {
     const store = useApp.getState();
     if (this.camera.isOn) this.closeCamera();
+    const capture = this.startCapture('video', file.name);
     try {
-      const signal = await this.beginCapture('video', file.name);
-      const result = await runVideoFile(file, this.camera.video(), this.sink, { signal, queueLength: () => this.geometry.call((api) => api.pending()) });
+      await this.prepareCapture('video', file.name);
+      const result = await runVideoFile(file, this.camera.video(), this.sink, {
+        signal: capture.signal,
+        queueLength: () => this.geometry.call((api) => api.pending()),
+      });
       if (result.warning) store.notify('warning', result.warning);
     } catch (err) {
       store.notify('error', err instanceof CaptureError ? err.message : `Could not process "${file.name}": ${errorText(err)}`);
     } finally {
-      await this.endCapture();
+      await this.endCapture(capture);
     }
   }
 
@@ -351,9 +366,10 @@ export class AppController {
 
   async openImages(files: File[]): Promise<void> {
     const store = useApp.getState();
+    const capture = this.startCapture('images', `${files.length} files`);
     try {
-      const signal = await this.beginCapture('images', `${files.length} files`);
-      const result = await runImageFiles(files, this.sink, { signal, queueLength: () => this.geometry.call((api) => api.pending()) });
+      await this.prepareCapture('images', `${files.length} files`);
+      const result = await runImageFiles(files, this.sink, { signal: capture.signal, queueLength: () => this.geometry.call((api) => api.pending()) });
       if (result.skipped.length)
         store.notify('warning', `Not images, skipped: ${result.skipped.slice(0, 5).join(', ')}${result.skipped.length > 5 ? '…' : ''}.`);
       if (result.frames === 0) store.notify('error', 'None of the chosen files is an image this browser can open.');
@@ -367,7 +383,7 @@ export class AppController {
     } catch (err) {
       store.notify('error', err instanceof CaptureError ? err.message : `Could not process the images: ${errorText(err)}`);
     } finally {
-      await this.endCapture();
+      await this.endCapture(capture);
     }
   }
 
@@ -413,14 +429,15 @@ export class AppController {
   }
 
   async record(): Promise<void> {
+    const capture = this.startCapture('recording', 'camera');
     try {
-      const signal = await this.beginCapture('recording', 'camera');
-      await recordFrames(this.camera.video(), this.sink, signal);
+      await this.prepareCapture('recording', 'camera');
+      await recordFrames(this.camera.video(), this.sink, capture.signal);
     } catch (err) {
-      this.captureAbort?.abort();
+      capture.abort();
       useApp.getState().notify('error', `Recording stopped: ${errorText(err)}. What was captured before is kept.`);
     } finally {
-      await this.endCapture();
+      await this.endCapture(capture);
     }
   }
 
@@ -436,7 +453,6 @@ export class AppController {
     this.replaceMap([]);
     this.sessions.detach();
     useApp.getState().replaceMessages([]);
-    this.answerHighlights.clear();
   }
 
   async ask(question: string): Promise<void> {
@@ -510,16 +526,9 @@ export class AppController {
     const text = aboutObjects
       ? `${answer.text} (Object recognition is ${detector.phase === 'error' ? `unavailable: ${detector.error}` : 'still loading'}, so objects may be missing.)`
       : answer.text;
-    const highlighted = answer.highlight.boxes.length > 0 || answer.highlight.segments.length > 0;
-    if (highlighted) this.answerHighlights.set(id, answer.highlight);
-    useApp.getState().updateMessage(id, { text, streaming: false, measured: answer.type, highlighted });
-    this.showHighlights(highlighted ? answer.highlight : null);
-  }
-
-  /** Shows an earlier answer's objects and segments in the 3D view again ("Show in 3D view"). */
-  showMessageHighlights(id: number): void {
-    const highlight = this.answerHighlights.get(id);
-    if (highlight) this.showHighlights(highlight);
+    const highlight = answer.highlight.boxes.length > 0 || answer.highlight.segments.length > 0 ? answer.highlight : undefined;
+    useApp.getState().updateMessage(id, { text, streaming: false, measured: answer.type, highlight });
+    this.showHighlights(highlight ?? null);
   }
 
   stopReply(): void {

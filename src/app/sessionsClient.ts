@@ -103,7 +103,7 @@ export class SessionsClient {
     if (!id) return;
     const messages = useApp
       .getState()
-      .messages.map(({ role, text, stopped, error, measured, writtenBy }) => ({ role, text, stopped, error, measured, writtenBy }));
+      .messages.map(({ role, text, stopped, error, measured, writtenBy, highlight }) => ({ role, text, stopped, error, measured, writtenBy, highlight }));
     const json = JSON.stringify(messages);
     if (this.savedChat.get(id) === json) return;
     try {

@@ -5,6 +5,7 @@ import type { TrackingState } from '../geometry/types';
 import type { BackendChoice } from '../models/backend';
 import type { FileProgress } from '../models/loader';
 import type { ModelRole } from '../models/manifest';
+import type { AnswerHighlight } from '../spatial/types';
 import type { MeasureReadout } from '../view/measure';
 
 export type { ModelRole };
@@ -66,8 +67,8 @@ export interface ChatMessage {
   measured?: string;
   /** Set on the VLM's answers: which model wrote it and from how many frames (e.g. "SmolVLM-256M, 8 frames"). */
   writtenBy?: string;
-  /** A measured answer with objects or segments to show in the 3D view (this page's answers only: not saved). */
-  highlighted?: boolean;
+  /** A measured answer's objects and segments (gravity frame), for "Show in 3D view". */
+  highlight?: AnswerHighlight;
 }
 
 export interface Notice {

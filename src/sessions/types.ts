@@ -4,6 +4,7 @@
 import type { KeyframeInfo } from '../geometry/types';
 import type { StoredKeyframe } from '../geometry/keyframeStore';
 import type { Detection2D } from '../spatial/objectMap';
+import type { AnswerHighlight } from '../spatial/types';
 
 export type SessionState = 'recording' | 'saved' | 'imported';
 
@@ -58,6 +59,8 @@ export interface SavedChatMessage {
   error?: string;
   measured?: string;
   writtenBy?: string;
+  /** A measured answer's objects and segments (gravity frame), shown again by "Show in 3D view". */
+  highlight?: AnswerHighlight;
 }
 
 export interface ChatRecord {

@@ -6,8 +6,9 @@ import { useLayout } from './layout';
 /**
  * The camera picture, or the video being reconstructed. It is one element for the page's whole life (the camera
  * stream and the video file play in it, and frames are read from it). In the compact layout, away from the Capture
- * section, it shrinks to a thumbnail in a corner rather than disappearing: the browser keeps presenting frames
- * only to a video that is shown, and the user keeps seeing what is being captured; tapping it goes back.
+ * section, it shrinks to a thumbnail in a corner rather than disappearing: the user keeps seeing what is being
+ * captured and taps it to go back, and frames keep being presented (requestVideoFrameCallback is defined for frames
+ * presented for composition; Chromium also serves hidden videos, other browsers need not).
  */
 export function CapturePreview({ camera }: { camera: CameraClient }) {
   const video = useRef<HTMLVideoElement>(null);

@@ -70,12 +70,12 @@ export function ChatPane({ controller }: { controller: AppController }) {
                 {m.writtenBy}
               </span>
             )}
-            {m.highlighted && (
+            {m.highlight && (
               <button
                 type="button"
                 className="show-in-view"
                 onClick={() => {
-                  controller.showMessageHighlights(m.id);
+                  controller.showHighlights(m.highlight ?? null);
                   useLayout.getState().show('view');
                 }}
               >
