@@ -1,6 +1,7 @@
-// The main thread's conductor: owns the three workers (geometry, VLM, render) and the capture sources,
-// and keeps the store up to date. It moves frames (transferred) and small messages; it computes and
-// draws nothing heavy: the 3D view renders in its worker on an OffscreenCanvas.
+// The main thread's conductor: owns the geometry, detector, VLM and render workers, runs the capture flows (camera,
+// video, images) and the chat, and keeps the store up to date; saved sessions, the camera and the model manager have
+// clients of their own. It moves frames (transferred) and small messages; it computes and draws nothing heavy: the
+// 3D view renders in its worker on an OffscreenCanvas.
 import * as Comlink from 'comlink';
 import { recordFrames } from '../capture/cameraSource';
 import { downloadDemoVideo } from '../capture/demoVideo';
