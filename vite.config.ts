@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { defineConfig } from 'vite';
+import { defineConfig, loadEnv } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { serveFolder } from './scripts/serveFolder.ts';
+import { contentSecurityPolicy, type CspOptions } from './src/pwa/csp.ts';
 import { ISOLATION_HEADERS } from './src/pwa/isolation.ts';
 
 const FIXTURE_MODELS = resolve('.fixtures/models');
@@ -13,21 +14,17 @@ const DEMO_VIDEOS = resolve('../shared/data/videos');
 /**
  * On the dev and preview servers only (never in the build), the project's fixture models at /models/
  * (what tests and offline development load with `?models=/models`; Range requests are answered, so an
- * interrupted download resumes) and the shared recordings at /demo/ (`?demo=/demo/arkitscenes-47334096.webm`
+ * interrupted download resumes), a throttled copy at /models-slow/, and the shared recordings at /demo/ (`?demo=/demo/arkitscenes-47334096.webm`
  * for "Try the demo room").
  */
 function fixtureModels(): Plugin {
-  return {
-    name: 'room3r-fixture-models',
-    configureServer(server) {
-      server.middlewares.use(serveFolder('/models/', FIXTURE_MODELS));
-      server.middlewares.use(serveFolder('/demo/', DEMO_VIDEOS));
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use(serveFolder('/models/', FIXTURE_MODELS));
-      server.middlewares.use(serveFolder('/demo/', DEMO_VIDEOS));
-    },
+  const serve = (server: { middlewares: { use(handler: ReturnType<typeof serveFolder>): void } }) => {
+    server.middlewares.use(serveFolder('/models/', FIXTURE_MODELS));
+    // The same files at 64 KiB/s: tests pause a download half-way.
+    server.middlewares.use(serveFolder('/models-slow/', FIXTURE_MODELS, { bytesPerSecond: 64 * 1024 }));
+    server.middlewares.use(serveFolder('/demo/', DEMO_VIDEOS));
   };
+  return { name: 'room3r-fixture-models', configureServer: serve, configurePreviewServer: serve };
 }
 
 /**
@@ -63,11 +60,43 @@ const pwa = VitePWA({
   },
 });
 
-export default defineConfig({
-  plugins: [react(), fixtureModels(), pwa],
-  server: { port: 5173, strictPort: true, headers: ISOLATION_HEADERS },
-  preview: { port: 4173, strictPort: true, headers: ISOLATION_HEADERS },
-  worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
-  optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
+/**
+ * Static hosts that read a `_headers` file (Netlify, Cloudflare Pages): cross-origin isolation and the
+ * Content-Security-Policy on every response, and the service worker script always revalidated so updates are found.
+ * Written at build time, because the policy names the model and demo hosts the build is configured for.
+ */
+function hostHeaders(csp: string): Plugin {
+  return {
+    name: 'room3r-host-headers',
+    apply: 'build',
+    generateBundle() {
+      const all = Object.entries({ ...ISOLATION_HEADERS, 'Content-Security-Policy': csp }).map(([k, v]) => `  ${k}: ${v}`);
+      this.emitFile({
+        type: 'asset',
+        fileName: '_headers',
+        source: [
+          '# Written by the build (vite.config.ts): Netlify and Cloudflare Pages read it.',
+          '/*',
+          ...all,
+          '/sw.js',
+          '  Cache-Control: no-cache',
+          '',
+        ].join('\n'),
+      });
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const env = loadEnv(mode, process.cwd(), 'VITE_');
+  const hosts: CspOptions = { modelBaseUrl: env.VITE_MODEL_BASE_URL, demoVideoUrl: env.VITE_DEMO_VIDEO_URL };
+  const csp = contentSecurityPolicy(hosts);
+  return {
+    plugins: [react(), fixtureModels(), pwa, hostHeaders(csp)],
+    server: { port: 5173, strictPort: true, headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': contentSecurityPolicy({ ...hosts, dev: true }) } },
+    preview: { port: 4173, strictPort: true, headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': csp } },
+    worker: { format: 'es' },
+    build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+    optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
+  };
 });

@@ -27,10 +27,17 @@ export async function ask(page: Page, question: string): Promise<void> {
   await page.getByRole('button', { name: 'Send' }).click();
 }
 
-/** Checks that a click or tap at the control's centre would hit the control itself (nothing laid over it); returns that point. */
+/** Checks that a tap at the control's centre would hit the control itself (nothing laid over it); returns that point. */
 export async function expectHittable(control: Locator): Promise<{ x: number; y: number }> {
   await control.scrollIntoViewIfNeeded();
-  const box = await control.boundingBox();
+  // As a finger does, aim where the control is once it has stopped moving (a notice above it may just have appeared).
+  let box = await control.boundingBox();
+  for (let i = 0; i < 20; i++) {
+    await control.page().waitForTimeout(50);
+    const again = await control.boundingBox();
+    if (JSON.stringify(again) === JSON.stringify(box)) break;
+    box = again;
+  }
   expect(box, 'the control has a box on screen').not.toBeNull();
   const x = box!.x + box!.width / 2;
   const y = box!.y + box!.height / 2;

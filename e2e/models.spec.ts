@@ -1,14 +1,8 @@
 // The model manager: sizes before downloading, a tier switch that is remembered, a download of the fixture models
-// that completes, delete, and a paused download that resumes with an HTTP Range request (from a second, throttled
-// server, so there is time to pause half-way).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { serveFolder } from '../scripts/serveFolder';
+// that completes, delete, and a paused download that resumes with an HTTP Range request (from a throttled copy of the
+// fixtures on the same origin, so there is time to pause half-way).
+import { expect, type Page, test } from '@playwright/test';
 import { APP_URL, watchConsole } from './helpers';
-
-const FIXTURES = resolve('.fixtures/models');
 
 async function cachedUrls(page: Page): Promise<string[]> {
   return page.evaluate(async () => (await (await caches.open('room3r-models-v1')).keys()).map((r) => r.url));
@@ -81,25 +75,16 @@ test('a network failure mid-download: a clear message, and Resume finishes it', 
 });
 
 test.describe('from a slow server', () => {
-  let server: Server;
-  let base = '';
-  const ranges: string[] = [];
-
-  test.beforeAll(async () => {
-    const serve = serveFolder('/models/', FIXTURES, { cors: true, bytesPerSecond: 64 * 1024 });
-    server = createServer((req, res) => {
-      if (req.headers.range) ranges.push(`${req.url} ${req.headers.range}`);
-      serve(req, res, () => {
-        res.statusCode = 404;
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models`;
-  });
-  test.afterAll(() => server.close());
+  // The preview server's throttled copy of the fixture models (64 KiB/s), so there is time to pause half-way.
+  const base = '/models-slow';
 
   test('progress with speed and ETA; a paused download resumes with a Range request', async ({ page }) => {
+    const ranges: string[] = [];
+    await page.route(`**${base}/**`, (route) => {
+      const range = route.request().headers().range;
+      if (range) ranges.push(`${new URL(route.request().url()).pathname} ${range}`);
+      return route.continue();
+    });
     await page.goto(`/?models=${encodeURIComponent(base)}`);
     const pane = page.getByTestId('models-pane');
     await pane.getByTestId('models-download').click();
@@ -126,6 +111,6 @@ test.describe('from a slow server', () => {
 
     await pane.getByRole('button', { name: 'Resume' }).click();
     await expect(pane).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
-    expect(ranges).toContain(`/models/onnx-community/Qwen3-VL-2B-Instruct-ONNX/${pausedFile} bytes=${kept}-`);
+    expect(ranges).toContain(`${base}/onnx-community/Qwen3-VL-2B-Instruct-ONNX/${pausedFile} bytes=${kept}-`);
   });
 });

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   if (!existsSync(VIDEO)) throw new Error(`missing ${VIDEO}: ../shared/data must be beside the repo`);
   await ensureFixtures();
   if (!process.argv.includes('--no-build')) {
-    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    const build = spawnSync('npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'warn'], { stdio: 'inherit' });
     if (build.status !== 0) throw new Error('build failed');
   }
   const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });

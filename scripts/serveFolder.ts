@@ -3,7 +3,7 @@
 // fixture models, and by the tests, which also throttle it so a download can be paused half-way.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 const MIME: Record<string, string> = {
   '.json': 'application/json',
@@ -13,8 +13,6 @@ const MIME: Record<string, string> = {
 };
 
 export interface ServeFolderOptions {
-  /** Answer cross-origin requests (tests serve models from a second origin). */
-  cors?: boolean;
   /** Send at most this many bytes per second (tests; 0 or absent: full speed). */
   bytesPerSecond?: number;
 }
@@ -35,6 +33,24 @@ export function parseRange(header: string | undefined, size: number): [number, n
   return start >= size || start > end ? 'unsatisfiable' : [start, end];
 }
 
+/**
+ * The file a request path names inside `root`, or null when it names none: malformed escapes, NUL bytes, and any path
+ * that leaves `root` (`..`, an absolute path, or a sibling folder whose name merely starts like root's).
+ */
+export function fileInside(root: string, urlPath: string): string | null {
+  let rel: string;
+  try {
+    rel = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (rel.includes('\0')) return null;
+  const base = resolve(root);
+  const file = resolve(base, `.${sep}${rel}`);
+  const inside = relative(base, file);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? file : null;
+}
+
 type Next = (err?: unknown) => void;
 
 export function serveFolder(prefix: string, root: string, options: ServeFolderOptions = {}) {
@@ -44,19 +60,8 @@ export function serveFolder(prefix: string, root: string, options: ServeFolderOp
       next();
       return;
     }
-    if (options.cors) {
-      res.setHeader('Access-Control-Allow-Origin', '*');
-      res.setHeader('Access-Control-Allow-Headers', 'Range');
-      res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges');
-      if (req.method === 'OPTIONS') {
-        res.statusCode = 204;
-        res.end();
-        return;
-      }
-    }
-    const rel = decodeURIComponent(url.slice(prefix.length));
-    const file = normalize(join(root, rel));
-    const ok = file.startsWith(root) && existsSync(file) && statSync(file).isFile();
+    const file = fileInside(root, url.slice(prefix.length));
+    const ok = file !== null && existsSync(file) && statSync(file).isFile();
     if (!ok) {
       res.statusCode = 404;
       res.end('not found');
@@ -64,7 +69,7 @@ export function serveFolder(prefix: string, root: string, options: ServeFolderOp
     }
     const size = statSync(file).size;
     res.setHeader('Content-Type', MIME[extname(file)] ?? 'application/octet-stream');
-    res.setHeader('Cross-Origin-Resource-Policy', options.cors ? 'cross-origin' : 'same-origin');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     res.setHeader('Accept-Ranges', 'bytes');
     const range = parseRange(req.headers.range, size);
     if (range === 'unsatisfiable') {

@@ -121,9 +121,15 @@ const api = {
   /**
    * Adds labels (e.g. the ones a question names) to those looked for in every keyframe, and looks for the new ones in
    * the keyframes kept so far; their detections go to the geometry worker. Resolves with the labels that were new.
+   * `onProgress` hears (keyframes searched, keyframes to search).
    */
-  lookFor(labels: string[]): Promise<string[]> {
-    return queue.lookFor(labels);
+  lookFor(labels: string[], onProgress?: (done: number, total: number) => void): Promise<string[]> {
+    return queue.lookFor(labels, onProgress);
+  },
+
+  /** Ends the label search under way (the chat's Stop). */
+  stopSearch(): void {
+    queue.stopSearch();
   },
 
   /** The labels looked for in each keyframe (the indoor vocabulary plus any added). */

@@ -24,7 +24,7 @@ import { routeQuestion } from '../src/spatial/router';
 import { buildSceneMemory, sceneMemoryText } from '../src/spatial/sceneMemory';
 import type { SpatialAnswer } from '../src/spatial/types';
 import { newSessionId, openSessionsDb, type SessionsDb } from '../src/sessions/db';
-import { exportChat, exportPly, exportTum, importSession } from '../src/sessions/exchange';
+import { exportChat, exportPly, exportTum, importSession, importSizeProblem } from '../src/sessions/exchange';
 import { restoreSession, type RestoredSession } from '../src/sessions/restore';
 import { SessionWriter } from '../src/sessions/sessionWriter';
 import type { SavedChatMessage, SessionMeta } from '../src/sessions/types';
@@ -207,12 +207,14 @@ const api = {
     listeners = { onKeyframe, onError };
   },
 
-  async pushFrame(frame: BrowserFrame, meta: FrameMeta): Promise<number> {
+  /** Takes a frame; returns the keyframes waiting (back-pressure) and those a live source had skipped so far. */
+  async pushFrame(frame: BrowserFrame, meta: FrameMeta): Promise<{ pending: number; skipped: number }> {
     if (!pipeline) {
       closeFrame(frame);
       throw new Error('The depth model is not loaded yet.');
     }
-    return pipeline.push(frame, meta, meta.rgbd ? await givenDepth(frame, meta.rgbd) : undefined);
+    const pending = pipeline.push(frame, meta, meta.rgbd ? await givenDepth(frame, meta.rgbd) : undefined);
+    return { pending, skipped: pipeline.skippedKeyframes };
   },
 
   pending(): number {
@@ -333,8 +335,13 @@ const sessionsApi = {
     return new Blob([await exportChat(d, id)], { type: 'application/json' });
   },
 
-  /** Stores a PLY point cloud and a TUM trajectory as a new session; returns its id. */
-  async importSession(name: string, ply: File, trajectory: File): Promise<string> {
+  /**
+   * Stores a PLY point cloud and a TUM trajectory as a new session; returns its id and what was left out. The files
+   * are untrusted: too big ones are refused before they are read, and nothing here touches the live map.
+   */
+  async importSession(name: string, ply: File, trajectory: File): Promise<{ id: string; notes: string[] }> {
+    const problem = importSizeProblem(ply.size, trajectory.size);
+    if (problem) throw new Error(problem);
     return importSession(await db(), name, await ply.arrayBuffer(), await trajectory.text());
   },
 };

@@ -50,7 +50,7 @@ export class CameraClient {
       this.close();
       throw new CaptureError(`The camera picture could not be shown (${(err as Error).message}).`);
     }
-    useApp.getState().setCaptureDevice({ cameras: (await listCameras()).length });
+    useApp.getState().patchCapture({ cameras: (await listCameras()).length });
   }
 
   /** Moves to the device's next camera (front ↔ rear); the choice holds until the page is reloaded. */

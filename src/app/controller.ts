@@ -13,6 +13,7 @@ import type { AppConfig } from '../config';
 import type { KeyframeInfo } from '../geometry/types';
 import type { FileProgress } from '../models/loader';
 import { SceneSummary, spatialContextText } from '../scene/sceneSummary';
+import { trackingLostNotice } from '../scene/trackingText';
 import { forwardCanvasEvents } from '../view/eventProxy';
 import type { MeasureReadout } from '../view/measure';
 import type { ViewHighlights, ViewStats } from '../view/sceneView';
@@ -23,10 +24,12 @@ import type { GeometryWorkerApi } from '../../workers/geometry.worker';
 import type { RenderWorkerApi } from '../../workers/render.worker';
 import type { VlmWorkerApi } from '../../workers/vlm.worker';
 import { CameraClient } from './cameraClient';
+import { ComputeTurns } from './computeTurns';
 import { ModelsClient } from './modelsClient';
 import { EMPTY_SCENE, useApp, useMeasure, type ModelRole } from './store';
 import { WorkerHandle } from './workerHandle';
 import { SessionsClient } from './sessionsClient';
+import { useSessions } from './sessionsStore';
 import type { SessionMeta } from '../sessions/types';
 
 /** The scene pane's figures that come from the running summary (live capture and reopened sessions alike). */
@@ -41,6 +44,15 @@ const summaryFigures = (s: SceneSummary) => ({
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** The user pressed Stop. */
+class StoppedError extends Error {}
+
+/** `work`, or a StoppedError as soon as `signal` aborts (the work itself goes on in its worker, unwatched). */
+function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new StoppedError());
+  return Promise.race([work, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new StoppedError()), { once: true }))]);
+}
+
 export class AppController {
   private readonly geometry: WorkerHandle<GeometryWorkerApi>;
   private readonly detector: WorkerHandle<DetectorWorkerApi>;
@@ -48,18 +60,27 @@ export class AppController {
   private readonly render: WorkerHandle<RenderWorkerApi>;
   private summary = new SceneSummary();
   private captureAbort: AbortController | null = null;
+  /** What the map on screen was last captured from (a recording can go on; a file is a capture of its own). */
+  private lastCapture: 'recording' | 'file' | null = null;
   private geometryReady: Promise<void> | null = null;
   private detectorReady: Promise<void> | null = null;
   private vlmReady: Promise<void> | null = null;
   private replying = false;
+  /** Stops the question being answered. */
+  private askAbort: AbortController | null = null;
   /** The model manager (tiers, downloads, cache); the VLM loads the chosen tier's model. */
   readonly models: ModelsClient;
   /** Saved sessions: list, reopen, rename, delete, export, import; the chat is saved to the current one. */
   readonly sessions: SessionsClient;
-  /** The live camera and the preview element that camera and video files play in. */
+  /** The live camera (it plays in the preview's video element). */
   readonly camera = new CameraClient(() => this.cameraToBackground());
+  /** The preview's canvas, where the frames of a video being reconstructed are drawn. */
+  private previewCanvas: HTMLCanvasElement | null = null;
+  private lastPreviewDraw = 0;
+  /** Who has the GPU: a video waits while the chat model answers. */
+  private readonly turns = new ComputeTurns();
   /** Held while a capture runs: a screen that locks stops the camera and pauses a video being processed. */
-  private readonly wakeLock = new ScreenWakeLock(navigator.wakeLock, document, (wakeLock) => useApp.getState().setCaptureDevice({ wakeLock }));
+  private readonly wakeLock = new ScreenWakeLock(navigator.wakeLock, document, (wakeLock) => useApp.getState().patchCapture({ wakeLock }));
 
   constructor(private readonly config: AppConfig) {
     this.models = new ModelsClient(config);
@@ -80,6 +101,8 @@ export class AppController {
       (message) => this.workerDied('render', message),
     );
     this.sessions = new SessionsClient(this.geometry, this);
+    // Link settings that were refused (another host's models or demo video) are said, not silently dropped.
+    for (const problem of config.problems) useApp.getState().notify('warning', problem);
   }
 
   /** Connects the workers (direct channels between them) and loads the depth model, then the detector. */
@@ -119,6 +142,37 @@ export class AppController {
       stopEvents();
       resize.disconnect();
     };
+  }
+
+  /** The page's preview: the camera plays in `video`, a video file's frames are drawn on `canvas`. */
+  attachPreview(video: HTMLVideoElement, canvas: HTMLCanvasElement): () => void {
+    this.previewCanvas = canvas;
+    const detach = this.camera.attach(video);
+    return () => {
+      detach();
+      if (this.previewCanvas === canvas) this.previewCanvas = null;
+    };
+  }
+
+  /** Shows a video file's frame in the preview, a few times a second (the file is read faster than it plays). */
+  private drawPreview(picture: CanvasImageSource, width: number, height: number): void {
+    const canvas = this.previewCanvas;
+    const now = performance.now();
+    if (!canvas || now - this.lastPreviewDraw < 100) return;
+    this.lastPreviewDraw = now;
+    const scale = Math.min(1, 640 / Math.max(width, height));
+    const [w, h] = [Math.round(width * scale), Math.round(height * scale)];
+    if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h];
+    canvas.getContext('2d')?.drawImage(picture, 0, 0, w, h);
+  }
+
+  /** Between two frames of a video: wait while the chat model answers (it gets the GPU), and say so. */
+  private async videoTurn(): Promise<void> {
+    const holder = this.turns.holder;
+    if (!holder) return;
+    useApp.getState().patchCapture({ waiting: holder });
+    await this.turns.whenFree();
+    useApp.getState().patchCapture({ waiting: null });
   }
 
   resetView(): void {
@@ -260,15 +314,9 @@ export class AppController {
   private onKeyframe(g: KeyframeInfo): void {
     this.summary.add(g);
     const s = this.summary;
-    const scene = useApp.getState().scene;
-    if (g.tracking.status === 'lost' && scene.tracking.status !== 'lost') {
-      useApp
-        .getState()
-        .notify(
-          'warning',
-          `Tracking lost: ${g.tracking.reason ?? 'unknown reason'}. Point the camera back at a part of the room already seen; nothing is added to the map until then.`,
-        );
-    }
+    // One notice while tracking is lost, worded as the counters word it, gone once tracking is back.
+    if (g.tracking.status === 'lost') useApp.getState().notify('warning', trackingLostNotice(g.tracking), 'tracking');
+    else useApp.getState().clearNotice('tracking');
     useApp.getState().setScene({
       tracking: g.tracking,
       ...summaryFigures(s),
@@ -278,10 +326,16 @@ export class AppController {
   }
 
   /** Frame counters, flushed to the store at most once per animation frame (not once per video frame). */
-  private counters = { framesSeen: 0, queue: 0, scheduled: false };
+  private counters = { framesSeen: 0, queue: 0, skipped: 0, scheduled: false };
 
   private readonly sink: FrameSink = async (frame, meta) => {
-    const pending = await this.geometry.call((api) => api.pushFrame(Comlink.transfer(frame, [frame]), meta));
+    const { pending, skipped } = await this.geometry.call((api) => api.pushFrame(Comlink.transfer(frame, [frame]), meta));
+    if (skipped > this.counters.skipped) {
+      // A live camera cannot wait for a busy depth model: say plainly that views are being left out.
+      this.counters.skipped = skipped;
+      const why = this.turns.holder ? ` while ${this.turns.holder}` : '';
+      useApp.getState().notify('warning', `The device cannot keep up${why}: ${skipped} keyframes were skipped. Move the camera more slowly.`, 'skipping');
+    }
     this.counters.framesSeen++;
     this.counters.queue = pending;
     if (!this.counters.scheduled) {
@@ -307,10 +361,31 @@ export class AppController {
     return capture;
   }
 
-  /** Waits for the depth model and puts the capture into its session. */
-  private async prepareCapture(mode: 'video' | 'images' | 'recording', source: string): Promise<void> {
-    await this.ensureGeometry();
-    await this.sessions.begin(mode === 'recording' ? `Camera, ${new Date().toLocaleString()}` : source);
+  /**
+   * Where one capture's frames go. On its first frame the capture gets its map and session, so a file that yields
+   * no frame at all leaves the map on screen as it was. A file is a capture of its own: a file opened over a map (or
+   * a recording over a file's map, or over a reopened session) starts a new map and session, and says so; recording
+   * again after a recording (Stop, or the camera released in the background) goes on with the same map.
+   */
+  private captureSink(mode: 'video' | 'images' | 'recording', source: string): FrameSink {
+    let ready: Promise<void> | null = null;
+    const begin = async () => {
+      const goesOn = mode === 'recording' && this.lastCapture === 'recording' && useSessions.getState().current !== null;
+      if (!goesOn && this.summary.keyframes.length + this.summary.lost > 0) {
+        await this.sessions.saveChatNow();
+        await this.emptyMap();
+        useApp
+          .getState()
+          .notify('info', `${mode === 'recording' ? 'The recording' : `"${source}"`} starts a new capture; the one before is saved in Sessions.`);
+      }
+      this.lastCapture = mode === 'recording' ? 'recording' : 'file';
+      await this.sessions.begin(mode === 'recording' ? `Camera, ${new Date().toLocaleString()}` : source);
+    };
+    return async (frame, meta) => {
+      ready ??= begin();
+      await ready;
+      return this.sink(frame, meta);
+    };
   }
 
   /**
@@ -332,8 +407,10 @@ export class AppController {
     if (this.camera.isOn) this.closeCamera();
     const capture = this.startCapture('video', file.name);
     try {
-      await this.prepareCapture('video', file.name);
-      const result = await runVideoFile(file, this.camera.video(), this.sink, {
+      await this.ensureGeometry();
+      const result = await runVideoFile(file, this.captureSink('video', file.name), {
+        turn: () => this.videoTurn(),
+        onPicture: (picture, width, height) => this.drawPreview(picture, width, height),
         signal: capture.signal,
         queueLength: () => this.geometry.call((api) => api.pending()),
       });
@@ -369,8 +446,11 @@ export class AppController {
     const store = useApp.getState();
     const capture = this.startCapture('images', `${files.length} files`);
     try {
-      await this.prepareCapture('images', `${files.length} files`);
-      const result = await runImageFiles(files, this.sink, { signal: capture.signal, queueLength: () => this.geometry.call((api) => api.pending()) });
+      await this.ensureGeometry();
+      const result = await runImageFiles(files, this.captureSink('images', `${files.length} files`), {
+        signal: capture.signal,
+        queueLength: () => this.geometry.call((api) => api.pending()),
+      });
       if (result.skipped.length)
         store.notify('warning', `Not images, skipped: ${result.skipped.slice(0, 5).join(', ')}${result.skipped.length > 5 ? '…' : ''}.`);
       if (result.frames === 0) store.notify('error', 'None of the chosen files is an image this browser can open.');
@@ -432,8 +512,8 @@ export class AppController {
   async record(): Promise<void> {
     const capture = this.startCapture('recording', 'camera');
     try {
-      await this.prepareCapture('recording', 'camera');
-      await recordFrames(this.camera.video(), this.sink, capture.signal);
+      await this.ensureGeometry();
+      await recordFrames(this.camera.video(), this.captureSink('recording', 'camera'), capture.signal);
     } catch (err) {
       capture.abort();
       useApp.getState().notify('error', `Recording stopped: ${errorText(err)}. What was captured before is kept.`);
@@ -450,8 +530,19 @@ export class AppController {
   async newCapture(): Promise<void> {
     this.captureAbort?.abort();
     await this.sessions.saveChatNow();
-    await this.geometry.api.reset();
+    await this.clearMap();
+  }
+
+  /** Stops any capture and empties the map, the 3D view and the chat; nothing is saved (their session is done or gone). */
+  async clearMap(): Promise<void> {
+    this.captureAbort?.abort();
+    await this.emptyMap();
+  }
+
+  private async emptyMap(): Promise<void> {
+    await this.geometry.call((api) => api.reset()).catch(() => {}); // a dead worker's map is gone anyway
     this.replaceMap([]);
+    this.showHighlights(null);
     this.sessions.detach();
     useApp.getState().replaceMessages([]);
   }
@@ -463,14 +554,21 @@ export class AppController {
     store.addMessage({ role: 'user', text: question, streaming: false });
     const id = store.addMessage({ role: 'assistant', text: '', streaming: true });
     this.replying = true;
+    const ask = new AbortController();
+    this.askAbort = ask;
+    // A question takes the GPU: a video being reconstructed waits meanwhile (and loses nothing).
+    const release = this.turns.hold('answering your question');
+    const progress = (text: string | undefined) => useApp.getState().updateMessage(id, { progress: text });
     try {
       // Measured first: a question a solver answers never reaches the VLM.
-      const spatial = await this.spatialQuery(question);
+      const spatial = await this.spatialQuery(question, ask.signal, progress);
+      if (ask.signal.aborted) throw new StoppedError();
       if (spatial?.answer) {
         this.showAnswer(id, spatial.answer);
         return;
       }
-      await this.ensureVlm();
+      progress(undefined);
+      await untilStopped(this.ensureVlm(), ask.signal);
       const spatialContext = [spatialContextText(this.summary), spatial?.context].filter(Boolean).join('\n');
       const result = await this.vlm.call((api) =>
         api.ask(
@@ -480,34 +578,59 @@ export class AppController {
       );
       useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped, writtenBy: result.writtenBy });
     } catch (err) {
-      useApp.getState().updateMessage(id, { streaming: false, error: errorText(err) });
+      if (err instanceof StoppedError) useApp.getState().updateMessage(id, { streaming: false, stopped: true, progress: undefined });
+      else useApp.getState().updateMessage(id, { streaming: false, error: errorText(err), progress: undefined });
     } finally {
+      release();
       this.replying = false;
+      if (this.askAbort === ask) this.askAbort = null;
     }
   }
 
   /**
    * The scene memory's answer (null: not a spatial question) and its summary for the VLM. Objects the question
-   * names that the detector has not looked for yet are searched for in the keyframes first. Null when the map
-   * is unavailable (its worker is down): the VLM then answers without it.
+   * names that the detector has not looked for yet are searched for in the kept keyframes first, with progress in
+   * the reply; Stop ends the wait at once. Null when the map is unavailable (its worker is down): the VLM then
+   * answers without it.
    */
-  private async spatialQuery(question: string): Promise<{ answer: SpatialAnswer | null; context: string } | null> {
+  private async spatialQuery(
+    question: string,
+    signal: AbortSignal,
+    progress: (text: string | undefined) => void,
+  ): Promise<{ answer: SpatialAnswer | null; context: string } | null> {
     try {
       const labels = await this.geometry.call((api) => api.questionLabels(question));
       if (labels.length && useApp.getState().models.detector.phase === 'ready') {
-        await this.detector.call((api) => api.lookFor(labels)).catch(() => {});
+        const what = labels.join(', ');
+        const search = this.detector.call((api) =>
+          api.lookFor(
+            labels,
+            Comlink.proxy((done: number, total: number) => progress(`Looking for ${what} in ${total} keyframes: ${done} done`)),
+          ),
+        );
+        await untilStopped(
+          search.catch(() => []),
+          signal,
+        );
       }
-      return await this.geometry.call((api) => api.spatialQuery(question));
-    } catch {
+      progress('Measuring on the map');
+      return await untilStopped(
+        this.geometry.call((api) => api.spatialQuery(question)),
+        signal,
+      );
+    } catch (err) {
+      if (err instanceof StoppedError) throw err;
       return null;
     }
   }
 
   /** The map on screen is replaced: a reopened session's keyframes, or none (a new, empty map). */
   replaceMap(infos: KeyframeInfo[], meta?: SessionMeta): void {
+    this.lastCapture = null;
     this.summary = new SceneSummary();
     infos.forEach((i) => this.summary.add(i));
     this.counters.framesSeen = meta?.framesSeen ?? 0;
+    this.counters.skipped = 0;
     useApp.getState().setScene({
       ...EMPTY_SCENE,
       framesSeen: this.counters.framesSeen,
@@ -528,11 +651,14 @@ export class AppController {
       ? `${answer.text} (Object recognition is ${detector.phase === 'error' ? `unavailable: ${detector.error}` : 'still loading'}, so objects may be missing.)`
       : answer.text;
     const highlight = answer.highlight.boxes.length > 0 || answer.highlight.segments.length > 0 ? answer.highlight : undefined;
-    useApp.getState().updateMessage(id, { text, streaming: false, measured: answer.type, highlight });
+    useApp.getState().updateMessage(id, { text, streaming: false, measured: answer.type, highlight, progress: undefined });
     this.showHighlights(highlight ?? null);
   }
 
+  /** Stop in the chat: ends whatever the reply is waiting for (the object search, the solver, the VLM) at once. */
   stopReply(): void {
+    this.askAbort?.abort();
+    void this.detector.api.stopSearch();
     void this.vlm.api.stop();
   }
 }

@@ -16,6 +16,8 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 export interface MapHost {
   /** Shows these keyframes' figures (empty: a new, empty map); `meta` is set for a reopened session. */
   replaceMap(infos: KeyframeInfo[], meta?: SessionMeta): void;
+  /** Empties the map, the 3D view and the chat. */
+  clearMap(): Promise<void>;
 }
 
 export class SessionsClient {
@@ -86,7 +88,8 @@ export class SessionsClient {
 
   private savingChanged(state: 'ok' | 'full' | 'failed', message: string): void {
     useSessions.setState({ saving: state });
-    useApp.getState().notify(state === 'ok' ? 'info' : 'error', message);
+    // One notice for the saving state: "Saving resumed" replaces "Storage is full".
+    useApp.getState().notify(state === 'ok' ? 'info' : 'error', message, 'saving');
     void this.refresh();
   }
 
@@ -141,12 +144,17 @@ export class SessionsClient {
     await this.refresh();
   }
 
-  /** Deletes a saved session (not the one being recorded); saving, if storage was full, is retried. */
+  /**
+   * Deletes a saved session (not the one being recorded); saving, if storage was full, is retried. Deleting the
+   * session on screen clears the map and the chat too: they would otherwise stand for a session that no longer exists.
+   */
   async remove(id: string): Promise<void> {
     try {
       if (id === useSessions.getState().recording) throw new Error('it is being recorded; stop the capture first');
+      const shown = useSessions.getState().current === id;
+      if (shown) this.detach(); // first, so nothing of it is saved again while it goes
       await deleteSession(await this.db(), id);
-      if (useSessions.getState().current === id) useSessions.setState({ current: null });
+      if (shown) await this.host.clearMap();
       if (useSessions.getState().saving !== 'ok') await this.geometry.call((api) => api.resumeSaving());
     } catch (err) {
       useApp.getState().notify('error', `Could not delete the session: ${errorText(err)}`);
@@ -180,9 +188,10 @@ export class SessionsClient {
       return;
     }
     try {
-      const id = await this.geometry.call((api) => api.importSession(ply.name.replace(/\.ply$/i, ''), ply, trajectory));
+      const { id, notes } = await this.geometry.call((api) => api.importSession(ply.name.replace(/\.ply$/i, ''), ply, trajectory));
       await this.refresh();
       await this.reopen(id);
+      if (notes.length) store.notify('info', `Imported ${ply.name}: ${notes.join(' ')}`);
     } catch (err) {
       store.notify(
         'error',

@@ -35,6 +35,8 @@ export interface CaptureState {
   cameras: number;
   /** The screen is kept awake during a capture ('on'), the browser gives no wake lock ('unavailable'), or none is held. */
   wakeLock: 'off' | 'on' | 'unavailable';
+  /** Why a video being reconstructed waits, e.g. "the chat model is answering" (null: it does not). */
+  waiting: string | null;
 }
 
 export interface SceneStats {
@@ -67,6 +69,8 @@ export interface ChatMessage {
   measured?: string;
   /** Set on the VLM's answers: which model wrote it and from how many frames (e.g. "SmolVLM-256M, 8 frames"). */
   writtenBy?: string;
+  /** While a reply is being prepared: what is being done, e.g. "Looking for the sofa in 40 keyframes: 12 done". */
+  progress?: string;
   /** A measured answer's objects and segments (gravity frame), for "Show in 3D view". */
   highlight?: AnswerHighlight;
 }
@@ -75,7 +79,15 @@ export interface Notice {
   id: number;
   level: 'error' | 'warning' | 'info';
   text: string;
+  /**
+   * A state the app reports ('tracking', 'saving', ...): a newer notice with the same key replaces the old one, and
+   * the state's end clears it (`clearNotice`), so a recovered state does not stay on screen.
+   */
+  key?: string;
 }
+
+/** The most notices kept; the panel shows the newest few and the rest on request. */
+export const MAX_NOTICES = 8;
 
 export const EMPTY_SCENE: SceneStats = {
   framesSeen: 0,
@@ -103,14 +115,18 @@ interface AppState {
   setFileProgress(role: ModelRole, p: FileProgress): void;
   /** Sets the capture mode; a capture that starts gets its start time. */
   setCapture(mode: CaptureMode, source?: string): void;
-  setCaptureDevice(patch: Partial<Pick<CaptureState, 'cameras' | 'wakeLock'>>): void;
+  patchCapture(patch: Partial<Pick<CaptureState, 'cameras' | 'wakeLock' | 'waiting'>>): void;
   setScene(patch: Partial<SceneStats>): void;
   addMessage(m: Omit<ChatMessage, 'id'>): number;
   /** The chat of a reopened session replaces the one shown. */
   replaceMessages(ms: Omit<ChatMessage, 'id'>[]): void;
   updateMessage(id: number, patch: Partial<ChatMessage> | ((m: ChatMessage) => Partial<ChatMessage>)): void;
-  notify(level: Notice['level'], text: string): void;
+  /** Tells the user something; `key` marks a state (see Notice.key). The same text twice in a row is shown once. */
+  notify(level: Notice['level'], text: string, key?: string): void;
+  /** The state `key` is over: its notice goes. */
+  clearNotice(key: string): void;
   dismiss(id: number): void;
+  dismissAll(): void;
 }
 
 let nextId = 1;
@@ -118,7 +134,7 @@ const idleModel = (): ModelStatus => ({ phase: 'idle', files: {} });
 
 export const useApp = create<AppState>((set) => ({
   models: { geometry: idleModel(), detector: idleModel(), vlm: idleModel() },
-  capture: { mode: 'idle', cameras: 0, wakeLock: 'off' },
+  capture: { mode: 'idle', cameras: 0, wakeLock: 'off', waiting: null },
   scene: EMPTY_SCENE,
   messages: [],
   notices: [],
@@ -138,7 +154,7 @@ export const useApp = create<AppState>((set) => ({
         startedAt: !captureRunning(mode) ? undefined : s.capture.mode === mode && s.capture.startedAt !== undefined ? s.capture.startedAt : Date.now(),
       },
     })),
-  setCaptureDevice: (patch) => set((s) => ({ capture: { ...s.capture, ...patch } })),
+  patchCapture: (patch) => set((s) => ({ capture: { ...s.capture, ...patch } })),
   setScene: (patch) => set((s) => ({ scene: { ...s.scene, ...patch } })),
   addMessage: (m) => {
     const id = nextId++;
@@ -150,12 +166,14 @@ export const useApp = create<AppState>((set) => ({
     set((s) => ({
       messages: s.messages.map((m) => (m.id === id ? { ...m, ...(typeof patch === 'function' ? patch(m) : patch) } : m)),
     })),
-  notify: (level, text) =>
-    set((s) => ({
-      // The same message twice in a row is shown once.
-      notices: s.notices.some((n) => n.text === text) ? s.notices : [...s.notices.slice(-4), { id: nextId++, level, text }],
-    })),
+  notify: (level, text, key) =>
+    set((s) => {
+      const others = s.notices.filter((n) => n.text !== text && (key === undefined || n.key !== key));
+      return { notices: [...others, { id: nextId++, level, text, key }].slice(-MAX_NOTICES) };
+    }),
+  clearNotice: (key) => set((s) => ({ notices: s.notices.filter((n) => n.key !== key) })),
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  dismissAll: () => set({ notices: [] }),
 }));
 
 // ── The 3D view's measuring tool ──────────────────────────────────────────────────────────────────────────

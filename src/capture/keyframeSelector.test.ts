@@ -27,6 +27,15 @@ describe('KeyframeSelector', () => {
     expect(picks).toEqual([false, false, true, false, false, true, false, false]);
   });
 
+  it('follows a source whose clock starts again (a resumed recording) instead of waiting for the old clock', () => {
+    const s = new KeyframeSelector({ minIntervalMs: 100, maxIntervalMs: 1000, motionThreshold: 6 });
+    s.consider(0, flat(100));
+    s.consider(60_000, flat(120));
+    expect(s.consider(0, flat(100)).keyframe).toBe(true); // the clock went back: the view moved, so a keyframe
+    expect(s.consider(50, flat(150)).reason).toBe('too-soon');
+    expect(s.consider(200, flat(180)).reason).toBe('motion');
+  });
+
   it('restarts after reset', () => {
     const s = new KeyframeSelector();
     s.consider(0, flat(1));

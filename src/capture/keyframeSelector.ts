@@ -50,6 +50,8 @@ export class KeyframeSelector {
   consider(timestampMs: number, grey: Uint8Array): KeyframeDecision {
     if (!this.lastThumb) return this.accept(timestampMs, grey, 0, 'first');
     const motion = meanAbsDiff(grey, this.lastThumb);
+    // A source that starts its clock again (a recording resumed after a pause) must not wait for the old clock.
+    if (timestampMs < this.lastTime) this.lastTime = timestampMs - this.policy.maxIntervalMs;
     const elapsed = timestampMs - this.lastTime;
     if (elapsed < this.policy.minIntervalMs) return { keyframe: false, motion, reason: 'too-soon' };
     if (motion >= this.policy.motionThreshold) return this.accept(timestampMs, grey, motion, 'motion');

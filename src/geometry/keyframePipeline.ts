@@ -80,6 +80,8 @@ export class KeyframePipeline<F> {
   private keyframeCount = 0;
   private generation = 0;
   framesSeen = 0;
+  /** Keyframes a live source offered while the queue was full (the device could not keep up). */
+  skippedKeyframes = 0;
 
   constructor(
     private readonly ops: FrameOps<F>,
@@ -105,6 +107,7 @@ export class KeyframePipeline<F> {
       const decision = this.selector.consider(meta.timestampMs, toGrey(thumb.data, THUMB_WIDTH * THUMB_HEIGHT));
       // Live sources skip keyframes when the queue is full; chosen frames (image sets) always go in.
       const full = !meta.forceKeyframe && this.queue.length >= (this.options.maxQueue ?? 8);
+      if (decision.keyframe && full) this.skippedKeyframes++;
       if ((decision.keyframe || meta.forceKeyframe) && !full) {
         const { width, height } = this.ops.size(frame);
         const input = given ? { width: given.width, height: given.height } : this.depth.inputSize(width, height);
@@ -136,6 +139,7 @@ export class KeyframePipeline<F> {
     this.queue.length = 0;
     this.keyframeCount = 0;
     this.framesSeen = 0;
+    this.skippedKeyframes = 0;
     this.selector.reset();
     this.pose.reset();
     this.lastPose = identity();

@@ -33,6 +33,8 @@ export interface FileStatus {
   bytesPerSecond: number;
   /** Seconds left for this file at the current speed (undefined while unknown). */
   etaSeconds?: number;
+  /** No pinned SHA-256 vouches for this file (taken as the mirror serves it). */
+  unverified: boolean;
 }
 
 export interface ManagerSnapshot {
@@ -139,6 +141,7 @@ export class DownloadManager {
         loaded: cached ? size : (partial?.received ?? 0),
         total: cached ? size : (expected ?? f.file.approxBytes),
         bytesPerSecond: 0,
+        unverified: !f.file.sha256 || f.file.unpinned === true,
       });
     }
     if (this.phase !== 'paused' && this.phase !== 'error') {

@@ -27,6 +27,8 @@ export interface ModelFile {
   approxBytes?: number;
   /** Lower-case hex SHA-256 where known (the hub's LFS oid). Verified after download. */
   sha256?: string;
+  /** No pinned checksum: the file is taken as the mirror serves it (a mirror's own catalog may still catch corruption). */
+  unpinned?: boolean;
 }
 
 /** A dtype variant: the files that differ by precision (e.g. `onnx/decoder_model_merged_q4.onnx`). */

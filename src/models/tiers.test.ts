@@ -56,12 +56,16 @@ describe('planTier', () => {
     );
   });
 
-  it("uses a mirror's exact sizes when it publishes them", () => {
+  it("never lets a mirror's catalog replace a pinned size or checksum, unless the build trusts it (test builds, fixtures)", () => {
     const mirror = { kind: 'mirror', baseUrl: 'http://h/models' } as const;
-    const catalog = { repos: { [TIERS.quality.models.geometry.repo]: { 'model.onnx': { bytes: 5000, sha256: 'ab' } } } };
-    const geometry = planTier('quality', gpu, mirror, catalog).models[0]!;
-    expect(geometry).toMatchObject({ bytes: 5000, approximate: false });
+    const pinned = TIERS.quality.models.geometry.variants.flatMap((v) => v.files).find((f) => f.path === 'model.onnx')!;
+    const catalog = { repos: { [TIERS.quality.models.geometry.repo]: { 'model.onnx': { bytes: 5000, sha256: 'ab'.repeat(32) } } } };
+    const geometry = planTier('quality', gpu, mirror, catalog, false).models[0]!;
+    expect(geometry.files[0]!.file).toMatchObject({ bytes: pinned.bytes, sha256: pinned.sha256 });
     expect(geometry.files[0]!.url).toBe('http://h/models/Ruicheng/moge-2-vits-normal-onnx/model.onnx');
+    const fixtures = planTier('quality', gpu, mirror, catalog, true).models[0]!;
+    expect(fixtures).toMatchObject({ bytes: 5000, approximate: false });
+    expect(fixtures.files[0]!.file.sha256).toBe('ab'.repeat(32));
   });
 });
 

@@ -2,6 +2,7 @@
 // the default everywhere (on a device without WebGPU its WASM variants run); the light tier swaps the 2B VLM for a
 // 256M one for devices that cannot hold or run it. The choice is the user's (kept in localStorage); `?tier=` in the
 // URL overrides it (tests).
+import { TEST_BUILD } from '../buildMode';
 import type { BackendChoice } from './backend';
 import { withMirrorChecksums, type MirrorCatalog } from './catalog';
 import type { PlannedFile } from './downloadManager';
@@ -79,10 +80,13 @@ export interface TierPlan {
 
 const ROLES: ModelRole[] = ['geometry', 'detector', 'vlm'];
 
-/** The files of every model of a tier in the variants this device runs, with their URLs and sizes. */
-export function planTier(tierId: TierId, backend: BackendChoice, source: ModelSource, catalog?: MirrorCatalog): TierPlan {
+/**
+ * The files of every model of a tier in the variants this device runs, with their URLs and sizes. A mirror's catalog
+ * fills in only what the manifests do not pin, unless it is trusted (test builds, on the fixture models).
+ */
+export function planTier(tierId: TierId, backend: BackendChoice, source: ModelSource, catalog?: MirrorCatalog, trustCatalog = TEST_BUILD): TierPlan {
   const models = ROLES.map((role): ModelPlan => {
-    const manifest = withMirrorChecksums(TIERS[tierId].models[role], catalog);
+    const manifest = withMirrorChecksums(TIERS[tierId].models[role], catalog, trustCatalog);
     const variant = chooseVariant(manifest, backend);
     const files = variantFiles(manifest, variant.id).map((file) => ({
       modelId: manifest.id,

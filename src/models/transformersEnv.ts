@@ -17,6 +17,8 @@ export interface TransformersEnvOptions {
   /** Where the ORT wasm files are served (must be the ORT build transformers.js depends on). */
   wasmPaths?: string | Record<string, string>;
   useBrowserCache?: boolean;
+  /** Whether transformers.js keeps ORT's wasm in its own cache (and imports the runtime from a blob: URL). */
+  useWasmCache?: boolean;
   numThreads?: number;
 }
 
@@ -29,6 +31,7 @@ export function configureTransformersEnv(options: TransformersEnvOptions): void 
   if (options.remotePathTemplate !== undefined) env.remotePathTemplate = options.remotePathTemplate;
   if (options.fetch !== undefined) env.fetch = options.fetch;
   if (options.useBrowserCache !== undefined) env.useBrowserCache = options.useBrowserCache;
+  if (options.useWasmCache !== undefined) env.useWasmCache = options.useWasmCache;
   // Mutate the wasm settings in place: transformers.js keeps a reference to this object.
   const wasm = env.backends.onnx.wasm as { wasmPaths?: unknown; numThreads?: number } | undefined;
   if (wasm) {

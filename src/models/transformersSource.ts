@@ -35,6 +35,9 @@ export async function routeTransformersToModel(manifest: ModelManifest, config: 
     useBrowserCache: false,
     fetch: manifestFetch(source, checked, variantFiles(checked, variant.id), { cache, onProgress }) as typeof fetch,
     wasmPaths: ORT_WASM_PATHS,
+    // ORT's runtime is served from the app's own origin (precached by the service worker). transformers.js' own wasm
+    // cache would re-import it from a blob: URL, which the Content-Security-Policy does not allow scripts from.
+    useWasmCache: false,
   });
   return { backend, manifest: checked, variant };
 }

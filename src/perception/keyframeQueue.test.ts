@@ -90,6 +90,25 @@ describe('KeyframeDetectionQueue', () => {
     expect(calls[0]!.labels).toEqual(['chair', 'table', 'sofa']);
   });
 
+  it('reports search progress, and a stopped search ends after the current keyframe and forgets its labels', async () => {
+    const { queue, calls, img } = setup({ 1: ['chair'], 2: ['sofa'], 3: ['sofa'], 4: ['sofa'] }, { delayMs: 5 });
+    [1, 2, 3, 4].forEach((k) => queue.frame(k, img(k)));
+    await queue.idle();
+    calls.length = 0;
+    const progress: string[] = [];
+    const search = queue.lookFor(['sofa'], (done, total) => {
+      progress.push(`${done}/${total}`);
+      if (done === 1) queue.stopSearch();
+    });
+    expect(await search).toEqual([]);
+    expect(progress).toEqual(['0/4', '1/4']);
+    expect(calls).toHaveLength(2); // the keyframe being searched when Stop came was finished, no more
+    // Not searched to the end: a later question searches for it again.
+    calls.length = 0;
+    expect(await queue.lookFor(['sofa'])).toEqual(['sofa']);
+    expect(calls).toHaveLength(4);
+  });
+
   it('reset drops queued and kept keyframes, closes them, and posts nothing stale', async () => {
     const { queue, posted, img } = setup({ 1: ['chair'], 2: ['chair'] }, { delayMs: 5 });
     const a = img(1),

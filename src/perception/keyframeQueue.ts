@@ -31,6 +31,8 @@ export class KeyframeDetectionQueue<I> {
   private generation = 0;
   private pendingFrames = 0;
   private readonly kept: { keyframe: number; image: I }[] = [];
+  /** The label search under way (lookFor). */
+  private search: { stopped: boolean } | null = null;
   private readonly labelSet: string[];
   private readonly maxKept: number;
 
@@ -84,25 +86,37 @@ export class KeyframeDetectionQueue<I> {
   /**
    * Adds labels to the set looked for in new keyframes, and looks for the new ones in every kept keyframe (with the
    * whole label set, so a box keeps the label that fits it best; only detections of new labels are posted).
-   * Resolves with the labels that were new, once the search is done.
+   * `onProgress` hears (keyframes searched, keyframes to search). Resolves with the labels that were new, once the
+   * search is done; a search ended by `stopSearch` forgets its labels, so a later question searches for them again.
    */
-  lookFor(labels: readonly string[]): Promise<string[]> {
+  lookFor(labels: readonly string[], onProgress?: (done: number, total: number) => void): Promise<string[]> {
     const fresh = uniqueLabels(labels).filter((l) => !this.labelSet.includes(l));
     if (fresh.length === 0) return this.idle().then(() => []);
     this.labelSet.push(...fresh);
     const gen = this.generation;
     const labelsNow = [...this.labelSet];
+    const search = { stopped: false };
+    this.search = search;
     const done = this.enqueue(async () => {
-      for (const k of [...this.kept]) {
-        if (gen !== this.generation) return;
+      const keyframes = [...this.kept];
+      for (const [i, k] of keyframes.entries()) {
+        if (gen !== this.generation || search.stopped) break;
+        onProgress?.(i, keyframes.length);
         const detections = await this.detectOrReport(k.image, labelsNow);
         if (gen !== this.generation) return;
         const found = (detections ?? []).filter((d) => fresh.includes(d.label));
         const { width, height } = this.deps.size(k.image);
         if (found.length > 0) this.deps.post({ type: 'detections', keyframe: k.keyframe, width, height, detections: found });
       }
+      if (search.stopped) this.labelSet.splice(0, this.labelSet.length, ...this.labelSet.filter((l) => !fresh.includes(l)));
+      else onProgress?.(keyframes.length, keyframes.length);
     });
-    return done.then(() => fresh);
+    return done.then(() => (search.stopped ? [] : fresh));
+  }
+
+  /** Ends the label search under way after the keyframe being searched now. */
+  stopSearch(): void {
+    if (this.search) this.search.stopped = true;
   }
 
   /** Drops queued and kept keyframes (a new capture starts); work already running is discarded. */

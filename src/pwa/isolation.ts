@@ -6,11 +6,15 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 } as const;
 
-/** A copy of a same-origin response with the isolation headers (and CORP) set. Opaque responses cannot be changed. */
-export function withIsolationHeaders(response: Response): Response {
+/**
+ * A copy of a same-origin response with the isolation headers (and CORP) set, and the Content-Security-Policy when
+ * given. Opaque responses cannot be changed.
+ */
+export function withIsolationHeaders(response: Response, contentSecurityPolicy?: string): Response {
   if (response.type === 'opaque' || response.type === 'opaqueredirect') return response;
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
   headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+  if (contentSecurityPolicy) headers.set('Content-Security-Policy', contentSecurityPolicy);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

@@ -4,7 +4,7 @@
 import { boundsOf, type KeyframeInfo } from '../geometry/types';
 import { identity, multiply, transformPoints } from '../geometry/mat4';
 import { eachPointChunk, loadSession, newSessionId, type SessionsDb } from './db';
-import { readPly, writePly, type PointCloud } from './ply';
+import { PlyError, readPly, writePly, type PointCloud } from './ply';
 import { readTum, writeTum } from './tum';
 import type { KeyframeRecord, SessionMeta } from './types';
 
@@ -41,10 +41,37 @@ export async function exportChat(db: SessionsDb, id: string): Promise<string> {
 const IMPORT_CAMERA = { intrinsics: { fx: 554, fy: 554, cx: 320, cy: 240 }, width: 640, height: 480 };
 const IMPORT_CHUNK = 200_000;
 
-/** Stores a PLY point cloud and a TUM trajectory as a new session; returns its id. Throws PlyError / TumError. */
-export async function importSession(db: SessionsDb, name: string, ply: ArrayBuffer, tum: string): Promise<string> {
+/** Files bigger than these are refused before they are read: an import must never take down the worker that holds the live map. */
+export const MAX_IMPORT_BYTES = { ply: 512 * 1024 ** 2, trajectory: 16 * 1024 ** 2 };
+/** The most camera poses an import keeps (what the 3D view draws); a longer trajectory is thinned evenly. */
+export const MAX_IMPORT_POSES = 4096;
+
+/** Why a PLY + trajectory pair of these sizes is refused, or null. */
+export function importSizeProblem(plyBytes: number, trajectoryBytes: number): string | null {
+  const mb = (n: number) => `${Math.ceil(n / 1024 ** 2)} MB`; // up, so a file just over the limit does not read as equal to it
+  if (plyBytes > MAX_IMPORT_BYTES.ply) return `The point cloud is ${mb(plyBytes)}; at most ${mb(MAX_IMPORT_BYTES.ply)} can be imported.`;
+  if (trajectoryBytes > MAX_IMPORT_BYTES.trajectory)
+    return `The trajectory is ${mb(trajectoryBytes)}; at most ${mb(MAX_IMPORT_BYTES.trajectory)} can be imported.`;
+  return null;
+}
+
+/**
+ * Stores a PLY point cloud and a TUM trajectory as a new session. Returns its id and what the user should know of
+ * what was left out (points without finite coordinates, a cloud or a trajectory thinned to what the view holds).
+ * Throws PlyError / TumError.
+ */
+export async function importSession(db: SessionsDb, name: string, ply: ArrayBuffer, tum: string): Promise<{ id: string; notes: string[] }> {
+  const sizeProblem = importSizeProblem(ply.byteLength, tum.length);
+  if (sizeProblem) throw new PlyError(sizeProblem);
   const cloud = readPly(ply);
-  const poses = readTum(tum);
+  const allPoses = readTum(tum);
+  const poseStep = Math.max(1, Math.ceil(allPoses.length / MAX_IMPORT_POSES));
+  const poses = allPoses.filter((_, i) => i % poseStep === 0);
+  const count = (v: number) => v.toLocaleString('en');
+  const notes: string[] = [];
+  if (cloud.nonFinite) notes.push(`${count(cloud.nonFinite)} points without finite coordinates were left out.`);
+  if (cloud.step > 1) notes.push(`The cloud's ${count(cloud.declared)} points were thinned to ${count(cloud.points.length / 3)}.`);
+  if (poseStep > 1) notes.push(`The trajectory's ${count(allPoses.length)} poses were thinned to ${count(poses.length)}.`);
   const id = newSessionId();
   const now = Date.now();
   const n = cloud.points.length / 3;
@@ -83,5 +110,5 @@ export async function importSession(db: SessionsDb, name: string, ply: ArrayBuff
     writes.push(tx.objectStore('points').put({ sessionId: id, seq, points: cloud.points.slice(a, b), colors: cloud.colors.slice(a, b) }));
   }
   await Promise.all([...writes, tx.done]);
-  return id;
+  return { id, notes };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { importSizeProblem, MAX_IMPORT_BYTES } from './exchange';
 import { PlyError, readPly, writePly } from './ply';
 import { poseFrom, quaternionOf, readTum, TumError, writeTum } from './tum';
 
@@ -40,7 +41,70 @@ describe('PLY', () => {
     expect(() => readPly(enc('ply\nformat ascii 1.0\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n3 0 1 2\n'))).toThrow(/no vertices/);
     expect(() =>
       readPly(enc('ply\nformat binary_little_endian 1.0\nelement vertex 5\nproperty float x\nproperty float y\nproperty float z\nend_header\n1234')),
-    ).toThrow(/cut short: 0 of 5/);
+    ).toThrow(/declares 5 vertices, its data holds at most 0/);
+  });
+});
+
+describe('PLY files from anywhere (hostile or broken)', () => {
+  const enc = (s: string) => new TextEncoder().encode(s).buffer;
+  const binaryHeader = (n: number) =>
+    `ply\nformat binary_little_endian 1.0\nelement vertex ${n}\nproperty float x\nproperty float y\nproperty float z\nend_header\n`;
+  const binary = (n: number, values: number[]) => {
+    const head = new TextEncoder().encode(binaryHeader(n));
+    const out = new Uint8Array(head.length + values.length * 4);
+    out.set(head);
+    const view = new DataView(out.buffer, head.length);
+    values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+    return out.buffer;
+  };
+
+  it('refuses a tiny file that claims a billion vertices, before allocating for them', () => {
+    expect(() => readPly(binary(1e9, [1, 2, 3]))).toThrow(/declares 1,000,000,000 vertices, its data holds at most 1/);
+    expect(() =>
+      readPly(enc('ply\nformat ascii 1.0\nelement vertex 1000000000\nproperty float x\nproperty float y\nproperty float z\nend_header\n1 2 3\n')),
+    ).toThrow(/declares 1,000,000,000 vertices/);
+    expect(() => readPly(binary(2 ** 60, []))).toThrow(/bad vertex count/);
+    expect(() => readPly(enc('ply\nformat ascii 1.0\nelement vertex -3\nproperty float x\nproperty float y\nproperty float z\nend_header\n'))).toThrow(
+      /bad vertex count/,
+    );
+  });
+
+  it('refuses truncated files: a binary body short of its count, ASCII lines missing or short of values', () => {
+    expect(() => readPly(binary(3, [1, 2, 3, 4, 5, 6, 7]))).toThrow(/cut short/);
+    expect(() =>
+      readPly(enc('ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nend_header\n1 2 3\n4 5 6\n\n\n\n\n\n\n\n')),
+    ).toThrow(/cut short: 2 of 3/);
+    expect(() =>
+      readPly(enc('ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\nend_header\n1 2 3\n4 5 6 7 8 9 10\n')),
+    ).not.toThrow();
+    expect(() =>
+      readPly(enc('ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\nend_header\n1 2 3 4 5 6\n4 5\n')),
+    ).toThrow(/vertex 2 has 2 values/);
+  });
+
+  it('leaves out points with NaN or infinite coordinates and counts them; a cloud with none left is refused', () => {
+    const cloud = readPly(binary(4, [1, 2, 3, Number.NaN, 0, 0, 0, Number.POSITIVE_INFINITY, 0, 4, 5, 6]));
+    expect([...cloud.points]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(cloud.nonFinite).toBe(2);
+    const ascii = readPly(
+      enc('ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nend_header\nnan 0 0\n1 1 inf\n7 8 9\n'),
+    );
+    expect(ascii.nonFinite).toBe(2);
+    expect([...ascii.points]).toEqual([7, 8, 9]);
+    expect(() => readPly(binary(1, [Number.NaN, 0, 0]))).toThrow(/no point with finite coordinates/);
+  });
+
+  it('refuses files too big to read before reading them', () => {
+    expect(importSizeProblem(MAX_IMPORT_BYTES.ply + 1, 100)).toMatch(/point cloud is 513 MB; at most 512 MB/);
+    expect(importSizeProblem(100, 20 * 1024 ** 2)).toMatch(/trajectory is 20 MB; at most 16 MB/);
+    expect(importSizeProblem(MAX_IMPORT_BYTES.ply, MAX_IMPORT_BYTES.trajectory)).toBeNull();
+  });
+
+  it('thins a cloud bigger than the view holds, evenly', () => {
+    const values = Array.from({ length: 30 }, (_, i) => i);
+    const cloud = readPly(binary(10, values), 4);
+    expect(cloud.step).toBe(3);
+    expect([...cloud.points]).toEqual([0, 1, 2, 9, 10, 11, 18, 19, 20, 27, 28, 29]);
   });
 });
 

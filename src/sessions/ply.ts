@@ -62,8 +62,24 @@ const TYPES: Record<string, { size: number; read: (v: DataView, o: number) => nu
 
 export class PlyError extends Error {}
 
-/** Reads the vertices of a PLY file (colours default to grey when absent). Throws PlyError on a file it cannot read. */
-export function readPly(buffer: ArrayBuffer): PointCloud {
+/** The most points an import keeps: what the 3D view holds. A bigger cloud is thinned evenly to this. */
+export const MAX_PLY_POINTS = 2_000_000;
+
+/** A PLY file's vertices as read: those with finite coordinates, thinned to at most `MAX_PLY_POINTS`. */
+export interface ReadPointCloud extends PointCloud {
+  /** Vertices the header declares. */
+  declared: number;
+  /** Every `step`-th vertex was kept (1: all). */
+  step: number;
+  /** Vertices left out for non-finite coordinates (NaN or infinity). */
+  nonFinite: number;
+}
+
+/**
+ * Reads the vertices of a PLY file (colours default to grey when absent). The file is untrusted: its header's
+ * counts are checked against its length before anything is allocated. Throws PlyError on a file it cannot read.
+ */
+export function readPly(buffer: ArrayBuffer, maxPoints = MAX_PLY_POINTS): ReadPointCloud {
   const bytes = new Uint8Array(buffer);
   const headEnd = findHeaderEnd(bytes);
   const header = new TextDecoder()
@@ -90,8 +106,19 @@ export function readPly(buffer: ArrayBuffer): PointCloud {
   if (!vertex || !['x', 'y', 'z'].every((n) => vertex.props.some((p) => p.name === n))) throw new PlyError('The PLY file has no vertices with x, y, z.');
   if (elements.slice(0, vi).some((e) => e.count > 0)) throw new PlyError('The PLY file has elements before its vertices; only point clouds are supported.');
   const n = vertex.count;
-  if (!Number.isInteger(n) || n < 0) throw new PlyError('The PLY header has a bad vertex count.');
+  if (!Number.isSafeInteger(n) || n < 0) throw new PlyError('The PLY header has a bad vertex count.');
   for (const p of vertex.props) if (p.list || !TYPES[p.type]) throw new PlyError(`Vertex property "${p.name}" of type "${p.type}" is not supported.`);
+
+  // What the body can hold at most, before any allocation: a header may claim more vertices than the file has.
+  const body = bytes.length - headEnd;
+  const stride = vertex.props.reduce((sum, p) => sum + TYPES[p.type]!.size, 0);
+  const minBytesPerVertex = format === 'ascii' ? 2 * vertex.props.length : stride; // "0 0 0\n": a digit and a separator each
+  const room = Math.floor(body / minBytesPerVertex);
+  if (room < n)
+    throw new PlyError(
+      `The PLY file is cut short: its header declares ${n.toLocaleString('en')} vertices, its data holds at most ${room.toLocaleString('en')}.`,
+    );
+
   const col = (name: string) => vertex.props.findIndex((p) => p.name === name);
   const xyz = ['x', 'y', 'z'].map(col);
   const rgb = [
@@ -99,37 +126,54 @@ export function readPly(buffer: ArrayBuffer): PointCloud {
     ['green', 'g', 'diffuse_green'],
     ['blue', 'b', 'diffuse_blue'],
   ].map((names) => Math.max(...names.map(col)));
-  const points = new Float32Array(n * 3);
-  const colors = new Uint8Array(n * 3).fill(200);
-  const set = (i: number, values: (k: number) => number) => {
-    for (let a = 0; a < 3; a++) {
-      points[3 * i + a] = values(xyz[a]!);
-      if (rgb[a]! >= 0) colors[3 * i + a] = values(rgb[a]!);
+  const step = Math.max(1, Math.ceil(n / maxPoints));
+  const points = new Float32Array(Math.ceil(n / step) * 3);
+  const colors = new Uint8Array(points.length).fill(200);
+  let kept = 0;
+  let nonFinite = 0;
+  const take = (values: (k: number) => number) => {
+    const x = values(xyz[0]!);
+    const y = values(xyz[1]!);
+    const z = values(xyz[2]!);
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) {
+      nonFinite++;
+      return;
     }
+    points[3 * kept] = x;
+    points[3 * kept + 1] = y;
+    points[3 * kept + 2] = z;
+    for (let a = 0; a < 3; a++) if (rgb[a]! >= 0) colors[3 * kept + a] = values(rgb[a]!);
+    kept++;
   };
   if (format === 'ascii') {
-    const lines = new TextDecoder()
-      .decode(bytes.subarray(headEnd))
-      .split(/\r?\n/)
-      .filter((l) => l.trim());
-    if (lines.length < n) throw new PlyError(`The PLY file is cut short: ${lines.length} of ${n} vertices.`);
+    const text = new TextDecoder().decode(bytes.subarray(headEnd));
+    let at = 0;
     for (let i = 0; i < n; i++) {
-      const v = lines[i]!.trim().split(/\s+/).map(Number);
-      set(i, (k) => v[k]!);
+      // Blank lines are skipped; a vertex with too few values is a broken file.
+      let line = '';
+      while (!line && at < text.length) {
+        const end = text.indexOf('\n', at);
+        line = text.slice(at, end < 0 ? text.length : end).trim();
+        at = end < 0 ? text.length : end + 1;
+      }
+      if (!line) throw new PlyError(`The PLY file is cut short: ${i.toLocaleString('en')} of ${n.toLocaleString('en')} vertices.`);
+      if (i % step) continue;
+      const v = line.split(/\s+/).map(Number);
+      if (v.length < vertex.props.length) throw new PlyError(`PLY vertex ${i + 1} has ${v.length} values, not ${vertex.props.length}.`);
+      take((k) => v[k]!);
     }
   } else {
     const offsets: number[] = [];
-    let stride = 0;
+    let o = 0;
     for (const p of vertex.props) {
-      offsets.push(stride);
-      stride += TYPES[p.type]!.size;
+      offsets.push(o);
+      o += TYPES[p.type]!.size;
     }
-    if (bytes.length - headEnd < n * stride)
-      throw new PlyError(`The PLY file is cut short: ${Math.floor((bytes.length - headEnd) / stride)} of ${n} vertices.`);
     const view = new DataView(buffer, headEnd);
-    for (let i = 0; i < n; i++) set(i, (k) => TYPES[vertex.props[k]!.type]!.read(view, i * stride + offsets[k]!));
+    for (let i = 0; i < n; i += step) take((k) => TYPES[vertex.props[k]!.type]!.read(view, i * stride + offsets[k]!));
   }
-  return { points, colors };
+  if (n > 0 && kept === 0) throw new PlyError('The PLY file has no point with finite coordinates.');
+  return { points: points.slice(0, 3 * kept), colors: colors.slice(0, 3 * kept), declared: n, step, nonFinite };
 }
 
 function findHeaderEnd(bytes: Uint8Array): number {

@@ -195,7 +195,8 @@ describe('sessions in IndexedDB', () => {
     expect(poses[2]!.pose[13]).toBeCloseTo(1);
     expect(JSON.parse(await exportChat(db, writer.id))).toMatchObject({ session: 'kitchen.webm', messages: [{ role: 'user', text: 'hi' }] });
 
-    const id = await importSession(db, 'imported', ply, tum);
+    const { id, notes } = await importSession(db, 'imported', ply, tum);
+    expect(notes).toEqual([]);
     const back = await loadSession(db, id);
     expect(back.meta).toMatchObject({ state: 'imported', keyframes: 3, points: 6 });
     expect(back.keyframes[0]!.info.pointCount).toBe(6);

@@ -46,7 +46,7 @@ export function App({ controller }: { controller: AppController }) {
           <SessionsPane sessions={controller.sessions} />
         </section>
         <CapturePane controller={controller} />
-        <CapturePreview camera={controller.camera} />
+        <CapturePreview controller={controller} />
         <ViewPane controller={controller} />
         <ChatPane controller={controller} />
       </main>

@@ -1,5 +1,6 @@
 import type { AppController } from '../app/controller';
 import { useApp } from '../app/store';
+import { trackingStatusText } from '../scene/trackingText';
 import { FilePickerButton } from './FilePickerButton';
 
 /** Camera with Record / Stop and a camera switch, "Open video", "Try the demo room", "Open images", and the capture counters. */
@@ -77,7 +78,7 @@ export function CapturePane({ controller }: { controller: AppController }) {
         <div>
           <dt>Tracking</dt>
           <dd data-testid="tracking" data-status={scene.tracking.status}>
-            {keyframes === 0 ? '—' : scene.tracking.status === 'lost' ? `lost (${scene.tracking.reason})` : `ok, ${scene.tracking.inliers} matches`}
+            {keyframes === 0 ? '—' : trackingStatusText(scene.tracking)}
             {scene.lostKeyframes > 0 && ` · ${scene.lostKeyframes} keyframes lost`}
           </dd>
         </div>

@@ -63,7 +63,11 @@ export function ChatPane({ controller }: { controller: AppController }) {
               </span>
             )}
             <span className="text">{m.text}</span>
-            {m.streaming && !m.text && <span className="typing">{vlm.phase === 'loading' ? 'loading the chat model…' : 'thinking…'}</span>}
+            {m.streaming && !m.text && (
+              <span className="typing" data-testid="reply-progress">
+                {m.progress ? `${m.progress}…` : vlm.phase === 'loading' ? 'loading the chat model…' : 'thinking…'}
+              </span>
+            )}
             {m.stopped && <span className="meta"> (stopped)</span>}
             {m.writtenBy && !m.streaming && (
               <span className="meta written-by" data-testid="written-by" title="Written by the language model, not measured">

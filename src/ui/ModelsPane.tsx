@@ -28,6 +28,11 @@ function FileRow({ f }: { f: FileStatus }) {
   return (
     <li className={`models-file models-file-${f.state}`} data-testid="models-file" data-path={f.path} data-state={f.state}>
       <span className="models-file-name">{f.path}</span> <span className="models-file-size">{size}</span>{' '}
+      {f.unverified && (
+        <span className="models-file-unverified" title="No pinned checksum: this file is used as the server sends it">
+          unverified{' '}
+        </span>
+      )}
       <span className="models-file-state">
         {f.state === 'cached' ? 'downloaded' : f.state}
         {busy && f.total ? ` ${formatBytes(f.loaded)} (${Math.floor((100 * f.loaded) / f.total)}%)` : ''}

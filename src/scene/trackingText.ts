@@ -1,0 +1,12 @@
+// Tracking's state in words, one wording for every place that shows it (the capture counters, the notice).
+import type { TrackingState } from '../geometry/types';
+
+/** "ok, 412 matches" / "lost: the view changed too fast or has too few features". */
+export function trackingStatusText(t: TrackingState): string {
+  return t.status === 'lost' ? `lost: ${t.reason ?? 'reason unknown'}` : `ok, ${t.inliers} matches`;
+}
+
+/** The notice while tracking is lost: the same reason, and what to do. */
+export function trackingLostNotice(t: TrackingState): string {
+  return `Tracking ${trackingStatusText(t)}. Point the camera back at a part of the room already seen; nothing is added to the map until then.`;
+}
