@@ -105,7 +105,8 @@ export async function runVideoFile(file: File, sink: FrameSink, options: VideoRu
       .computePacketStats()
       .then((s) => s.packetCount)
       .catch(() => count);
-    if (count < promised) return { frames: count, durationMs: lastMs, warning: `"${file.name}" is damaged after ${count} of ${promised} frames; the frames before were kept.` };
+    if (count < promised)
+      return { frames: count, durationMs: lastMs, warning: `"${file.name}" is damaged after ${count} of ${promised} frames; the frames before were kept.` };
     return { frames: count, durationMs: lastMs };
   } finally {
     input.dispose();
