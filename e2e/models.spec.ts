@@ -46,6 +46,19 @@ test('sizes before download, tier switch remembered, download completes, delete 
   expect(errors).toEqual([]);
 });
 
+test('Download pressed right after a tier switch downloads the new tier: the click is never dropped', async ({ page }) => {
+  await page.goto(APP_URL);
+  const pane = page.getByTestId('models-pane');
+  await expect(pane.getByTestId('models-download')).toBeVisible();
+  // No wait between the two: the switch's cache scan is still running when Download is pressed.
+  await pane.getByLabel('Model tier').selectOption('light');
+  await pane.getByTestId('models-download').click();
+  await expect(pane).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+  await expect(pane).toHaveAttribute('data-tier', 'light');
+  await pane.locator('summary').click();
+  await expect(pane.getByTestId('models-model-smolvlm-256m')).toHaveAttribute('data-state', 'cached');
+});
+
 test('from the hub: the size first (1.9 GB on this device), and nothing downloads before Download is pressed', async ({ page }) => {
   const hubRequests: string[] = [];
   await page.route('https://huggingface.co/**', (route) => {

@@ -4,12 +4,14 @@ import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
 import type { FrameMeta } from '../src/capture/frameSink';
 import { frameSize, frameToRgba, scaledBitmap, scaledJpeg, closeFrame, type BrowserFrame } from '../src/frames/canvasFrames';
+import { cpuBitmap } from '../src/frames/cpuFrame';
 import { KeyframePipeline, type DepthEstimator } from '../src/geometry/keyframePipeline';
 import { identity } from '../src/geometry/mat4';
 import { MogeDepthModel, type TensorConstructor } from '../src/geometry/moge';
 import { keyframeInfo, type GivenDepth, type KeyframeInfo } from '../src/geometry/types';
 import { decodeDepthPng } from '../src/rgbd/sevenScenes';
 import { TrackedPose } from '../src/tracking/trackedPose';
+import { withDeadline } from '../src/util/deadline';
 import { chooseBackend, type BackendChoice, type ModelRuntime } from '../src/models/backend';
 import { loadMirrorCatalog, withMirrorChecksums } from '../src/models/catalog';
 import { openBrowserModelCache, type FileProgress } from '../src/models/loader';
@@ -32,9 +34,13 @@ import type { DetectionMessage, DetectorFrameMessage, RenderMessage, VlmFrameMes
 
 export type GeometryInitConfig = ModelRuntime;
 
+/** Frames bigger than this are scaled down on arrival: the depth model, the detector and the chat model all take less. */
+const MAX_FRAME_LONG_SIDE = 1280;
 /** Long side of the copies of keyframes kept for the VLM, and of those sent to the object detector. */
 const VLM_FRAME_LONG_SIDE = 448;
 const DETECTOR_FRAME_LONG_SIDE = 640;
+/** How long one keyframe may take in the depth model before it counts as stuck (WASM is several times slower). */
+const DEPTH_DEADLINE_MS = { webgpu: 60_000, wasm: 180_000 };
 /** How long a question waits for the detector to finish the keyframes sent so far. */
 const DETECTOR_WAIT_MS = 30_000;
 /** Long side of the keyframe images saved with a session (also what the chat gets back on reopening). */
@@ -77,19 +83,20 @@ async function makeEstimator(config: GeometryInitConfig, onProgress: (p: FilePro
   const made = await createOrtSession(ort, bytes, backend);
   backend = made.backend;
   let model = new MogeDepthModel(made.session, ort.Tensor as unknown as TensorConstructor);
-  // A lost GPU device (or a WebGPU kernel failure) moves the model to WASM once, and says so.
+  // A lost GPU device, a WebGPU kernel failure or a GPU that stops answering moves the model to WASM once, and says
+  // so. On WASM a keyframe that gets no depth in time is reported and the capture goes on with the next.
   const estimator: DepthEstimator = {
     inputSize: (w, h) => model.inputSize(w, h),
     async estimate(image) {
       try {
-        return await model.estimate(image);
+        return await withDeadline(model.estimate(image), DEPTH_DEADLINE_MS[backend.kind], 'The depth model');
       } catch (err) {
         if (backend.kind !== 'webgpu') throw err;
         onWarning(`The GPU failed while running the depth model (${(err as Error).message}); continuing on WASM.`);
         backend = { kind: 'wasm', reason: 'WebGPU failed during the capture', shaderF16: false };
         const wasm = await createOrtSession(ort, bytes, backend);
         model = new MogeDepthModel(wasm.session, ort.Tensor as unknown as TensorConstructor);
-        return model.estimate(image);
+        return withDeadline(model.estimate(image), DEPTH_DEADLINE_MS.wasm, 'The depth model');
       }
     },
   };
@@ -213,7 +220,16 @@ const api = {
       closeFrame(frame);
       throw new Error('The depth model is not loaded yet.');
     }
-    const pending = pipeline.push(frame, meta, meta.rgbd ? await givenDepth(frame, meta.rgbd) : undefined);
+    // A decoded frame is copied out once (upright, at most 1280 px) and released: only that copy is ever drawn.
+    let image: ImageBitmap;
+    if (frame instanceof VideoFrame) {
+      try {
+        image = await cpuBitmap(frame, meta.rotation ?? 0, MAX_FRAME_LONG_SIDE);
+      } finally {
+        frame.close();
+      }
+    } else image = frame;
+    const pending = pipeline.push(image, meta, meta.rgbd ? await givenDepth(image, meta.rgbd) : undefined);
     return { pending, skipped: pipeline.skippedKeyframes };
   },
 

@@ -46,34 +46,53 @@ function summarise(p: TierPlan): TierSummary {
   };
 }
 
+/**
+ * One manager operation at a time, in the order asked: a Download pressed while a tier switch is still scanning
+ * the cache runs right after it, on the new tier, instead of being overtaken by the scan. (Pause and cancel act at
+ * once: they must reach a download under way.)
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function inTurn<T>(operation: () => Promise<T>): Promise<T> {
+  const run = queue.then(operation);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
 function ready(): { manager: DownloadManager; plan: TierPlan } {
   if (!manager || !plan) throw new Error('The model manager is not started.');
   return { manager, plan };
 }
 
+/** Probes the backend, reads the mirror's sizes, and plans every tier for this device. */
+async function start(c: ModelsInitConfig, onChange: (s: ManagerSnapshot) => void): Promise<{ backend: BackendChoice; tiers: TierSummary[] }> {
+  config = c;
+  backend = await chooseBackend(c.backend);
+  catalog = await loadMirrorCatalog(c.modelSource);
+  const cache = await openBrowserModelCache();
+  if (!cache)
+    throw new Error('This browser gives the page no storage (private window, or storage blocked): models cannot be kept and download on every visit.');
+  manager = new DownloadManager({ cache, onChange });
+  const tiers = TIER_IDS.map((id) => summarise(planTier(id, backend!, c.modelSource, catalog)));
+  return { backend, tiers };
+}
+
 const api = {
   /** Probes the backend, reads the mirror's sizes, and plans every tier for this device. */
-  async init(c: ModelsInitConfig, onChange: (s: ManagerSnapshot) => void): Promise<{ backend: BackendChoice; tiers: TierSummary[] }> {
-    config = c;
-    backend = await chooseBackend(c.backend);
-    catalog = await loadMirrorCatalog(c.modelSource);
-    const cache = await openBrowserModelCache();
-    if (!cache)
-      throw new Error('This browser gives the page no storage (private window, or storage blocked): models cannot be kept and download on every visit.');
-    manager = new DownloadManager({ cache, onChange });
-    const tiers = TIER_IDS.map((id) => summarise(planTier(id, backend!, c.modelSource, catalog)));
-    return { backend, tiers };
+  init(c: ModelsInitConfig, onChange: (s: ManagerSnapshot) => void): Promise<{ backend: BackendChoice; tiers: TierSummary[] }> {
+    return inTurn(() => start(c, onChange));
   },
 
   /** Makes `tier` the one managed, and says which of its files are in the cache. */
-  async select(tier: TierId): Promise<ManagerSnapshot> {
-    if (!config || !backend || !manager) throw new Error('The model manager is not started.');
-    plan = planTier(tier, backend, config.modelSource, catalog);
-    return manager.scan(plan.models.flatMap((m) => m.files));
+  select(tier: TierId): Promise<ManagerSnapshot> {
+    return inTurn(async () => {
+      if (!config || !backend || !manager) throw new Error('The model manager is not started.');
+      plan = planTier(tier, backend, config.modelSource, catalog);
+      return manager.scan(plan.models.flatMap((m) => m.files));
+    });
   },
 
   download(): Promise<ManagerSnapshot> {
-    return ready().manager.download();
+    return inTurn(() => ready().manager.download());
   },
 
   pause(): void {
@@ -85,11 +104,13 @@ const api = {
   },
 
   /** Deletes every file of one model (all its variants) from the cache. */
-  async remove(modelId: string): Promise<ManagerSnapshot> {
-    const { manager: m, plan: p } = ready();
-    const model = p.models.find((x) => x.manifest.id === modelId);
-    if (!model || !config) throw new Error(`No model "${modelId}" in this tier.`);
-    return m.remove(allModelUrls(model.manifest, config.modelSource));
+  remove(modelId: string): Promise<ManagerSnapshot> {
+    return inTurn(async () => {
+      const { manager: m, plan: p } = ready();
+      const model = p.models.find((x) => x.manifest.id === modelId);
+      if (!model || !config) throw new Error(`No model "${modelId}" in this tier.`);
+      return m.remove(allModelUrls(model.manifest, config.modelSource));
+    });
   },
 
   /** Bytes used and available to this origin (null where the browser does not say). */

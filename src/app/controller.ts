@@ -9,6 +9,7 @@ import { CaptureError, type FrameSink } from '../capture/frameSink';
 import { runImageFiles } from '../capture/imageFilesSource';
 import { runVideoFile } from '../capture/videoFileSource';
 import { ScreenWakeLock } from '../capture/wakeLock';
+import { cpuBitmap, type Rotation } from '../frames/cpuFrame';
 import type { AppConfig } from '../config';
 import type { KeyframeInfo } from '../geometry/types';
 import type { FileProgress } from '../models/loader';
@@ -44,6 +45,9 @@ const summaryFigures = (s: SceneSummary) => ({
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** Long side of the preview of a video file being reconstructed. */
+const PREVIEW_LONG_SIDE = 640;
+
 /** The user pressed Stop. */
 class StoppedError extends Error {}
 
@@ -62,6 +66,8 @@ export class AppController {
   private captureAbort: AbortController | null = null;
   /** What the map on screen was last captured from (a recording can go on; a file is a capture of its own). */
   private lastCapture: 'recording' | 'file' | null = null;
+  /** The last emptying of the map (New capture, a deleted session): a capture's first frame waits for it. */
+  private mapReset: Promise<void> = Promise.resolve();
   private geometryReady: Promise<void> | null = null;
   private detectorReady: Promise<void> | null = null;
   private vlmReady: Promise<void> | null = null;
@@ -155,19 +161,24 @@ export class AppController {
   }
 
   /** Shows a video file's frame in the preview, a few times a second (the file is read faster than it plays). */
-  private drawPreview(picture: CanvasImageSource, width: number, height: number): void {
+  private async drawPreview(frame: VideoFrame, rotation: Rotation): Promise<void> {
     const canvas = this.previewCanvas;
     const now = performance.now();
-    if (!canvas || now - this.lastPreviewDraw < 100) return;
+    if (!canvas || now - this.lastPreviewDraw < 250) return;
     this.lastPreviewDraw = now;
-    const scale = Math.min(1, 640 / Math.max(width, height));
-    const [w, h] = [Math.round(width * scale), Math.round(height * scale)];
-    if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h];
-    canvas.getContext('2d')?.drawImage(picture, 0, 0, w, h);
+    try {
+      // A CPU copy, not the decoded frame itself (see cpuFrame.ts).
+      const picture = await cpuBitmap(frame, rotation, PREVIEW_LONG_SIDE);
+      if (canvas.width !== picture.width || canvas.height !== picture.height) [canvas.width, canvas.height] = [picture.width, picture.height];
+      canvas.getContext('2d')?.drawImage(picture, 0, 0);
+      picture.close();
+    } catch {
+      // A missed preview frame is not worth stopping the capture for.
+    }
   }
 
-  /** Between two frames of a video: wait while the chat model answers (it gets the GPU), and say so. */
-  private async videoTurn(): Promise<void> {
+  /** Between two frames of a file (video or images): wait while the chat model answers (it gets the GPU), and say so. */
+  private async fileTurn(): Promise<void> {
     const holder = this.turns.holder;
     if (!holder) return;
     useApp.getState().patchCapture({ waiting: holder });
@@ -370,6 +381,7 @@ export class AppController {
   private captureSink(mode: 'video' | 'images' | 'recording', source: string): FrameSink {
     let ready: Promise<void> | null = null;
     const begin = async () => {
+      await this.mapReset;
       const goesOn = mode === 'recording' && this.lastCapture === 'recording' && useSessions.getState().current !== null;
       if (!goesOn && this.summary.keyframes.length + this.summary.lost > 0) {
         await this.sessions.saveChatNow();
@@ -409,8 +421,8 @@ export class AppController {
     try {
       await this.ensureGeometry();
       const result = await runVideoFile(file, this.captureSink('video', file.name), {
-        turn: () => this.videoTurn(),
-        onPicture: (picture, width, height) => this.drawPreview(picture, width, height),
+        turn: () => this.fileTurn(),
+        onFrame: (frame, rotation) => this.drawPreview(frame, rotation),
         signal: capture.signal,
         queueLength: () => this.geometry.call((api) => api.pending()),
       });
@@ -448,6 +460,7 @@ export class AppController {
     try {
       await this.ensureGeometry();
       const result = await runImageFiles(files, this.captureSink('images', `${files.length} files`), {
+        turn: () => this.fileTurn(),
         signal: capture.signal,
         queueLength: () => this.geometry.call((api) => api.pending()),
       });
@@ -527,24 +540,33 @@ export class AppController {
   }
 
   /** Starts a new, empty capture with an empty chat; the previous chat stays with its saved session. */
-  async newCapture(): Promise<void> {
+  newCapture(): Promise<void> {
     this.captureAbort?.abort();
-    await this.sessions.saveChatNow();
-    await this.clearMap();
+    return this.emptyMap(() => this.sessions.saveChatNow());
   }
 
   /** Stops any capture and empties the map, the 3D view and the chat; nothing is saved (their session is done or gone). */
-  async clearMap(): Promise<void> {
+  clearMap(): Promise<void> {
     this.captureAbort?.abort();
-    await this.emptyMap();
+    return this.emptyMap();
   }
 
-  private async emptyMap(): Promise<void> {
-    await this.geometry.call((api) => api.reset()).catch(() => {}); // a dead worker's map is gone anyway
-    this.replaceMap([]);
-    this.showHighlights(null);
-    this.sessions.detach();
-    useApp.getState().replaceMessages([]);
+  /**
+   * Empties the map (after `before`, e.g. saving the chat). A capture started meanwhile (Open video right after New
+   * capture) waits for it on its first frame (captureSink), so the reset can never wipe the new capture's keyframes.
+   */
+  private emptyMap(before?: () => Promise<void>): Promise<void> {
+    const reset = (async () => {
+      await this.mapReset;
+      await before?.();
+      await this.geometry.call((api) => api.reset()).catch(() => {}); // a dead worker's map is gone anyway
+      this.replaceMap([]);
+      this.showHighlights(null);
+      this.sessions.detach();
+      useApp.getState().replaceMessages([]);
+    })();
+    this.mapReset = reset;
+    return reset;
   }
 
   async ask(question: string): Promise<void> {

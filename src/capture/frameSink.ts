@@ -1,6 +1,7 @@
 // Where capture sources hand their frames: the geometry worker, which takes ownership
 // (the frame is transferred, never copied on the main thread).
 
+import type { Rotation } from '../frames/cpuFrame';
 import type { Intrinsics } from '../geometry/types';
 
 /** Depth that comes with a frame (RGB-D folders): a 16-bit PNG in millimetres, decoded by the worker. */
@@ -17,6 +18,8 @@ export interface FrameMeta {
   timestampMs: number;
   /** Image sets: every image is a keyframe. */
   forceKeyframe?: boolean;
+  /** How far the picture must be turned (clockwise) to stand upright: a phone video's rotation metadata. */
+  rotation?: Rotation;
   rgbd?: FrameDepthInput;
 }
 

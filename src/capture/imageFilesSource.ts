@@ -31,7 +31,12 @@ const QUEUE_HIGH = 3;
 export async function runImageFiles(
   files: File[],
   sink: FrameSink,
-  options: { signal?: AbortSignal; queueLength: () => Promise<number> },
+  options: {
+    signal?: AbortSignal;
+    queueLength: () => Promise<number>;
+    /** Resolves when the next image may go (e.g. once the chat model has finished an answer). */
+    turn?: () => Promise<void>;
+  },
 ): Promise<ImageRunResult> {
   const { signal } = options;
   const byName = new Map(files.map((f) => [f.name, f]));
@@ -54,6 +59,7 @@ export async function runImageFiles(
   const withoutDepth = rgbd ? frames.filter((f) => !f.depth).map((f) => f.color.name) : [];
   let count = 0;
   for (const { color, depth } of frames) {
+    await options.turn?.();
     if (signal?.aborted) break;
     let bitmap: ImageBitmap;
     try {

@@ -1,9 +1,10 @@
 // Reads a video file frame by frame, at the pace the reconstruction takes them. mediabunny demuxes it (mp4, mov,
-// webm, mkv) and the browser decodes it (WebCodecs); each frame comes rotated as the file says and scaled so its long
-// side is at most 1280 px, and goes to the sink as a VideoFrame. It is pulled, not played: a busy depth model, the
-// chat model answering, or a slow device make the video wait. No frame is skipped, so a file gives the same
-// keyframes however loaded the device is.
-import { ALL_FORMATS, BlobSource, CanvasSink, Input, type InputVideoTrack, UnsupportedInputFormatError } from 'mediabunny';
+// webm, mkv) and the browser decodes it (WebCodecs); each frame goes to the sink as a VideoFrame with the rotation the
+// file asks for (the geometry worker turns and scales it). It is pulled, not played: a busy depth model, the chat
+// model answering, or a slow device make the video wait. No frame is skipped, so a file gives the same keyframes
+// however loaded the device is.
+import { ALL_FORMATS, BlobSource, Input, type InputVideoTrack, UnsupportedInputFormatError, VideoSampleSink } from 'mediabunny';
+import type { Rotation } from '../frames/cpuFrame';
 import { CaptureError, type FrameSink } from './frameSink';
 
 export interface VideoRunResult {
@@ -19,12 +20,9 @@ export interface VideoRunOptions {
   queueLength: () => Promise<number>;
   /** Resolves when the video may go on (e.g. once the chat model has finished an answer). */
   turn?: () => Promise<void>;
-  /** Each frame's picture, before it is handed over (the page's preview). */
-  onPicture?: (picture: CanvasImageSource, width: number, height: number) => void;
+  /** Each frame before it is handed over (the page's preview); the frame stays the caller's. */
+  onFrame?: (frame: VideoFrame, rotation: Rotation) => Promise<void> | void;
 }
-
-/** Frames bigger than this are scaled down: the depth model, the detector and the chat model all take less. */
-export const MAX_FRAME_LONG_SIDE = 1280;
 /** Keyframes waiting above which the next frame waits, and below which it goes on. */
 const QUEUE_HIGH = 3;
 const QUEUE_LOW = 1;
@@ -32,13 +30,6 @@ const QUEUE_LOW = 1;
 const STALL_MS = 20_000;
 
 const stopped = (signal?: AbortSignal) => signal?.aborted === true;
-
-/** The output size: the file's display size (after rotation), scaled down to the long-side limit. */
-async function frameSize(track: InputVideoTrack): Promise<{ width: number; height: number }> {
-  const [w, h] = [await track.getDisplayWidth(), await track.getDisplayHeight()];
-  const scale = Math.min(1, MAX_FRAME_LONG_SIDE / Math.max(w, h));
-  return { width: Math.max(2, Math.round(w * scale)), height: Math.max(2, Math.round(h * scale)) };
-}
 
 /** The next frame, or a stall after STALL_MS. */
 function nextWithin<T>(it: AsyncIterator<T>, ms: number): Promise<IteratorResult<T> | 'stalled'> {
@@ -65,8 +56,7 @@ export async function runVideoFile(file: File, sink: FrameSink, options: VideoRu
     if (!(await track.canDecode())) {
       throw new CaptureError(`"${file.name}" uses a video codec (${track.codec ?? 'unknown'}) this browser cannot decode. Try an H.264 mp4 or a VP9 webm.`);
     }
-    const size = await frameSize(track);
-    const frames = new CanvasSink(track, { ...size, fit: 'fill', poolSize: 2 }).canvases();
+    const frames = new VideoSampleSink(track).samples();
     let count = 0;
     let lastMs = 0;
     try {
@@ -75,15 +65,20 @@ export async function runVideoFile(file: File, sink: FrameSink, options: VideoRu
         if (next === 'stalled')
           return { frames: count, durationMs: lastMs, warning: `"${file.name}" stopped giving frames; the ${count} frames read so far were kept.` };
         if (next.done || stopped(signal)) break;
+        const sample = next.value;
+        const rotation = sample.rotation as Rotation;
+        lastMs = Math.max(0, sample.timestamp * 1000);
+        const frame = sample.toVideoFrame();
+        sample.close();
         await options.turn?.();
-        if (stopped(signal)) break;
-        const { canvas, timestamp } = next.value;
-        lastMs = Math.max(0, timestamp * 1000);
-        options.onPicture?.(canvas, size.width, size.height);
-        const frame = new VideoFrame(canvas, { timestamp: Math.round(lastMs * 1000) });
+        if (stopped(signal)) {
+          frame.close();
+          break;
+        }
+        await options.onFrame?.(frame, rotation);
         let queue: number;
         try {
-          queue = await sink(frame, { sourceFrame: count++, timestampMs: lastMs });
+          queue = await sink(frame, { sourceFrame: count++, timestampMs: lastMs, rotation });
         } catch (err) {
           throw new CaptureError(`Processing stopped after ${count - 1} frames: ${(err as Error).message}. What was captured before is kept.`);
         }

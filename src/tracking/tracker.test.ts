@@ -31,6 +31,21 @@ describe.skipIf(!existsSync(DATA))('Tracker on real RGB-D frames (redkitchen, 7-
     expect(m.scaleRatio).toBeGreaterThan(0.9);
     expect(m.scaleRatio).toBeLessThan(1.1);
   });
+
+  it('gives the same poses after a reset as a fresh tracker: nothing of an earlier capture carries over', () => {
+    const k = parseIntrinsics(readFileSync(join(DATA, 'camera-intrinsics.txt'), 'utf8'));
+    const frames = groupRgbdFiles(readdirSync(DATA))
+      .slice(0, 6)
+      .map((f) => {
+        const rgb = jpeg.decode(readFileSync(join(DATA, f.color)), { useTArray: true });
+        return { grey: rgbaToGrey(rgb.data, rgb.width, rgb.height), depth: decodeDepthPng(readFileSync(join(DATA, f.depth!))).depth, intrinsics: k };
+      });
+    const run = (tracker: Tracker) => frames.map((f) => tracker.track(f).pose);
+    const reused = new Tracker();
+    run(reused);
+    reused.reset();
+    expect(run(reused)).toEqual(run(new Tracker()));
+  });
 });
 
 describe('Tracker on frames it cannot use', () => {

@@ -89,6 +89,8 @@ const vec = (a: Float32Array, i: number): Vec3 => [a[3 * i]!, a[3 * i + 1]!, a[3
 /** Inlier distance for a pair at depth z: Kinect-like depth noise grows with z². */
 const inlierThreshold = (z: number) => 0.03 + 0.01 * z * z;
 
+const RANSAC_SEED = 1234;
+
 export class Tracker {
   private readonly keyframes: MapKeyframe[] = [];
   /** The last tracked frame, kept (not added to the map) as the nearest reference for the next one. */
@@ -96,7 +98,8 @@ export class Tracker {
   private lastPose: Rigid | null = null;
   private prevPose: Rigid | null = null;
   private lost = false;
-  private readonly rand = seededRandom(1234);
+  /** RANSAC's sampling; reseeded on reset, so the same frames give the same map whatever was captured before. */
+  private rand = seededRandom(RANSAC_SEED);
   private readonly minInliers: number;
   private readonly localKeyframes: number;
   private readonly maxKeyframes: number;
@@ -117,6 +120,7 @@ export class Tracker {
     this.lastPose = null;
     this.prevPose = null;
     this.lost = false;
+    this.rand = seededRandom(RANSAC_SEED);
   }
 
   track(frame: TrackerFrame): TrackResult {

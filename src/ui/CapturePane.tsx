@@ -54,7 +54,7 @@ export function CapturePane({ controller }: { controller: AppController }) {
         <FilePickerButton accept="image/*,.txt" multiple disabled={busy} testId="open-images" onFiles={(files) => void controller.openImages(files)}>
           Open images
         </FilePickerButton>
-        <button type="button" disabled={busy || scene.keyframes === 0} onClick={() => void controller.newCapture()}>
+        <button type="button" disabled={busy || keyframes === 0} onClick={() => void controller.newCapture()}>
           New capture
         </button>
       </div>
@@ -75,6 +75,12 @@ export function CapturePane({ controller }: { controller: AppController }) {
           <dt>Waiting for depth</dt>
           <dd>{scene.queue}</dd>
         </div>
+        {capture.waiting && (capture.mode === 'video' || capture.mode === 'images') && (
+          <div>
+            <dt>Paused</dt>
+            <dd data-testid="capture-waiting">while {capture.waiting}; nothing is skipped</dd>
+          </div>
+        )}
         <div>
           <dt>Tracking</dt>
           <dd data-testid="tracking" data-status={scene.tracking.status}>
