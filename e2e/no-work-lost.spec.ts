@@ -39,6 +39,8 @@ test('a question mid-video: the video waits and loses nothing; a second video is
     return { points: stats.points, keyframes: stats.keyframes };
   });
   expect(view).toEqual({ points, keyframes: first.tracked });
+  // The capture says how it ended.
+  await expect(page.getByTestId('notice').filter({ hasText: `"redkitchen.webm": done. The map has ${first.tracked} keyframes placed` })).toBeVisible();
 
   // The same video again, without New capture: a capture of its own, and the app says so.
   await page.getByTestId('open-video').setInputFiles(KITCHEN);

@@ -404,7 +404,7 @@ export class AppController {
    * Ends `capture` once the geometry worker has finished its keyframes. A capture started meanwhile (the user
    * recording again while the last keyframes are still processed) owns the page's state, so it is left alone.
    */
-  private async endCapture(capture: AbortController): Promise<void> {
+  private async endCapture(capture: AbortController, what: string): Promise<void> {
     await this.geometry.call((api) => api.idle()).catch(() => {}); // a dead worker has nothing left to finish
     if (this.captureAbort !== capture) return;
     this.captureAbort = null;
@@ -412,6 +412,12 @@ export class AppController {
     this.wakeLock.release();
     useApp.getState().setCapture(this.camera.isOn ? 'camera' : 'idle');
     this.sessions.captureEnded();
+    // Every capture says how it ended (a failure has said so already, and one that gave no frame has nothing to add).
+    const { keyframes, lost } = this.summary;
+    if (this.counters.framesSeen > 0 && keyframes.length + lost > 0) {
+      const how = capture.signal.aborted ? 'stopped' : 'done';
+      useApp.getState().notify('info', `${what}: ${how}. The map has ${keyframes.length} keyframes placed${lost ? ` and ${lost} lost` : ''}.`, 'capture-end');
+    }
   }
 
   async openVideo(file: File): Promise<void> {
@@ -426,11 +432,11 @@ export class AppController {
         signal: capture.signal,
         queueLength: () => this.geometry.call((api) => api.pending()),
       });
-      if (result.warning) store.notify('warning', result.warning);
+      if (result.warning && !capture.signal.aborted) store.notify('warning', result.warning);
     } catch (err) {
       store.notify('error', err instanceof CaptureError ? err.message : `Could not process "${file.name}": ${errorText(err)}`);
     } finally {
-      await this.endCapture(capture);
+      await this.endCapture(capture, `"${file.name}"`);
     }
   }
 
@@ -477,7 +483,7 @@ export class AppController {
     } catch (err) {
       store.notify('error', err instanceof CaptureError ? err.message : `Could not process the images: ${errorText(err)}`);
     } finally {
-      await this.endCapture(capture);
+      await this.endCapture(capture, `${files.length} images`);
     }
   }
 
@@ -531,7 +537,7 @@ export class AppController {
       capture.abort();
       useApp.getState().notify('error', `Recording stopped: ${errorText(err)}. What was captured before is kept.`);
     } finally {
-      await this.endCapture(capture);
+      await this.endCapture(capture, 'The recording');
     }
   }
 
