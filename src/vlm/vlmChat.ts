@@ -3,10 +3,11 @@
 // text and the frames, workarounds on the loaded model) is a family (src/vlm/families/): Qwen3-VL for the quality
 // tier, SmolVLM (Idefics3) for the light tier; the family is picked from the model's `config.model_type`.
 // Plain module: runs in Node (tests, on the fixtures) and in a Web Worker.
-import { AutoModelForImageTextToText, AutoProcessor, InterruptableStoppingCriteria, Tensor, TextStreamer } from '@huggingface/transformers';
-import type { VlmFamily, VlmProcessor } from './families/family';
+import { AutoModelForImageTextToText, AutoProcessor, TextStreamer } from '@huggingface/transformers';
+import type { LoadedVlm, VlmFamily, VlmProcessor } from './families/family';
 import { idefics3Family } from './families/idefics3';
 import { qwen3vlFamily } from './families/qwen3vl';
+import { decode, KvCache, type LmSessions, NonFiniteLogitsError, prefill, prefillChunkTokens } from './lmRunner';
 import { buildMessages, type PromptOptions } from './prompt';
 import type { VlmRequest } from './types';
 
@@ -53,6 +54,18 @@ export interface VlmGenerateOptions extends PromptOptions {
   maxNewTokens?: number;
   /** 1 = none. Greedy decoding either way. */
   repetitionPenalty?: number;
+  /** Frames per vision-encoder call (default: the family's). */
+  visionFramesPerCall?: number;
+  /** Prompt tokens per decoder call (default: what keeps one call's logits within the budget). */
+  prefillChunkTokens?: number;
+  /** Where a long question is: frames encoded, then prompt tokens read. */
+  onProgress?: (p: VlmStepProgress) => void;
+}
+
+export interface VlmStepProgress {
+  phase: 'frames' | 'prompt';
+  done: number;
+  total: number;
 }
 
 export interface VlmReply {
@@ -68,7 +81,6 @@ export interface VlmReply {
 
 interface VlmModel {
   config: { model_type: string };
-  generate(options: object): Promise<Tensor | { sequences: Tensor }>;
   dispose(): Promise<unknown>;
 }
 
@@ -124,24 +136,32 @@ export class VlmChat {
     if (this.busy) throw new Error('VlmChat is already generating');
     this.busy = true;
     const { signal } = options;
-    const criteria = new InterruptableStoppingCriteria();
-    const onAbort = () => criteria.interrupt();
+    const none = (frames = 0): VlmReply => ({ text: '', tokens: 0, stopped: true, promptTokens: 0, imageTokens: 0, frames });
+    let cache: KvCache | null = null;
     try {
-      if (signal?.aborted) return { text: '', tokens: 0, stopped: true, promptTokens: 0, imageTokens: 0, frames: 0 };
-      let prepared: Awaited<ReturnType<typeof this.prepare>>;
-      try {
-        prepared = await this.prepare(request, options);
-      } catch (e) {
-        if (signal?.aborted) {
-          return { text: '', tokens: 0, stopped: true, promptTokens: 0, imageTokens: 0, frames: 0 };
-        }
-        throw e;
-      }
+      if (signal?.aborted) return none();
+      const prepared = await this.prepare(request, options);
       const { inputs } = prepared;
-      const promptTokens = inputs.input_ids.dims[1] ?? 0;
+      const model = this.model as unknown as LoadedVlm;
+      const features = await this.family.encodeImages(model, inputs, {
+        framesPerCall: options.visionFramesPerCall ?? this.family.visionFramesPerCall,
+        signal,
+        onFrames: (done, total) => options.onProgress?.({ phase: 'frames', done, total }),
+      });
+      const prompt = this.family.lmPrompt(model, inputs, features);
+      const sessions = this.lmSessions();
+      const empty = KvCache.empty(sessions.decoder);
+      const filled = await prefill(sessions, prompt, empty, {
+        chunkTokens: options.prefillChunkTokens ?? this.prefillChunkTokens(),
+        signal,
+        onProgress: ({ done, total }) => options.onProgress?.({ phase: 'prompt', done, total }),
+      });
+      cache = filled.cache;
+      if (cache !== empty) empty.dispose();
+      if (!filled.logits) throw new Error('the prompt is empty');
+      // Streaming through transformers.js' TextStreamer: it decodes whole words and flushes the tail at the end.
       let streamed = '';
       const streamer = new TextStreamer(this.processor.tokenizer as never, {
-        skip_prompt: true,
         skip_special_tokens: true,
         callback_function: (chunk: string) => {
           if (!chunk) return;
@@ -149,33 +169,52 @@ export class VlmChat {
           options.onToken?.(chunk);
         },
       });
-      signal?.addEventListener('abort', onAbort);
-      const output = await this.model.generate({
-        ...inputs,
-        max_new_tokens: request.maxNewTokens ?? options.maxNewTokens ?? 256,
-        do_sample: false,
-        repetition_penalty: options.repetitionPenalty ?? 1.0,
-        streamer,
-        stopping_criteria: [criteria],
+      const { ids, stopped } = await decode(sessions, prompt, cache, filled.logits, {
+        maxNewTokens: request.maxNewTokens ?? options.maxNewTokens ?? 256,
+        eosIds: this.eosIds(),
+        repetitionPenalty: options.repetitionPenalty,
+        signal,
+        onToken: (id) => streamer.put([[BigInt(id)]]),
       });
-      const sequences = output instanceof Tensor ? output : output.sequences;
-      const all = Array.from(sequences.data as BigInt64Array);
-      const generated = all.slice(promptTokens);
-      const text = this.processor.tokenizer.decode(generated, { skip_special_tokens: true });
-      // The streamer flushes its tail at the end; its concatenation should be the decoded text.
+      streamer.end();
+      const text = this.processor.tokenizer.decode(ids, { skip_special_tokens: true });
       if (streamed !== text && text.startsWith(streamed)) options.onToken?.(text.slice(streamed.length));
-      return {
-        text,
-        tokens: generated.length,
-        stopped: criteria.interrupted,
-        promptTokens,
-        imageTokens: prepared.imageTokens,
-        frames: prepared.frames,
-      };
+      return { text, tokens: ids.length, stopped, promptTokens: prompt.ids.length, imageTokens: prepared.imageTokens, frames: prepared.frames };
+    } catch (e) {
+      if (signal?.aborted && !(e instanceof NonFiniteLogitsError)) return none();
+      throw e;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      cache?.dispose();
       this.busy = false;
     }
+  }
+
+  /** The language model's sessions (token embeddings and the KV-cached decoder). */
+  private lmSessions(): LmSessions {
+    const { sessions } = this.model as unknown as LoadedVlm;
+    const embed = sessions.embed_tokens;
+    const decoder = sessions.decoder_model_merged;
+    if (!embed || !decoder) throw new Error('the model has no embed_tokens / decoder_model_merged sessions');
+    return { embed, decoder };
+  }
+
+  /** Prompt tokens per decoder call: one call's logits within LOGITS_BUDGET_BYTES. */
+  private prefillChunkTokens(): number {
+    const { decoder } = this.lmSessions();
+    const meta = (decoder as { outputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[] }).outputMetadata?.find(
+      (m) => m.name === 'logits',
+    );
+    const config = this.model.config as { text_config?: { vocab_size?: number }; vocab_size?: number };
+    const fromGraph = meta?.shape?.at(-1);
+    const vocab = typeof fromGraph === 'number' ? fromGraph : (config.text_config?.vocab_size ?? config.vocab_size ?? 152_000);
+    return prefillChunkTokens(vocab, meta?.type === 'float16' ? 2 : 4);
+  }
+
+  /** Token ids that end a reply (generation_config first, then the model config). */
+  private eosIds(): number[] {
+    const m = this.model as unknown as { generation_config?: { eos_token_id?: number | number[] }; config: { eos_token_id?: number | number[]; text_config?: { eos_token_id?: number | number[] } } };
+    const eos = m.generation_config?.eos_token_id ?? m.config.eos_token_id ?? m.config.text_config?.eos_token_id ?? [];
+    return Array.isArray(eos) ? eos : [eos];
   }
 
   async dispose(): Promise<void> {

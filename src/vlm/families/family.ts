@@ -3,6 +3,7 @@
 // generation, streaming, stopping) is the engine's, shared by all families.
 import type { Tensor } from '@huggingface/transformers';
 import type { RgbaImage } from '../../geometry/types';
+import type { LmPrompt, OrtSessionLike } from '../lmRunner';
 import type { ChatMessage } from '../prompt';
 
 /** The parts of a transformers.js tokenizer the engine and the families use (its own types are loose). */
@@ -23,6 +24,12 @@ export interface PreparedInputs {
   imageTokens: number;
 }
 
+/** The loaded transformers.js model as the families read it: its config and ONNX sessions. */
+export interface LoadedVlm {
+  config: Record<string, unknown> & { model_type: string };
+  sessions: Record<string, OrtSessionLike>;
+}
+
 export interface FamilyInputOptions {
   /** Largest pixel count a frame is resized to, where the family's vision encoder takes variable sizes. */
   maxPixelsPerFrame?: number;
@@ -38,6 +45,19 @@ export interface VlmFamily {
   templateMessages?(messages: ChatMessage[]): ChatMessage[];
   /** Tokens and vision inputs for the templated `text`, whose image placeholders match `frames` in order. */
   prepareInputs(processor: VlmProcessor, text: string, frames: RgbaImage[], options: FamilyInputOptions): Promise<PreparedInputs>;
+  /** Frames per vision-encoder call by default: what keeps the encoder's activations small (see the family). */
+  visionFramesPerCall: number;
+  /**
+   * The image features for the prepared inputs, [imageTokens, hidden] in prompt order, with the vision encoder
+   * run on at most `framesPerCall` frames per call; `onFrames` gets the count of frames encoded so far.
+   */
+  encodeImages(
+    model: LoadedVlm,
+    inputs: PreparedInputs['inputs'],
+    options: { framesPerCall: number; signal?: AbortSignal; onFrames?: (done: number, total: number) => void },
+  ): Promise<Tensor | null>;
+  /** The prompt as the language model reads it: ids, image token, position ids. */
+  lmPrompt(model: LoadedVlm, inputs: PreparedInputs['inputs'], imageFeatures: Tensor | null): LmPrompt;
   /** Adjusts the loaded processor to how the family feeds it (once, at load). */
   prepareProcessor?(processor: VlmProcessor): void;
   /** Fixes defects of the pinned transformers.js on the loaded model instance; returns the names of those applied. */

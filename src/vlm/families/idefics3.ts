@@ -10,8 +10,9 @@
 //   list of parts (a plain string renders as nothing).
 // - transformers.js 4.3.1's Idefics3Processor reads `rows` of the image inputs even when there are none, so a
 //   text-only prompt is tokenized directly (the same tokenizer the processor would use).
-import type { Tensor } from '@huggingface/transformers';
+import { Tensor } from '@huggingface/transformers';
 import { rgbaToRawImage } from '../../frames/rawImage';
+import { runSession } from '../lmRunner';
 import type { ChatMessage } from '../prompt';
 import type { PreparedInputs, VlmFamily, VlmProcessor } from './family';
 
@@ -32,6 +33,53 @@ export const idefics3Family: VlmFamily = {
   modelTypes: ['idefics3', 'smolvlm'],
 
   templateMessages: (messages) => messages.map(asParts),
+  // Each frame is encoded on its own inside a call (a batch axis): memory grows linearly with the frames per call.
+  visionFramesPerCall: 2,
+
+  async encodeImages(model, inputs, { framesPerCall, signal, onFrames }) {
+    const pixels = inputs.pixel_values;
+    const mask = inputs.pixel_attention_mask;
+    if (!pixels || !mask) return null;
+    const session = model.sessions.vision_encoder;
+    if (!session) throw new Error('the model has no vision encoder session');
+    // pixel_values [1, N, 3, L, L] and pixel_attention_mask [1, N, L, L]: frames on axis 1.
+    const frames = pixels.dims[1]!;
+    const parts: Tensor[] = [];
+    for (let f = 0; f < frames; f += framesPerCall) {
+      signal?.throwIfAborted();
+      const to = Math.min(frames, f + framesPerCall);
+      const out = await runSession(session, {
+        pixel_values: pixels.slice(null, [f, to]),
+        pixel_attention_mask: mask.slice(null, [f, to]),
+      });
+      const features = out.image_features;
+      if (!features) throw new Error('the vision encoder returned no image_features');
+      // [n, seq, hidden] -> [n * seq, hidden]: rows in prompt order.
+      parts.push(features.view(-1, features.dims.at(-1)!));
+      onFrames?.(to, frames);
+    }
+    if (parts.length === 1) return parts[0]!;
+    const hidden = parts[0]!.dims[1]!;
+    const total = parts.reduce((n, p) => n + p.dims[0]!, 0);
+    const data = new Float32Array(total * hidden);
+    let at = 0;
+    for (const p of parts) {
+      data.set(p.data as Float32Array, at);
+      at += (p.data as Float32Array).length;
+    }
+    return new Tensor('float32', data, [total, hidden]);
+  },
+
+  lmPrompt(model, inputs, imageFeatures) {
+    // Plain 1-D positions ([1, S]): the cumulative attention mask minus one, with no padding here.
+    return {
+      ids: inputs.input_ids.data as BigInt64Array,
+      imageTokenId: model.config.image_token_id as number,
+      imageFeatures,
+      positions: (start, end) => new Tensor('int64', BigInt64Array.from({ length: end - start }, (_, i) => BigInt(start + i)), [1, end - start]),
+      nextPosition: (pastLength) => new Tensor('int64', new BigInt64Array([BigInt(pastLength)]), [1, 1]),
+    };
+  },
 
   prepareProcessor(processor) {
     (processor as Idefics3Processor).image_processor.do_resize = false;

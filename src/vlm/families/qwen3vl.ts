@@ -13,7 +13,8 @@
 //    loaded model (it probes the method) and overrides it on that instance only.
 import { Tensor, cat, type RawImage } from '@huggingface/transformers';
 import { rgbaToRawImage } from '../../frames/rawImage';
-import type { VlmFamily, VlmProcessor } from './family';
+import { runSession } from '../lmRunner';
+import type { LoadedVlm, VlmFamily, VlmProcessor } from './family';
 
 interface QwenImageProcessor {
   (image: RawImage): Promise<{ pixel_values: Tensor; image_grid_thw: Tensor }>;
@@ -91,9 +92,65 @@ export function applyTextOnlyRopeFix(model: { _get_text_only_rope_index: RopeInd
   return true;
 }
 
+type RopeIndex = (ids: Tensor, grid: Tensor | undefined, video: undefined, mask: Tensor) => [Tensor, Tensor];
+
+/** Rows [from, to) of a 2-D tensor. */
+function rows(t: Tensor, from: number, to: number): Tensor {
+  const cols = t.dims[1]!;
+  return new Tensor(t.type as never, (t.data as Float32Array).slice(from * cols, to * cols) as never, [to - from, cols]);
+}
+
 export const qwen3vlFamily: VlmFamily = {
   name: 'Qwen3-VL',
   modelTypes: ['qwen3_vl'],
+  // The vision encoder attends over all patches of a call (one block per image): its attention scores grow with
+  // the square of the patches in the call, so frames go one at a time (a 448 px frame is ~800 patches).
+  visionFramesPerCall: 1,
+
+  async encodeImages(model, inputs, { framesPerCall, signal, onFrames }) {
+    const grid = inputs.image_grid_thw;
+    if (!grid || !inputs.pixel_values) return null;
+    const session = visionSession(model);
+    const thw = Array.from(grid.data as BigInt64Array, Number);
+    const frames = grid.dims[0]!;
+    const parts: Tensor[] = [];
+    let patch = 0;
+    for (let f = 0; f < frames; f += framesPerCall) {
+      signal?.throwIfAborted();
+      const to = Math.min(frames, f + framesPerCall);
+      let patches = 0;
+      for (let i = f; i < to; i++) patches += thw[3 * i]! * thw[3 * i + 1]! * thw[3 * i + 2]!;
+      const out = await runSession(session, { pixel_values: rows(inputs.pixel_values, patch, patch + patches), image_grid_thw: rows(grid, f, to) });
+      if (!out.image_features) throw new Error('the vision encoder returned no image_features');
+      parts.push(out.image_features);
+      patch += patches;
+      onFrames?.(to, frames);
+    }
+    return parts.length === 1 ? parts[0]! : cat(parts, 0);
+  },
+
+  lmPrompt(model, inputs, imageFeatures) {
+    const getRopeIndex = (model as unknown as { get_rope_index: RopeIndex }).get_rope_index.bind(model);
+    // transformers.js' own M-RoPE index (3 rows: temporal, height, width) for the whole prompt, sliced per chunk.
+    const [pos, deltas] = getRopeIndex(inputs.input_ids, inputs.image_grid_thw, undefined, inputs.attention_mask);
+    const all = pos.data as BigInt64Array;
+    const seq = pos.dims[2]!;
+    const delta = (deltas.data as BigInt64Array | number[])[0]!;
+    return {
+      ids: inputs.input_ids.data as BigInt64Array,
+      imageTokenId: model.config.image_token_id as number,
+      imageFeatures,
+      positions(start, end) {
+        const out = new BigInt64Array(3 * (end - start));
+        for (let a = 0; a < 3; a++) out.set(all.subarray(a * seq + start, a * seq + end), a * (end - start));
+        return new Tensor('int64', out, [3, 1, end - start]);
+      },
+      nextPosition(pastLength) {
+        const p = BigInt(pastLength) + BigInt(delta);
+        return new Tensor('int64', new BigInt64Array([p, p, p]), [3, 1, 1]);
+      },
+    };
+  },
 
   async prepareInputs(processor, text, frames, options) {
     const ip = (processor as QwenProcessor).image_processor;
@@ -130,3 +187,9 @@ export const qwen3vlFamily: VlmFamily = {
     return applyTextOnlyRopeFix(model as { _get_text_only_rope_index: RopeIndexFn }) ? ['text-only rope deltas'] : [];
   },
 };
+
+function visionSession(model: LoadedVlm) {
+  const session = model.sessions.vision_encoder;
+  if (!session) throw new Error('the model has no vision encoder session');
+  return session;
+}

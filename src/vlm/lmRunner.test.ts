@@ -1,0 +1,180 @@
+// The language-model runner (chunked prefill, vision encoder in frame batches, greedy decode) on the Qwen3-VL and
+// SmolVLM fixtures: every decoder call and its outputs' shapes, the same reply as transformers.js' own `generate`
+// over the whole prompt, a cache continued from a prefix, and a failed run (non-finite logits) caught.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Tensor } from '@huggingface/transformers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VLM_FIXTURE_REPO, writeVlmFixture } from '../../scripts/fixtures/qwen3vl';
+import { SMOLVLM_FIXTURE_REPO, writeSmolVlmFixture } from '../../scripts/fixtures/smolvlm';
+import { externalDataChunks } from '../models/manifest';
+import { qwen3vlManifest } from '../models/manifests/qwen3vl';
+import { smolvlmManifest } from '../models/manifests/smolvlm';
+import { configureTransformersEnv } from '../models/transformersEnv';
+import type { LoadedVlm } from './families/family';
+import { KvCache, LOGITS_BUDGET_BYTES, NonFiniteLogitsError, type OrtSessionLike, pickToken, prefill, prefillChunkTokens } from './lmRunner';
+import { testFrames } from './testFrames';
+import type { VlmRequest } from './types';
+import { VlmChat, type VlmGenerateOptions } from './vlmChat';
+
+let root = '';
+let qwen: VlmChat;
+let smol: VlmChat;
+
+function req(over: Partial<VlmRequest> = {}): VlmRequest {
+  return {
+    history: [],
+    question: 'How far is the sofa from the TV?',
+    spatialContext: 'Room 4.2 m x 3.1 m. Sofa 2.0 m wide, TV on the north wall.',
+    frames: testFrames(3, 7, 128, 96),
+    maxNewTokens: 24,
+    ...over,
+  };
+}
+
+interface Call {
+  inputs: Record<string, number[]>;
+  outputs: Record<string, number[]>;
+}
+
+/** Records the shapes fed to and returned by a real session while `fn` runs. */
+async function recordCalls<T>(session: OrtSessionLike, fn: () => Promise<T>): Promise<{ result: T; calls: Call[] }> {
+  const calls: Call[] = [];
+  const s = session as unknown as { run: (feeds: Record<string, { dims: readonly number[] }>) => Promise<Record<string, { dims: readonly number[] }>> };
+  const original = s.run.bind(s);
+  s.run = async (feeds) => {
+    const out = await original(feeds);
+    const dims = (r: Record<string, { dims: readonly number[] }>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, [...v.dims]]));
+    calls.push({ inputs: dims(feeds), outputs: dims(out) });
+    return out;
+  };
+  try {
+    return { result: await fn(), calls };
+  } finally {
+    s.run = original;
+  }
+}
+
+const sessions = (chat: VlmChat) => (chat.model as unknown as LoadedVlm).sessions;
+const opts: VlmGenerateOptions = { maxPixelsPerFrame: 64 * 64 };
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'room3r-lm-'));
+  await writeVlmFixture(root);
+  await writeSmolVlmFixture(root);
+  configureTransformersEnv({ localModelPath: root, allowRemote: false });
+  const qwenWasm = qwen3vlManifest.variants.find((v) => v.id === 'wasm-q4')!;
+  qwen = await VlmChat.load({ modelId: VLM_FIXTURE_REPO, dtype: qwenWasm.dtype!, useExternalDataFormat: externalDataChunks(qwenWasm.files), device: 'cpu' });
+  const smolWasm = smolvlmManifest.variants.find((v) => v.id === 'wasm-q8')!;
+  smol = await VlmChat.load({ modelId: SMOLVLM_FIXTURE_REPO, dtype: smolWasm.dtype!, device: 'cpu' });
+}, 60_000);
+
+afterAll(async () => {
+  await qwen?.dispose();
+  await smol?.dispose();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('chunked prefill', () => {
+  it('feeds a prompt in chunks through the KV cache: one decoder call per chunk, then one per new token, every shape right', async () => {
+    const chunk = 16;
+    const decoder = sessions(qwen).decoder_model_merged!;
+    const { result: reply, calls } = await recordCalls(decoder, () => qwen.generate(req(), { ...opts, prefillChunkTokens: chunk }));
+    const prompt = reply.promptTokens;
+    const chunks = Math.ceil(prompt / chunk);
+    expect(chunks).toBeGreaterThanOrEqual(3);
+    // The last generated token is not fed back (it ends the reply or hits the limit).
+    expect(calls.length).toBe(chunks + reply.tokens - 1);
+    const vocab = calls[0]!.outputs.logits![2]!;
+    const [, kvHeads, , headDim] = calls[0]!.outputs['present.0.key']!;
+    let total = 0;
+    calls.forEach((call, i) => {
+      const len = i < chunks ? Math.min(chunk, prompt - i * chunk) : 1;
+      expect(call.inputs.inputs_embeds!.slice(0, 2)).toEqual([1, len]);
+      expect(call.inputs.position_ids).toEqual([3, 1, len]);
+      expect(call.inputs['past_key_values.0.key']).toEqual([1, kvHeads, total, headDim]);
+      total += len;
+      expect(call.inputs.attention_mask).toEqual([1, total]);
+      expect(call.outputs.logits).toEqual([1, len, vocab]);
+      expect(call.outputs['present.0.key']).toEqual([1, kvHeads, total, headDim]);
+      expect(call.outputs['present.0.value']).toEqual([1, kvHeads, total, headDim]);
+    });
+  });
+
+  it('gives the same reply whatever the chunk size, and the same as transformers.js generate over the whole prompt', async () => {
+    for (const chat of [qwen, smol]) {
+      const one = await chat.generate(req(), { ...opts, prefillChunkTokens: 100_000 });
+      const small = await chat.generate(req(), { ...opts, prefillChunkTokens: 5 });
+      expect(small.text).toBe(one.text);
+      expect(one.tokens).toBeGreaterThan(3);
+      // transformers.js' stock path on the same inputs: processor output straight into model.generate.
+      const prepared = await chat.prepare(req(), opts);
+      const stock = (await (chat.model as unknown as { generate: (o: object) => Promise<Tensor> }).generate({
+        ...prepared.inputs,
+        max_new_tokens: 24,
+        do_sample: false,
+      })) as Tensor;
+      const ids = Array.from(stock.data as BigInt64Array, Number).slice(prepared.inputs.input_ids.dims[1]);
+      expect(chat.processor.tokenizer.decode(ids, { skip_special_tokens: true })).toBe(one.text);
+    }
+  });
+
+  it('runs the vision encoder a few frames per call, with the same features as one call', async () => {
+    for (const [chat, perCall] of [
+      [qwen, 1],
+      [smol, 2],
+    ] as const) {
+      const vision = sessions(chat).vision_encoder!;
+      const steps: string[] = [];
+      const { result: batched, calls } = await recordCalls(vision, () =>
+        chat.generate(req({ frames: testFrames(5, 3, 128, 96) }), { ...opts, visionFramesPerCall: perCall, onProgress: (p) => steps.push(`${p.phase} ${p.done}/${p.total}`) }),
+      );
+      expect(calls.length).toBe(Math.ceil(5 / perCall));
+      expect(steps.filter((s) => s.startsWith('frames')).at(-1)).toBe('frames 5/5');
+      expect(steps.at(-1)).toMatch(/^prompt (\d+)\/\1$/);
+      const whole = await chat.generate(req({ frames: testFrames(5, 3, 128, 96) }), { ...opts, visionFramesPerCall: 5 });
+      expect(batched.text).toBe(whole.text);
+    }
+  });
+
+  it('continues a cache kept at a prefix: the same last logits as one prefill', async () => {
+    const prepared = await qwen.prepare(req(), opts);
+    const model = qwen.model as unknown as LoadedVlm;
+    const features = await qwen.family.encodeImages(model, prepared.inputs, { framesPerCall: 1 });
+    const prompt = qwen.family.lmPrompt(model, prepared.inputs, features);
+    const lm = { embed: model.sessions.embed_tokens!, decoder: model.sessions.decoder_model_merged! };
+    const empty = KvCache.empty(lm.decoder);
+    const whole = await prefill(lm, prompt, empty, { chunkTokens: 1000 });
+    const half = Math.floor(prompt.ids.length / 2);
+    const prefix = await prefill(lm, prompt, empty, { chunkTokens: 7, stopAt: half });
+    expect(prefix.cache.length).toBe(half);
+    const rest = await prefill(lm, prompt, prefix.cache, { chunkTokens: 7 });
+    expect(prefix.cache.isDisposed).toBe(false); // the prefix stays usable for the next question
+    expect(rest.cache.length).toBe(prompt.ids.length);
+    const a = whole.logits!;
+    const b = rest.logits!;
+    let maxDiff = 0;
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+    expect(maxDiff).toBeLessThan(1e-3);
+    for (const c of [empty, whole.cache, prefix.cache, rest.cache]) c.dispose();
+  });
+});
+
+describe('helpers', () => {
+  it('chooses chunks whose logits fit the budget', () => {
+    expect(prefillChunkTokens(151_936, 4)).toBe(164); // Qwen3-VL fp32 logits: 164 x 151,936 x 4 B = 99.7 MB
+    expect(164 * 151_936 * 4).toBeLessThanOrEqual(LOGITS_BUDGET_BYTES);
+    expect(prefillChunkTokens(151_936, 2)).toBe(329);
+    expect(prefillChunkTokens(49_280, 4)).toBe(507); // SmolVLM
+    expect(prefillChunkTokens(100, 4)).toBe(1024);
+    expect(prefillChunkTokens(1e12, 4)).toBe(1);
+  });
+
+  it('picks greedily, applies the repetition penalty, and refuses non-finite logits', () => {
+    expect(pickToken(new Float32Array([0.1, 2, -1]))).toBe(1);
+    expect(pickToken(new Float32Array([0.1, 2, 1.5]), new Set([1]), 2)).toBe(2);
+    expect(() => pickToken(new Float32Array([0.1, Number.NaN, 1]))).toThrow(NonFiniteLogitsError);
+    expect(() => pickToken(new Float32Array([Number.POSITIVE_INFINITY, 1]))).toThrow(NonFiniteLogitsError);
+  });
+});
