@@ -1,6 +1,7 @@
 // VLM worker: keeps copies of the keyframes (sent straight from the geometry worker), and answers
 // questions with transformers.js on onnxruntime-web, streaming the reply. Thin: the logic lives in
 // src/vlm (prompt, generation, workarounds) and src/models (loader, variants, backend choice).
+import { env } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { bitmapToRgba } from '../src/frames/canvasFrames';
 import type { BackendChoice, ModelRuntime } from '../src/models/backend';
@@ -9,7 +10,8 @@ import { externalDataChunks } from '../src/models/manifest';
 import { TIERS, type TierId } from '../src/models/tiers';
 import { routeTransformersToModel } from '../src/models/transformersSource';
 import { sampleFrames } from '../src/vlm/prompt';
-import type { ChatTurn, VlmFrame } from '../src/vlm/types';
+import type { ChatTurn, VlmFrame, VlmStepProgress } from '../src/vlm/types';
+import { describeVlmFailure, fewerFrames, type VlmFailure } from '../src/vlm/failures';
 import { VlmChat } from '../src/vlm/vlmChat';
 import type { VlmFrameMessage } from './messages';
 
@@ -28,6 +30,8 @@ export interface AskReply {
   stopped: boolean;
   /** Which model wrote the reply and from how many frames, for the chat to show. */
   writtenBy: string;
+  /** Set when the answer failed: what to tell the user and what to offer (the worker may need replacing). */
+  failure?: VlmFailure;
 }
 
 interface StoredFrame {
@@ -39,7 +43,12 @@ interface StoredFrame {
 const frames: StoredFrame[] = [];
 let chat: VlmChat | null = null;
 let modelLabel = '';
-let tierFrames = 32;
+let tierId: TierId = 'quality';
+/** Frames per question: the tier's, halved after running out of memory. */
+let frameBudget = 32;
+let backendKind: 'webgpu' | 'wasm' = 'wasm';
+/** Rejects the answer in flight, and says why, once the WebGPU device is lost. */
+let gpu: { device: GPUDevice; lost: Promise<string>; reason?: string } | null = null;
 let abort: AbortController | null = null;
 
 /** Frames kept for sampling; past this, every other one is dropped, so coverage of the capture stays uniform. */
@@ -69,7 +78,11 @@ const api = {
   async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
     const { backend, manifest, variant } = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
     modelLabel = manifest.name;
-    tierFrames = TIERS[config.tier].vlmFrames;
+    tierId = config.tier;
+    frameBudget = TIERS[config.tier].vlmFrames;
+    backendKind = backend.kind;
+    await chat?.dispose().catch(() => {}); // a model loaded before (another tier or backend) goes first
+    chat = null;
     chat = await VlmChat.load({
       modelId: manifest.repo,
       revision: manifest.revision,
@@ -77,32 +90,74 @@ const api = {
       device: backend.kind,
       useExternalDataFormat: externalDataChunks(variant.files),
     });
+    gpu = backend.kind === 'webgpu' ? await watchGpu() : null;
     return backend;
   },
 
-  /** Answers one question; `onToken` gets the reply as it grows. */
-  async ask(request: AskRequest, onToken: (chunk: string) => void): Promise<AskReply> {
+  /** Answers one question; `onToken` gets the reply as it grows, `onStep` where it is before the first token. */
+  async ask(request: AskRequest, onToken: (chunk: string) => void, onStep?: (step: VlmStepProgress) => void): Promise<AskReply> {
     if (!chat) throw new Error('The chat model is not loaded.');
     abort = new AbortController();
-    const maxFrames = request.maxFrames ?? tierFrames;
+    const maxFrames = Math.min(request.maxFrames ?? frameBudget, frameBudget);
     const picked = sampleFrames(frames, maxFrames);
     const vlmFrames: VlmFrame[] = picked.map((f) => ({ image: bitmapToRgba(f.bitmap), sourceFrame: f.sourceFrame, timestampMs: f.timestampMs }));
     try {
-      const reply = await chat.generate(
+      const answer = chat.generate(
         { history: request.history, question: request.question, spatialContext: request.spatialContext, frames: vlmFrames },
-        { onToken, signal: abort.signal, maxFrames },
+        { onToken, signal: abort.signal, maxFrames, onProgress: onStep },
       );
+      // A lost device may leave the run waiting forever: the loss itself ends the answer.
+      const reply = await (gpu ? Promise.race([answer, gpu.lost.then((why) => Promise.reject(new Error(`device lost: ${why}`)))]) : answer);
       const frameCount = reply.frames === 0 ? 'no frames' : reply.frames === 1 ? '1 frame' : `${reply.frames} frames`;
       return { text: reply.text, stopped: reply.stopped, writtenBy: `${modelLabel}, ${frameCount}` };
+    } catch (err) {
+      const failure = describeVlmFailure(err, {
+        model: modelLabel,
+        backend: backendKind,
+        deviceLost: gpu?.reason,
+        frames: vlmFrames.length,
+        nextFrames: fewerFrames(vlmFrames.length),
+        lightTier: tierId === 'light',
+      });
+      if (failure.kind === 'out-of-memory') frameBudget = fewerFrames(vlmFrames.length);
+      return { text: '', stopped: false, writtenBy: modelLabel, failure };
     } finally {
       abort = null;
     }
+  },
+
+  /** Keeps the frames a new worker must be given when this one is replaced (the frame budget goes with them). */
+  frameBudget(): number {
+    return frameBudget;
+  },
+
+  /** Test builds only (the controller exposes it then): destroys the GPU device, as a driver reset would. */
+  async loseGpuDevice(): Promise<boolean> {
+    if (!gpu) return false;
+    gpu.device.destroy();
+    return true;
   },
 
   stop(): void {
     abort?.abort();
   },
 };
+
+/** The device ORT's WebGPU backend runs on, with a promise of the reason it is lost. */
+async function watchGpu(): Promise<typeof gpu> {
+  const webgpu = (env.backends.onnx as { webgpu?: { device: Promise<GPUDevice> } }).webgpu;
+  if (!webgpu) return null;
+  const device = await webgpu.device;
+  const watched: NonNullable<typeof gpu> = {
+    device,
+    lost: device.lost.then((info) => {
+      watched.reason = info.message || info.reason || 'lost';
+      return watched.reason;
+    }),
+  };
+  watched.lost.catch(() => {});
+  return watched;
+}
 
 export type VlmWorkerApi = typeof api;
 Comlink.expose(api);

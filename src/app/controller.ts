@@ -18,7 +18,7 @@ import { trackingLostNotice } from '../scene/trackingText';
 import { forwardCanvasEvents } from '../view/eventProxy';
 import type { MeasureReadout } from '../view/measure';
 import type { ViewHighlights, ViewStats } from '../view/sceneView';
-import type { ChatTurn } from '../vlm/types';
+import { type ChatTurn, type VlmStepProgress, vlmStepText } from '../vlm/types';
 import type { AnswerHighlight, SpatialAnswer } from '../spatial/types';
 import type { DetectorWorkerApi } from '../../workers/detector.worker';
 import type { GeometryWorkerApi } from '../../workers/geometry.worker';
@@ -601,7 +601,8 @@ export class AppController {
       const result = await this.vlm.call((api) =>
         api.ask(
           { history, question, spatialContext, maxFrames: this.config.vlmFrames ?? undefined },
-          Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk }))),
+          Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk, progress: undefined }))),
+          Comlink.proxy((step: VlmStepProgress) => progress(vlmStepText(step))),
         ),
       );
       useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped, writtenBy: result.writtenBy });

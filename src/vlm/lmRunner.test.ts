@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tensor } from '@huggingface/transformers';
+import type { Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VLM_FIXTURE_REPO, writeVlmFixture } from '../../scripts/fixtures/qwen3vl';
 import { SMOLVLM_FIXTURE_REPO, writeSmolVlmFixture } from '../../scripts/fixtures/smolvlm';
@@ -128,7 +128,11 @@ describe('chunked prefill', () => {
       const vision = sessions(chat).vision_encoder!;
       const steps: string[] = [];
       const { result: batched, calls } = await recordCalls(vision, () =>
-        chat.generate(req({ frames: testFrames(5, 3, 128, 96) }), { ...opts, visionFramesPerCall: perCall, onProgress: (p) => steps.push(`${p.phase} ${p.done}/${p.total}`) }),
+        chat.generate(req({ frames: testFrames(5, 3, 128, 96) }), {
+          ...opts,
+          visionFramesPerCall: perCall,
+          onProgress: (p) => steps.push(`${p.phase} ${p.done}/${p.total}`),
+        }),
       );
       expect(calls.length).toBe(Math.ceil(5 / perCall));
       expect(steps.filter((s) => s.startsWith('frames')).at(-1)).toBe('frames 5/5');

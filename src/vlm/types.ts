@@ -23,3 +23,16 @@ export interface VlmRequest {
   frames: VlmFrame[];
   maxNewTokens?: number;
 }
+
+/** Where a question is before its first token: frames through the vision encoder, then prompt tokens read. */
+export interface VlmStepProgress {
+  phase: 'frames' | 'prompt';
+  done: number;
+  total: number;
+}
+
+/** The step as the chat shows it while the reply has not started. */
+export function vlmStepText(step: VlmStepProgress): string {
+  if (step.phase === 'frames') return `Looking at the frames: ${step.done} of ${step.total}`;
+  return `Reading the question and scene: ${Math.round((100 * step.done) / Math.max(1, step.total))}%`;
+}

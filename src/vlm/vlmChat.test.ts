@@ -1,9 +1,9 @@
 // Runs the real transformers.js Qwen3-VL path (processor, chat template, vision encoder, KV-cached decoder,
 // streamer, stopping criteria) on the project's tiny fixture of onnx-community/Qwen3-VL-2B-Instruct-ONNX.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tensor } from '@huggingface/transformers';
+import { AutoProcessor, Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VLM_FIXTURE_REPO, writeVlmFixture } from '../../scripts/fixtures/qwen3vl';
 import type { RgbaImage } from '../geometry/types';
@@ -226,6 +226,24 @@ describe('pinned transformers.js 4.3.1 defects and manifest variants', () => {
     const text = '<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|><|vision_start|><|image_pad|><|vision_end|>Hi<|im_end|>\n';
     const imgs = [rgbaToRawImage(image(1), 64, 64), rgbaToRawImage(image(2), 64, 64)];
     await expect(processor(text, imgs)).rejects.toThrow();
+  });
+
+  it('reads the chat template from chat_template.jinja, where the real export keeps it (the stock processor does not)', async () => {
+    const dir = join(root, VLM_FIXTURE_REPO);
+    expect(JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')).chat_template).toBeUndefined();
+    const template = readFileSync(join(dir, 'chat_template.jinja'), 'utf8');
+    expect((chat.processor as unknown as { chat_template: string }).chat_template).toBe(template);
+    // transformers.js 4.3.1's own processor has no template (remove the subclass when this fails).
+    const stock = (await AutoProcessor.from_pretrained(VLM_FIXTURE_REPO)) as unknown as { apply_chat_template: (m: object[], o: object) => string };
+    expect(() => stock.apply_chat_template([{ role: 'user', content: 'Hi' }], { tokenize: false })).toThrow();
+    // Every file the manifest's wasm variant needs is in the fixture, and nothing else.
+    const wasm = qwen3vlManifest.variants.find((v) => v.id === 'wasm-q4')!;
+    const listed = [...qwen3vlManifest.files, ...wasm.files].map((f) => f.path).sort();
+    const written = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+      .sort();
+    expect(written).toEqual(listed);
   });
 
   it('loads every manifest variant (dtype map) from the fixture', async () => {

@@ -3,13 +3,15 @@
 // text and the frames, workarounds on the loaded model) is a family (src/vlm/families/): Qwen3-VL for the quality
 // tier, SmolVLM (Idefics3) for the light tier; the family is picked from the model's `config.model_type`.
 // Plain module: runs in Node (tests, on the fixtures) and in a Web Worker.
-import { AutoModelForImageTextToText, AutoProcessor, TextStreamer } from '@huggingface/transformers';
+import { AutoConfig, AutoModelForImageTextToText, AutoProcessor, TextStreamer } from '@huggingface/transformers';
 import type { LoadedVlm, VlmFamily, VlmProcessor } from './families/family';
 import { idefics3Family } from './families/idefics3';
 import { qwen3vlFamily } from './families/qwen3vl';
 import { decode, KvCache, type LmSessions, NonFiniteLogitsError, prefill, prefillChunkTokens } from './lmRunner';
 import { buildMessages, type PromptOptions } from './prompt';
-import type { VlmRequest } from './types';
+import type { VlmRequest, VlmStepProgress } from './types';
+
+export type { VlmStepProgress };
 
 /** The architectures the engine drives. */
 export const VLM_FAMILIES: readonly VlmFamily[] = [qwen3vlFamily, idefics3Family];
@@ -62,12 +64,6 @@ export interface VlmGenerateOptions extends PromptOptions {
   onProgress?: (p: VlmStepProgress) => void;
 }
 
-export interface VlmStepProgress {
-  phase: 'frames' | 'prompt';
-  done: number;
-  total: number;
-}
-
 export interface VlmReply {
   text: string;
   /** Generated tokens (including the closing EOS when the model produced one). */
@@ -98,7 +94,12 @@ export class VlmChat {
   static async load(options: VlmLoadOptions): Promise<VlmChat> {
     const progress_callback = options.onProgress ? (p: unknown) => options.onProgress?.(p as VlmProgress) : undefined;
     const common = { revision: options.revision, progress_callback };
-    const processor = (await AutoProcessor.from_pretrained(options.modelId, common)) as unknown as VlmProcessor;
+    // The config first: its model_type picks the family, which may load the processor its own way.
+    const config = (await AutoConfig.from_pretrained(options.modelId, common)) as unknown as { model_type: string };
+    const family = familyFor(config.model_type);
+    const processor = family.loadProcessor
+      ? await family.loadProcessor(options.modelId, common)
+      : ((await AutoProcessor.from_pretrained(options.modelId, common)) as unknown as VlmProcessor);
     const model = (await AutoModelForImageTextToText.from_pretrained(options.modelId, {
       ...common,
       dtype: options.dtype as never,
@@ -107,13 +108,6 @@ export class VlmChat {
       session_options: { logSeverityLevel: 3 },
       ...(options.useExternalDataFormat ? { use_external_data_format: options.useExternalDataFormat } : {}),
     })) as unknown as VlmModel;
-    let family: VlmFamily;
-    try {
-      family = familyFor(model.config.model_type);
-    } catch (e) {
-      await model.dispose();
-      throw e;
-    }
     family.prepareProcessor?.(processor);
     return new VlmChat(processor, model, family, family.patchModel?.(model) ?? []);
   }
@@ -212,7 +206,10 @@ export class VlmChat {
 
   /** Token ids that end a reply (generation_config first, then the model config). */
   private eosIds(): number[] {
-    const m = this.model as unknown as { generation_config?: { eos_token_id?: number | number[] }; config: { eos_token_id?: number | number[]; text_config?: { eos_token_id?: number | number[] } } };
+    const m = this.model as unknown as {
+      generation_config?: { eos_token_id?: number | number[] };
+      config: { eos_token_id?: number | number[]; text_config?: { eos_token_id?: number | number[] } };
+    };
     const eos = m.generation_config?.eos_token_id ?? m.config.eos_token_id ?? m.config.text_config?.eos_token_id ?? [];
     return Array.isArray(eos) ? eos : [eos];
   }

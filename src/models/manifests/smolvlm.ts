@@ -69,7 +69,7 @@ export const smolvlmManifest: ModelManifest = {
       devices: ['webgpu'],
       needsShaderF16: true,
       files: [
-        { path: 'onnx/vision_encoder_q4f16.onnx', approxBytes: 55_000_000, sha256: '13c301dc0cbc79c8c23badc699129b47d05ba044e2274ca8a94681fcd4205fc1' },
+        { path: 'onnx/vision_encoder_q4f16.onnx', bytes: 55_037_584, sha256: '13c301dc0cbc79c8c23badc699129b47d05ba044e2274ca8a94681fcd4205fc1' },
         { path: 'onnx/embed_tokens_q4f16.onnx', approxBytes: 56_800_000 },
         { path: 'onnx/decoder_model_merged_q4f16.onnx', approxBytes: 77_400_000 },
       ],

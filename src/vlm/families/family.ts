@@ -58,6 +58,8 @@ export interface VlmFamily {
   ): Promise<Tensor | null>;
   /** The prompt as the language model reads it: ids, image token, position ids. */
   lmPrompt(model: LoadedVlm, inputs: PreparedInputs['inputs'], imageFeatures: Tensor | null): LmPrompt;
+  /** Loads the processor where AutoProcessor would miss part of it (default: AutoProcessor). */
+  loadProcessor?(modelId: string, options: object): Promise<VlmProcessor>;
   /** Adjusts the loaded processor to how the family feeds it (once, at load). */
   prepareProcessor?(processor: VlmProcessor): void;
   /** Fixes defects of the pinned transformers.js on the loaded model instance; returns the names of those applied. */

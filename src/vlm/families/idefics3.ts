@@ -76,7 +76,12 @@ export const idefics3Family: VlmFamily = {
       ids: inputs.input_ids.data as BigInt64Array,
       imageTokenId: model.config.image_token_id as number,
       imageFeatures,
-      positions: (start, end) => new Tensor('int64', BigInt64Array.from({ length: end - start }, (_, i) => BigInt(start + i)), [1, end - start]),
+      positions: (start, end) =>
+        new Tensor(
+          'int64',
+          BigInt64Array.from({ length: end - start }, (_, i) => BigInt(start + i)),
+          [1, end - start],
+        ),
       nextPosition: (pastLength) => new Tensor('int64', new BigInt64Array([BigInt(pastLength)]), [1, 1]),
     };
   },

@@ -11,7 +11,10 @@
 //    rope deltas max(pos) + 1 + S where the Python reference has max(pos) + 1 - S, so every decode step of a
 //    text-only prompt gets position past + 2S instead of past. `applyTextOnlyRopeFix` detects the defect on the
 //    loaded model (it probes the method) and overrides it on that instance only.
-import { Tensor, cat, type RawImage } from '@huggingface/transformers';
+// 3. The export keeps its chat template in `chat_template.jinja` (its tokenizer_config.json has none), and 4.3.1's
+//    Qwen processors read only tokenizer_config.json, so `apply_chat_template` would throw. The processor is loaded
+//    through a subclass that turns on the base Processor's template-file loading (what Gemma 3's processor does).
+import { Qwen3VLProcessor, Tensor, cat, type RawImage } from '@huggingface/transformers';
 import { rgbaToRawImage } from '../../frames/rawImage';
 import { runSession } from '../lmRunner';
 import type { LoadedVlm, VlmFamily, VlmProcessor } from './family';
@@ -100,12 +103,19 @@ function rows(t: Tensor, from: number, to: number): Tensor {
   return new Tensor(t.type as never, (t.data as Float32Array).slice(from * cols, to * cols) as never, [to - from, cols]);
 }
 
+/** Qwen3VLProcessor that also reads `chat_template.jinja` (defect 3 above). */
+class Qwen3VLProcessorWithTemplateFile extends Qwen3VLProcessor {
+  static override uses_chat_template_file = true;
+}
+
 export const qwen3vlFamily: VlmFamily = {
   name: 'Qwen3-VL',
   modelTypes: ['qwen3_vl'],
   // The vision encoder attends over all patches of a call (one block per image): its attention scores grow with
   // the square of the patches in the call, so frames go one at a time (a 448 px frame is ~800 patches).
   visionFramesPerCall: 1,
+
+  loadProcessor: async (modelId, options) => (await Qwen3VLProcessorWithTemplateFile.from_pretrained(modelId, options)) as unknown as VlmProcessor,
 
   async encodeImages(model, inputs, { framesPerCall, signal, onFrames }) {
     const grid = inputs.image_grid_thw;
