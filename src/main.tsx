@@ -20,6 +20,7 @@ if (TEST_BUILD) {
     viewStats: () => controller.viewStats(),
     highlights: () => controller.highlights(),
     showHighlights: (h: import('./spatial/types').AnswerHighlight | null) => controller.showHighlights(h),
+    loseChatGpuMidAnswer: () => controller.loseChatGpuMidAnswer(),
   };
 }
 

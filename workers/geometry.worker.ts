@@ -25,7 +25,7 @@ import { ObjectMap } from '../src/spatial/objectMap';
 import { routeQuestion } from '../src/spatial/router';
 import { buildSceneMemory, sceneMemoryText } from '../src/spatial/sceneMemory';
 import type { SpatialAnswer } from '../src/spatial/types';
-import { newSessionId, openSessionsDb, type SessionsDb } from '../src/sessions/db';
+import { loadSession, newSessionId, openSessionsDb, type SessionsDb } from '../src/sessions/db';
 import { exportChat, exportPly, exportTum, importSession, importSizeProblem } from '../src/sessions/exchange';
 import { restoreSession, type RestoredSession } from '../src/sessions/restore';
 import { SessionWriter } from '../src/sessions/sessionWriter';
@@ -168,9 +168,22 @@ const api = {
     return backend;
   },
 
-  /** A direct line to the VLM worker, for copies of keyframes (no trip through the main thread). */
-  connectVlm(port: MessagePort): void {
+  /**
+   * A direct line to the VLM worker, for copies of keyframes (no trip through the main thread). A replacement VLM
+   * worker (the last one failed) is given the keyframe images of the map on screen, from its saved session.
+   */
+  async connectVlm(port: MessagePort): Promise<void> {
+    vlmPort?.close();
     vlmPort = port;
+    const id = writer?.id ?? restored?.id;
+    if (!id) return;
+    const { keyframes } = await loadSession(await db(), id).catch(() => ({ keyframes: [] }));
+    for (const k of keyframes) {
+      if (!k.image || vlmPort !== port) continue;
+      const bitmap = await createImageBitmap(k.image);
+      const message: VlmFrameMessage = { type: 'frame', bitmap, sourceFrame: k.info.sourceFrame, timestampMs: k.info.timestampMs };
+      port.postMessage(message, [bitmap]);
+    }
   },
 
   /** A direct line to the render worker, for the points of each keyframe. */

@@ -3,6 +3,7 @@
 // src/vlm (prompt, generation, workarounds) and src/models (loader, variants, backend choice).
 import { env } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
+import { TEST_BUILD } from '../src/buildMode';
 import { bitmapToRgba } from '../src/frames/canvasFrames';
 import type { BackendChoice, ModelRuntime } from '../src/models/backend';
 import type { FileProgress } from '../src/models/loader';
@@ -44,12 +45,13 @@ const frames: StoredFrame[] = [];
 let chat: VlmChat | null = null;
 let modelLabel = '';
 let tierId: TierId = 'quality';
-/** Frames per question: the tier's, halved after running out of memory. */
-let frameBudget = 32;
+let tierFrames = 32;
 let backendKind: 'webgpu' | 'wasm' = 'wasm';
 /** Rejects the answer in flight, and says why, once the WebGPU device is lost. */
 let gpu: { device: GPUDevice; lost: Promise<string>; reason?: string } | null = null;
 let abort: AbortController | null = null;
+/** Test builds: destroy the GPU device at the next answer's first token (e2e of a device lost mid-answer). */
+let loseGpuAtNextToken = false;
 
 /** Frames kept for sampling; past this, every other one is dropped, so coverage of the capture stays uniform. */
 const MAX_FRAMES = 256;
@@ -57,7 +59,13 @@ const MAX_FRAMES = 256;
 function onFrameMessage(e: MessageEvent<VlmFrameMessage>): void {
   const m = e.data;
   if (m.type === 'frame') {
-    frames.push({ bitmap: m.bitmap, sourceFrame: m.sourceFrame, timestampMs: m.timestampMs });
+    // In capture order, once each: a replacement worker gets the saved keyframes while new ones may arrive.
+    if (frames.some((f) => f.sourceFrame === m.sourceFrame)) {
+      m.bitmap.close();
+      return;
+    }
+    const at = frames.findIndex((f) => f.sourceFrame > m.sourceFrame);
+    frames.splice(at < 0 ? frames.length : at, 0, { bitmap: m.bitmap, sourceFrame: m.sourceFrame, timestampMs: m.timestampMs });
     if (frames.length > MAX_FRAMES) {
       // Every other frame goes, so the kept ones stay spread over the whole capture.
       const kept = frames.filter((_, i) => i % 2 === 0);
@@ -79,7 +87,7 @@ const api = {
     const { backend, manifest, variant } = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
     modelLabel = manifest.name;
     tierId = config.tier;
-    frameBudget = TIERS[config.tier].vlmFrames;
+    tierFrames = TIERS[config.tier].vlmFrames;
     backendKind = backend.kind;
     await chat?.dispose().catch(() => {}); // a model loaded before (another tier or backend) goes first
     chat = null;
@@ -98,13 +106,20 @@ const api = {
   async ask(request: AskRequest, onToken: (chunk: string) => void, onStep?: (step: VlmStepProgress) => void): Promise<AskReply> {
     if (!chat) throw new Error('The chat model is not loaded.');
     abort = new AbortController();
-    const maxFrames = Math.min(request.maxFrames ?? frameBudget, frameBudget);
+    const maxFrames = request.maxFrames ?? tierFrames;
     const picked = sampleFrames(frames, maxFrames);
     const vlmFrames: VlmFrame[] = picked.map((f) => ({ image: bitmapToRgba(f.bitmap), sourceFrame: f.sourceFrame, timestampMs: f.timestampMs }));
     try {
+      const tokens = (chunk: string) => {
+        onToken(chunk);
+        if (TEST_BUILD && loseGpuAtNextToken && gpu) {
+          loseGpuAtNextToken = false;
+          gpu.device.destroy();
+        }
+      };
       const answer = chat.generate(
         { history: request.history, question: request.question, spatialContext: request.spatialContext, frames: vlmFrames },
-        { onToken, signal: abort.signal, maxFrames, onProgress: onStep },
+        { onToken: tokens, signal: abort.signal, maxFrames, onProgress: onStep },
       );
       // A lost device may leave the run waiting forever: the loss itself ends the answer.
       const reply = await (gpu ? Promise.race([answer, gpu.lost.then((why) => Promise.reject(new Error(`device lost: ${why}`)))]) : answer);
@@ -119,23 +134,16 @@ const api = {
         nextFrames: fewerFrames(vlmFrames.length),
         lightTier: tierId === 'light',
       });
-      if (failure.kind === 'out-of-memory') frameBudget = fewerFrames(vlmFrames.length);
       return { text: '', stopped: false, writtenBy: modelLabel, failure };
     } finally {
       abort = null;
     }
   },
 
-  /** Keeps the frames a new worker must be given when this one is replaced (the frame budget goes with them). */
-  frameBudget(): number {
-    return frameBudget;
-  },
-
-  /** Test builds only (the controller exposes it then): destroys the GPU device, as a driver reset would. */
-  async loseGpuDevice(): Promise<boolean> {
-    if (!gpu) return false;
-    gpu.device.destroy();
-    return true;
+  /** Test builds only: the GPU device is destroyed (as a driver reset would) at the next answer's first token. */
+  loseGpuMidAnswer(): boolean {
+    loseGpuAtNextToken = TEST_BUILD && gpu !== null;
+    return loseGpuAtNextToken;
   },
 
   stop(): void {

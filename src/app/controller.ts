@@ -12,12 +12,15 @@ import { ScreenWakeLock } from '../capture/wakeLock';
 import { cpuBitmap, type Rotation } from '../frames/cpuFrame';
 import type { AppConfig } from '../config';
 import type { KeyframeInfo } from '../geometry/types';
+import type { BackendPreference } from '../models/backend';
 import type { FileProgress } from '../models/loader';
+import { TIERS } from '../models/tiers';
 import { SceneSummary, spatialContextText } from '../scene/sceneSummary';
 import { trackingLostNotice } from '../scene/trackingText';
 import { forwardCanvasEvents } from '../view/eventProxy';
 import type { MeasureReadout } from '../view/measure';
 import type { ViewHighlights, ViewStats } from '../view/sceneView';
+import { describeVlmLoadFailure, type VlmFailure } from '../vlm/failures';
 import { type ChatTurn, type VlmStepProgress, vlmStepText } from '../vlm/types';
 import type { AnswerHighlight, SpatialAnswer } from '../spatial/types';
 import type { DetectorWorkerApi } from '../../workers/detector.worker';
@@ -71,6 +74,10 @@ export class AppController {
   private geometryReady: Promise<void> | null = null;
   private detectorReady: Promise<void> | null = null;
   private vlmReady: Promise<void> | null = null;
+  /** The chat model's backend when it differs from the app's (WASM after it failed on WebGPU). */
+  private vlmBackend: BackendPreference | null = null;
+  /** Frames per question after the chat model ran out of memory (halved each time). */
+  private vlmFrameCap: number | null = null;
   private replying = false;
   /** Stops the question being answered. */
   private askAbort: AbortController | null = null;
@@ -113,26 +120,41 @@ export class AppController {
 
   /** Connects the workers (direct channels between them) and loads the depth model, then the detector. */
   start(): Promise<void> {
-    const toDetector = new MessageChannel();
-    void this.geometry.api.connectDetector(Comlink.transfer(toDetector.port1, [toDetector.port1]));
-    void this.detector.api.connectGeometry(Comlink.transfer(toDetector.port2, [toDetector.port2]));
-    const toVlm = new MessageChannel();
-    void this.geometry.api.connectVlm(Comlink.transfer(toVlm.port1, [toVlm.port1]));
-    void this.vlm.api.connectGeometry(Comlink.transfer(toVlm.port2, [toVlm.port2]));
-    const toRender = new MessageChannel();
-    void this.geometry.api.connectRender(Comlink.transfer(toRender.port1, [toRender.port1]));
-    void this.render.api.connectGeometry(Comlink.transfer(toRender.port2, [toRender.port2]));
-    void this.geometry.api.subscribe(
-      Comlink.proxy((info: KeyframeInfo) => this.onKeyframe(info)),
-      Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
-    );
-    this.sessions.watchWorker();
+    this.linkGeometry();
     // From the hub, nothing downloads before the user has seen the size and pressed Download in the Models bar
     // (a capture started earlier still loads the depth model it needs). A mirror (tests, offline) loads at once.
     const geometry = this.config.modelSource.kind === 'hub' ? this.models.whenDownloaded().then(() => this.ensureGeometry()) : this.ensureGeometry();
     // The detector loads once the depth model is in, so the two downloads do not compete.
     geometry.then(() => this.ensureDetector()).catch(() => {});
     return geometry;
+  }
+
+  /** The geometry worker's listeners and its direct channels to the other workers (again after it is replaced). */
+  private linkGeometry(): void {
+    for (const role of ['detector', 'vlm', 'render'] as const) this.link(role);
+    void this.geometry.api.subscribe(
+      Comlink.proxy((info: KeyframeInfo) => this.onKeyframe(info)),
+      Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
+    );
+    this.sessions.watchWorker();
+  }
+
+  /**
+   * A direct channel from the geometry worker to another worker (keyframe copies for the detector and the chat,
+   * points for the view), made again when either end is replaced: a new chat worker gets the map's keyframes.
+   */
+  private link(role: 'detector' | 'vlm' | 'render'): void {
+    const { port1, port2 } = new MessageChannel();
+    if (role === 'detector') {
+      void this.geometry.api.connectDetector(Comlink.transfer(port1, [port1]));
+      void this.detector.api.connectGeometry(Comlink.transfer(port2, [port2]));
+    } else if (role === 'vlm') {
+      void this.geometry.api.connectVlm(Comlink.transfer(port1, [port1]));
+      void this.vlm.api.connectGeometry(Comlink.transfer(port2, [port2]));
+    } else {
+      void this.geometry.api.connectRender(Comlink.transfer(port1, [port1]));
+      void this.render.api.connectGeometry(Comlink.transfer(port2, [port2]));
+    }
   }
 
   /** Hands the 3D view's canvas to the render worker; returns a function that detaches it. */
@@ -253,7 +275,7 @@ export class AppController {
     this.vlmReady ??= this.loadModel('vlm', () =>
       this.vlm.call((api) =>
         api.init(
-          { modelSource: this.config.modelSource, backend: this.config.backend, tier: this.models.tier() },
+          { modelSource: this.config.modelSource, backend: this.vlmBackend ?? this.config.backend, tier: this.models.tier() },
           Comlink.proxy((p: FileProgress) => useApp.getState().setFileProgress('vlm', p)),
         ),
       ),
@@ -596,16 +618,22 @@ export class AppController {
         return;
       }
       progress(undefined);
-      await untilStopped(this.ensureVlm(), ask.signal);
+      await untilStopped(this.ensureVlm(), ask.signal).catch((err) => {
+        if (err instanceof StoppedError) throw err;
+        const tier = this.models.tier();
+        throw new Error(describeVlmLoadFailure(err, { model: TIERS[tier].models.vlm.name, lightTier: tier === 'light' }));
+      });
       const spatialContext = [spatialContextText(this.summary), spatial?.context].filter(Boolean).join('\n');
+      const maxFrames = Math.min(this.config.vlmFrames ?? Number.POSITIVE_INFINITY, this.vlmFrameCap ?? Number.POSITIVE_INFINITY);
       const result = await this.vlm.call((api) =>
         api.ask(
-          { history, question, spatialContext, maxFrames: this.config.vlmFrames ?? undefined },
+          { history, question, spatialContext, maxFrames: Number.isFinite(maxFrames) ? maxFrames : undefined },
           Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk, progress: undefined }))),
           Comlink.proxy((step: VlmStepProgress) => progress(vlmStepText(step))),
         ),
       );
-      useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped, writtenBy: result.writtenBy });
+      if (result.failure) this.vlmFailed(id, result.failure);
+      else useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped, writtenBy: result.writtenBy });
     } catch (err) {
       if (err instanceof StoppedError) useApp.getState().updateMessage(id, { streaming: false, stopped: true, progress: undefined });
       else useApp.getState().updateMessage(id, { streaming: false, error: errorText(err), progress: undefined });
@@ -614,6 +642,40 @@ export class AppController {
       this.replying = false;
       if (this.askAbort === ask) this.askAbort = null;
     }
+  }
+
+  /**
+   * A failed answer: the message says which model, what happened and what to try (the capture, the map and the chat
+   * are not touched). A runtime that cannot go on (lost GPU device, exhausted WASM heap) is replaced by a fresh
+   * worker, which gets the map's keyframes again, so the next question works.
+   */
+  private vlmFailed(id: number, failure: VlmFailure): void {
+    if (failure.nextFrames !== undefined) this.vlmFrameCap = failure.nextFrames;
+    useApp
+      .getState()
+      .updateMessage(id, { text: '', streaming: false, error: failure.message, offer: failure.offerWasm ? 'vlm-wasm' : undefined, progress: undefined });
+    if (failure.restartWorker) this.replaceVlmWorker();
+  }
+
+  private replaceVlmWorker(): void {
+    this.vlm.restart();
+    this.link('vlm');
+    this.vlmReady = null;
+    useApp.getState().setModel('vlm', { phase: 'idle' });
+  }
+
+  /** Test builds (window.__room3r): the chat's GPU device is destroyed at the next answer's first token. */
+  loseChatGpuMidAnswer(): Promise<boolean> {
+    return this.vlm.call((api) => api.loseGpuMidAnswer());
+  }
+
+  /** The chat model runs on WASM from the next question (it failed on WebGPU). */
+  runChatOnWasm(): void {
+    if (this.vlmBackend === 'wasm') return;
+    this.vlmBackend = 'wasm';
+    if (this.replying) this.askAbort?.abort();
+    this.replaceVlmWorker();
+    useApp.getState().notify('info', 'The chat model runs on WASM from the next question (slower, no GPU needed).');
   }
 
   /**

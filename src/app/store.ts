@@ -73,6 +73,8 @@ export interface ChatMessage {
   progress?: string;
   /** A measured answer's objects and segments (gravity frame), for "Show in 3D view". */
   highlight?: AnswerHighlight;
+  /** An action offered with a failed answer: run the chat model on WASM (it failed on WebGPU). */
+  offer?: 'vlm-wasm';
 }
 
 export interface Notice {

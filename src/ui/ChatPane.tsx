@@ -87,6 +87,11 @@ export function ChatPane({ controller }: { controller: AppController }) {
               </button>
             )}
             {m.error && <span className="meta error">{m.error}</span>}
+            {m.offer === 'vlm-wasm' && (
+              <button type="button" className="offer" onClick={() => controller.runChatOnWasm()}>
+                Run the chat on WASM
+              </button>
+            )}
           </li>
         ))}
       </ol>

@@ -15,6 +15,8 @@ export interface VlmFailure {
   offerWasm: boolean;
   /** The worker's runtime cannot go on (a lost GPU device, an exhausted WASM heap): replace the worker. */
   restartWorker: boolean;
+  /** After running out of memory: the frames the next question may use. */
+  nextFrames?: number;
 }
 
 export interface FailureContext {
@@ -73,6 +75,7 @@ export function describeVlmFailure(err: unknown, ctx: FailureContext): VlmFailur
       message: `${ctx.model} ran out of memory on this device with ${ctx.frames} frame${ctx.frames === 1 ? '' : 's'}. ${KEPT} ${fewer}${ctx.lightTier ? '' : ' The light tier needs far less memory.'}`,
       offerWasm: false,
       restartWorker: true,
+      nextFrames: ctx.nextFrames,
     };
   }
   return {
@@ -86,4 +89,13 @@ export function describeVlmFailure(err: unknown, ctx: FailureContext): VlmFailur
 /** Frames for the next question after running out of memory with `frames`: half, at least one. */
 export function fewerFrames(frames: number): number {
   return Math.max(1, Math.floor(frames / 2));
+}
+
+/** A chat model that could not be loaded: which, why, and what to try. */
+export function describeVlmLoadFailure(err: unknown, ctx: { model: string; lightTier: boolean }): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const memory = err instanceof RangeError || OUT_OF_MEMORY.test(text);
+  const what = memory ? `${ctx.model} did not fit in this device's memory while loading` : `${ctx.model} could not be loaded (${text})`;
+  const tryThis = ctx.lightTier ? 'Close other tabs and ask again.' : 'Ask again, or choose the light tier in the Models bar: it needs far less memory.';
+  return `${what}. ${KEPT} ${tryThis}`;
 }
