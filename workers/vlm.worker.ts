@@ -55,6 +55,35 @@ let loseGpuAtNextToken = false;
 
 /** Frames kept for sampling; past this, every other one is dropped, so coverage of the capture stays uniform. */
 const MAX_FRAMES = 256;
+/** No new keyframe for this long: the capture is done or paused, and the frames a question will use are encoded. */
+const IDLE_BEFORE_ENCODING_MS = 2000;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+let encoding: AbortController | null = null;
+
+function toVlmFrame(f: StoredFrame): VlmFrame {
+  return { image: bitmapToRgba(f.bitmap), sourceFrame: f.sourceFrame, timestampMs: f.timestampMs };
+}
+
+/**
+ * Encode once, ask many times: once keyframes stop arriving, the frames the next question will sample are run
+ * through the vision encoder, so the question runs only the language model. Idle time only: during a capture the
+ * depth model has the device (and on WASM the cores).
+ */
+function encodeWhenIdle(): void {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => void encodeAhead(), IDLE_BEFORE_ENCODING_MS);
+}
+
+async function encodeAhead(): Promise<void> {
+  if (!chat || abort || frames.length === 0) return;
+  encoding?.abort();
+  const mine = new AbortController();
+  encoding = mine;
+  const picked = sampleFrames(frames, tierFrames).map(toVlmFrame);
+  chat.retainFrames(picked);
+  await chat.encodeFrames(picked, { signal: mine.signal }).catch(() => {}); // the question encodes what is missing
+  if (encoding === mine) encoding = null;
+}
 
 function onFrameMessage(e: MessageEvent<VlmFrameMessage>): void {
   const m = e.data;
@@ -66,6 +95,7 @@ function onFrameMessage(e: MessageEvent<VlmFrameMessage>): void {
     }
     const at = frames.findIndex((f) => f.sourceFrame > m.sourceFrame);
     frames.splice(at < 0 ? frames.length : at, 0, { bitmap: m.bitmap, sourceFrame: m.sourceFrame, timestampMs: m.timestampMs });
+    encodeWhenIdle();
     if (frames.length > MAX_FRAMES) {
       // Every other frame goes, so the kept ones stay spread over the whole capture.
       const kept = frames.filter((_, i) => i % 2 === 0);
@@ -75,6 +105,9 @@ function onFrameMessage(e: MessageEvent<VlmFrameMessage>): void {
   } else {
     frames.forEach((f) => f.bitmap.close());
     frames.length = 0;
+    encoding?.abort();
+    clearTimeout(idleTimer);
+    chat?.forgetFrames();
   }
 }
 
@@ -99,6 +132,7 @@ const api = {
       useExternalDataFormat: externalDataChunks(variant.files),
     });
     gpu = backend.kind === 'webgpu' ? await watchGpu() : null;
+    encodeWhenIdle();
     return backend;
   },
 
@@ -106,9 +140,9 @@ const api = {
   async ask(request: AskRequest, onToken: (chunk: string) => void, onStep?: (step: VlmStepProgress) => void): Promise<AskReply> {
     if (!chat) throw new Error('The chat model is not loaded.');
     abort = new AbortController();
+    encoding?.abort(); // the question takes over after the frame being encoded
     const maxFrames = request.maxFrames ?? tierFrames;
-    const picked = sampleFrames(frames, maxFrames);
-    const vlmFrames: VlmFrame[] = picked.map((f) => ({ image: bitmapToRgba(f.bitmap), sourceFrame: f.sourceFrame, timestampMs: f.timestampMs }));
+    const vlmFrames = sampleFrames(frames, maxFrames).map(toVlmFrame);
     try {
       const tokens = (chunk: string) => {
         onToken(chunk);

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Tensor } from '@huggingface/transformers';
+import { cat, type Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VLM_FIXTURE_REPO, writeVlmFixture } from '../../scripts/fixtures/qwen3vl';
 import { SMOLVLM_FIXTURE_REPO, writeSmolVlmFixture } from '../../scripts/fixtures/smolvlm';
@@ -80,17 +80,29 @@ describe('chunked prefill', () => {
   it('feeds a prompt in chunks through the KV cache: one decoder call per chunk, then one per new token, every shape right', async () => {
     const chunk = 16;
     const decoder = sessions(qwen).decoder_model_merged!;
+    qwen.forgetFrames();
     const { result: reply, calls } = await recordCalls(decoder, () => qwen.generate(req(), { ...opts, prefillChunkTokens: chunk }));
+    // The same frames again: the prompt up to the end of the frames is not read again.
+    const { result: again, calls: againCalls } = await recordCalls(decoder, () =>
+      qwen.generate(req({ question: 'Where is the TV?' }), { ...opts, prefillChunkTokens: chunk }),
+    );
     const prompt = reply.promptTokens;
-    const chunks = Math.ceil(prompt / chunk);
-    expect(chunks).toBeGreaterThanOrEqual(3);
+    const framesEnd = again.reusedTokens;
+    expect(framesEnd).toBeGreaterThan(reply.imageTokens);
+    expect(reply.reusedTokens).toBe(0);
+    expect(again.reusedFrames).toBe(3);
+    // Prefill in chunks of at most 16: up to the end of the frames (kept), then the rest.
+    const lengths = (from: number, to: number) => Array.from({ length: Math.ceil((to - from) / chunk) }, (_, i) => Math.min(chunk, to - from - i * chunk));
+    const prefillLengths = [...lengths(0, framesEnd), ...lengths(framesEnd, prompt)];
+    expect(prefillLengths.length).toBeGreaterThanOrEqual(3);
+    expect(againCalls.length).toBe(lengths(framesEnd, again.promptTokens).length + again.tokens - 1);
     // The last generated token is not fed back (it ends the reply or hits the limit).
-    expect(calls.length).toBe(chunks + reply.tokens - 1);
+    expect(calls.length).toBe(prefillLengths.length + reply.tokens - 1);
     const vocab = calls[0]!.outputs.logits![2]!;
     const [, kvHeads, , headDim] = calls[0]!.outputs['present.0.key']!;
     let total = 0;
     calls.forEach((call, i) => {
-      const len = i < chunks ? Math.min(chunk, prompt - i * chunk) : 1;
+      const len = prefillLengths[i] ?? 1;
       expect(call.inputs.inputs_embeds!.slice(0, 2)).toEqual([1, len]);
       expect(call.inputs.position_ids).toEqual([3, 1, len]);
       expect(call.inputs['past_key_values.0.key']).toEqual([1, kvHeads, total, headDim]);
@@ -100,12 +112,48 @@ describe('chunked prefill', () => {
       expect(call.outputs['present.0.key']).toEqual([1, kvHeads, total, headDim]);
       expect(call.outputs['present.0.value']).toEqual([1, kvHeads, total, headDim]);
     });
+    expect(againCalls[0]!.inputs['past_key_values.0.key']).toEqual([1, kvHeads, framesEnd, headDim]);
+  });
+
+  it('a second question on the same frames gives the same reply as one read from scratch', async () => {
+    for (const chat of [qwen, smol]) {
+      chat.forgetFrames();
+      await chat.generate(req({ question: 'Where is the TV?' }), opts);
+      const reused = await chat.generate(req(), opts);
+      expect(reused.reusedTokens).toBeGreaterThan(0);
+      chat.forgetFrames();
+      const fresh = await chat.generate(req(), opts);
+      expect(fresh.reusedTokens).toBe(0);
+      expect(reused.text).toBe(fresh.text);
+    }
+  });
+
+  it('frames encoded ahead are not encoded again at the question', async () => {
+    for (const chat of [qwen, smol]) {
+      chat.forgetFrames();
+      const frames = testFrames(4, 11, 128, 96);
+      expect(await chat.encodeFrames(frames, opts)).toBe(4);
+      expect(await chat.encodeFrames(frames, opts)).toBe(0);
+      expect(chat.encodedFrames).toBe(4);
+      const { result, calls } = await recordCalls(sessions(chat).vision_encoder!, () => chat.generate(req({ frames }), opts));
+      expect(calls).toHaveLength(0);
+      expect(result.reusedFrames).toBe(4);
+      chat.forgetFrames();
+      const cold = await chat.generate(req({ frames }), opts);
+      expect(cold.text).toBe(result.text);
+      // Keeping only the frames the next question samples.
+      chat.retainFrames(frames.slice(0, 2), opts.maxPixelsPerFrame);
+      expect(chat.encodedFrames).toBe(2);
+    }
   });
 
   it('gives the same reply whatever the chunk size, and the same as transformers.js generate over the whole prompt', async () => {
     for (const chat of [qwen, smol]) {
-      const one = await chat.generate(req(), { ...opts, prefillChunkTokens: 100_000 });
+      chat.forgetFrames();
+      const one = await chat.generate(req(), { ...opts, prefillChunkTokens: 100_000, visionFramesPerCall: 5 });
+      chat.forgetFrames();
       const small = await chat.generate(req(), { ...opts, prefillChunkTokens: 5 });
+      chat.forgetFrames();
       expect(small.text).toBe(one.text);
       expect(one.tokens).toBeGreaterThan(3);
       // transformers.js' stock path on the same inputs: processor output straight into model.generate.
@@ -126,6 +174,7 @@ describe('chunked prefill', () => {
       [smol, 2],
     ] as const) {
       const vision = sessions(chat).vision_encoder!;
+      chat.forgetFrames();
       const steps: string[] = [];
       const { result: batched, calls } = await recordCalls(vision, () =>
         chat.generate(req({ frames: testFrames(5, 3, 128, 96) }), {
@@ -137,6 +186,7 @@ describe('chunked prefill', () => {
       expect(calls.length).toBe(Math.ceil(5 / perCall));
       expect(steps.filter((s) => s.startsWith('frames')).at(-1)).toBe('frames 5/5');
       expect(steps.at(-1)).toMatch(/^prompt (\d+)\/\1$/);
+      chat.forgetFrames();
       const whole = await chat.generate(req({ frames: testFrames(5, 3, 128, 96) }), { ...opts, visionFramesPerCall: 5 });
       expect(batched.text).toBe(whole.text);
     }
@@ -145,7 +195,7 @@ describe('chunked prefill', () => {
   it('continues a cache kept at a prefix: the same last logits as one prefill', async () => {
     const prepared = await qwen.prepare(req(), opts);
     const model = qwen.model as unknown as LoadedVlm;
-    const features = await qwen.family.encodeImages(model, prepared.inputs, { framesPerCall: 1 });
+    const features = cat(await qwen.family.encodeImages(model, prepared.inputs, { framesPerCall: 1 }), 0);
     const prompt = qwen.family.lmPrompt(model, prepared.inputs, features);
     const lm = { embed: model.sessions.embed_tokens!, decoder: model.sessions.decoder_model_merged! };
     const empty = KvCache.empty(lm.decoder);

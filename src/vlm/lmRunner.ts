@@ -63,6 +63,17 @@ export class KvCache {
     return new KvCache(tensors, 0);
   }
 
+  /** Bytes one token adds to the cache (every layer's key and value). */
+  static bytesPerToken(decoder: OrtSessionLike): number {
+    let bytes = 0;
+    for (const meta of decoder.inputMetadata ?? []) {
+      if (!meta.name.startsWith(PAST_PREFIX)) continue;
+      const perToken = (meta.shape ?? []).reduce<number>((n, d) => (typeof d === 'number' ? n * d : n), 1);
+      bytes += perToken * (meta.type === 'float16' ? 2 : 4);
+    }
+    return bytes;
+  }
+
   get isDisposed(): boolean {
     return this.disposed;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SYSTEM_PREAMBLE, buildMessages, sampleFrames, systemText } from './prompt';
+import { type ChatMessage, DEFAULT_SYSTEM_PREAMBLE, FRAMES_NOTE, buildMessages, questionText, sampleFrames } from './prompt';
 import type { VlmFrame, VlmRequest } from './types';
 
 function frame(i: number): VlmFrame {
@@ -28,17 +28,16 @@ describe('sampleFrames', () => {
 });
 
 describe('buildMessages', () => {
-  it('puts the spatial context in the system message', () => {
+  it('a constant system message; the scene context goes with the question', () => {
     const { messages } = buildMessages(request());
-    expect(messages[0]).toEqual({ role: 'system', content: systemText('Room: 4.2 m x 3.1 m.') });
-    expect(messages[0]!.content).toContain('Scene context:\nRoom: 4.2 m x 3.1 m.');
-    expect(messages[0]!.content).toContain(DEFAULT_SYSTEM_PREAMBLE);
+    expect(messages[0]).toEqual({ role: 'system', content: DEFAULT_SYSTEM_PREAMBLE });
+    expect(messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: questionText('Room: 4.2 m x 3.1 m.', 'How wide is the room?') }] });
+    expect(questionText('Room: 4.2 m x 3.1 m.', ' How wide is the room? ')).toBe(
+      'Scene context (measured on the 3D map):\nRoom: 4.2 m x 3.1 m.\n\nQuestion: How wide is the room?',
+    );
+    expect(questionText('  ', 'How wide?')).toBe('How wide?');
   });
-  it('omits the context heading when there is no context', () => {
-    const { messages } = buildMessages(request({ spatialContext: '  ' }));
-    expect(messages[0]!.content).toBe(DEFAULT_SYSTEM_PREAMBLE);
-  });
-  it('replays history as text turns and attaches frames to the new turn only', () => {
+  it('frames first in a message of their own, then the history as text, then the new turn', () => {
     const { messages, frames } = buildMessages(
       request({
         history: [
@@ -50,16 +49,21 @@ describe('buildMessages', () => {
       }),
     );
     expect(frames).toHaveLength(3);
-    expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
-    expect(messages[1]).toEqual({ role: 'user', content: 'How many chairs?' });
-    expect(messages[2]).toEqual({ role: 'assistant', content: 'Four chairs.' });
-    const last = messages[3]!.content;
-    expect(Array.isArray(last)).toBe(true);
-    const parts = last as Exclude<typeof last, string>;
-    expect(parts.filter((p) => p.type === 'image')).toHaveLength(3);
-    expect(parts[0]).toEqual({ type: 'text', text: 'Frame 1 (0.0 s): ' });
-    expect(parts[4]).toEqual({ type: 'text', text: 'Frame 3 (1.0 s): ' });
-    expect(parts.at(-1)).toEqual({ type: 'text', text: '\nHow wide is the room?' });
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'user', 'assistant', 'user']);
+    const framesPart = messages[1]!.content as Exclude<ChatMessage['content'], string>;
+    expect(framesPart.filter((p) => p.type === 'image')).toHaveLength(3);
+    expect(framesPart[0]).toEqual({ type: 'text', text: 'Frame 1 (0.0 s): ' });
+    expect(framesPart[4]).toEqual({ type: 'text', text: 'Frame 3 (1.0 s): ' });
+    expect(framesPart.at(-1)).toEqual({ type: 'text', text: FRAMES_NOTE });
+    expect(messages[2]).toEqual({ role: 'user', content: 'How many chairs?' });
+    expect(messages[3]).toEqual({ role: 'assistant', content: 'Four chairs.' });
+    expect(JSON.stringify(messages[4])).not.toContain('image');
+  });
+  it('the prompt up to the end of the frames does not depend on the question, the context or the history', () => {
+    const frames = [frame(0), frame(1)];
+    const a = buildMessages(request({ frames }));
+    const b = buildMessages(request({ frames, question: 'Where is the sofa?', spatialContext: 'Room: 5 m x 4 m.', history: [{ role: 'user', text: 'Hi' }] }));
+    expect(b.messages.slice(0, 2)).toEqual(a.messages.slice(0, 2));
   });
   it('limits frames and can drop labels', () => {
     const frames = Array.from({ length: 40 }, (_, i) => frame(i));
@@ -67,11 +71,12 @@ describe('buildMessages', () => {
     expect(built.frames).toHaveLength(8);
     expect(built.frames[0]).toBe(frames[0]);
     expect(built.frames[7]).toBe(frames[39]);
-    const parts = built.messages.at(-1)!.content as { type: string }[];
+    const parts = built.messages[1]!.content as { type: string }[];
     expect(parts.map((p) => p.type)).toEqual([...Array(8).fill('image'), 'text']);
   });
-  it('text-only requests give a plain question part', () => {
-    const parts = buildMessages(request()).messages.at(-1)!.content;
-    expect(parts).toEqual([{ type: 'text', text: 'How wide is the room?' }]);
+  it('text-only requests have no frames message', () => {
+    const { messages } = buildMessages(request({ spatialContext: '' }));
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(messages[1]!.content).toEqual([{ type: 'text', text: 'How wide is the room?' }]);
   });
 });

@@ -1,6 +1,7 @@
-// Builds the chat messages for one VLM request: a system message carrying the spatial context, the earlier
-// turns as plain text, and the new user turn with the frames and the question. Frames go with the new turn
-// only: earlier answers already used them, and re-sending them every turn would multiply the image tokens.
+// Builds the chat messages for one VLM request. The order makes the expensive part reusable: a constant system
+// message, then the frames in a message of their own, then the earlier turns as plain text, then the new turn with
+// the measured scene context and the question. Two questions on the same frames share the prompt up to the end of
+// the frames, so the second reuses their KV cache (src/vlm/vlmChat.ts) and only the text after them is read again.
 // Plain data in, plain data out: runs in Node and in a Web Worker.
 import type { ChatTurn, VlmFrame, VlmRequest } from './types';
 
@@ -14,14 +15,17 @@ export interface ChatMessage {
 
 export const DEFAULT_SYSTEM_PREAMBLE =
   'You are the assistant of Room3R, an app that reconstructs a room from a video. ' +
-  'Answer questions about the room using the frames and the measured scene context below. ' +
+  'Answer questions about the room using the video frames and the measured scene context given with each question. ' +
   'Distances and sizes in the context are metric (meters) and come from the reconstruction; ' +
   'prefer them over guesses from the images, and say when something is not in the data.';
+
+/** Closes the frames' message (constant, so it is part of the reusable prefix). */
+export const FRAMES_NOTE = '\nThese are frames of the room video, in capture order.';
 
 export interface PromptOptions {
   /** At most this many frames (sampled uniformly over the given ones). Default 32. */
   maxFrames?: number;
-  /** Text before the spatial context in the system message. */
+  /** The system message. */
   systemPreamble?: string;
   /** Put "Frame k (t s):" before each image so answers can refer to moments of the capture. Default true. */
   labelFrames?: boolean;
@@ -39,9 +43,11 @@ export function sampleFrames<T>(frames: readonly T[], max: number): T[] {
   return out;
 }
 
-export function systemText(spatialContext: string, preamble = DEFAULT_SYSTEM_PREAMBLE): string {
+/** The new turn's text: the scene context measured now (it changes as the map grows), then the question. */
+export function questionText(spatialContext: string, question: string): string {
   const ctx = spatialContext.trim();
-  return ctx ? `${preamble}\n\nScene context:\n${ctx}` : preamble;
+  const q = question.trim();
+  return ctx ? `Scene context (measured on the 3D map):\n${ctx}\n\nQuestion: ${q}` : q;
 }
 
 function frameLabel(frame: VlmFrame, index: number): string {
@@ -55,26 +61,26 @@ function historyMessages(history: readonly ChatTurn[]): ChatMessage[] {
 
 export interface BuiltPrompt {
   messages: ChatMessage[];
-  /** The frames attached to the new user turn, in the order of their image parts. */
+  /** The frames in the frames' message, in the order of its image parts. */
   frames: VlmFrame[];
 }
 
 export function buildMessages(request: VlmRequest, options: PromptOptions = {}): BuiltPrompt {
   const frames = sampleFrames(request.frames, options.maxFrames ?? 32);
   const label = options.labelFrames ?? true;
-  const parts: ContentPart[] = [];
-  frames.forEach((frame, i) => {
-    if (label) parts.push({ type: 'text', text: frameLabel(frame, i) });
-    parts.push({ type: 'image' });
+  const messages: ChatMessage[] = [{ role: 'system', content: options.systemPreamble ?? DEFAULT_SYSTEM_PREAMBLE }];
+  if (frames.length > 0) {
+    const parts: ContentPart[] = [];
+    frames.forEach((frame, i) => {
+      if (label) parts.push({ type: 'text', text: frameLabel(frame, i) });
+      parts.push({ type: 'image' });
+    });
+    parts.push({ type: 'text', text: FRAMES_NOTE });
+    messages.push({ role: 'user', content: parts });
+  }
+  messages.push(...historyMessages(request.history), {
+    role: 'user',
+    content: [{ type: 'text', text: questionText(request.spatialContext, request.question) }],
   });
-  const question = request.question.trim();
-  parts.push({ type: 'text', text: frames.length > 0 ? `\n${question}` : question });
-  return {
-    messages: [
-      { role: 'system', content: systemText(request.spatialContext, options.systemPreamble) },
-      ...historyMessages(request.history),
-      { role: 'user', content: parts },
-    ],
-    frames,
-  };
+  return { messages, frames };
 }

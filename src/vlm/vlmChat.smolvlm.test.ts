@@ -74,9 +74,10 @@ describe('VlmChat on the SmolVLM (Idefics3) fixture', () => {
       }),
     );
     expect(p.text.startsWith('<|im_start|>System: You are the assistant of Room3R')).toBe(true);
-    expect(p.text).toContain('<end_of_utterance>\nUser: How many chairs?<end_of_utterance>\nAssistant: Four.<end_of_utterance>\n');
-    expect(p.text).toContain('User: Frame 1 (0.0 s): <image>Frame 2 (1.0 s): <image>');
-    expect(p.text.endsWith('\nIs the lamp left of the sofa?<end_of_utterance>\nAssistant:')).toBe(true);
+    // The frames first (the reusable prefix), then the history, then the context and the question.
+    expect(p.text).toContain('<end_of_utterance>\nUser: Frame 1 (0.0 s): <image>Frame 2 (1.0 s): <image>');
+    expect(p.text).toContain('in capture order.<end_of_utterance>\nUser: How many chairs?<end_of_utterance>\nAssistant: Four.<end_of_utterance>\n');
+    expect(p.text.endsWith('\n\nQuestion: Is the lamp left of the sofa?<end_of_utterance>\nAssistant:')).toBe(true);
     const { inputs } = p;
     // One [1, frames, 3, side, side] tensor, every pixel real.
     expect(inputs.pixel_values!.dims).toEqual([1, 3, 3, 32, 32]);

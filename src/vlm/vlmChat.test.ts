@@ -153,7 +153,7 @@ describe('VlmChat on the Qwen3-VL fixture', () => {
     expect(none).toMatchObject({ stopped: true, tokens: 0, text: '' });
   });
 
-  it('history turns appear in the prompt, frames only in the new turn', async () => {
+  it('frames first, then the history turns, then the context and the new question', async () => {
     const p = await chat.prepare(
       req({
         history: [
@@ -166,8 +166,9 @@ describe('VlmChat on the Qwen3-VL fixture', () => {
     expect(p.text).toContain('<|im_start|>user\nHow many chairs are there?<|im_end|>\n');
     expect(p.text).toContain('<|im_start|>assistant\nThere are four chairs.<|im_end|>\n');
     expect(p.text.endsWith('How wide is the kitchen table?<|im_end|>\n<|im_start|>assistant\n')).toBe(true);
-    const lastUser = p.text.lastIndexOf('<|im_start|>user');
-    expect(p.text.indexOf('<|vision_start|>')).toBeGreaterThan(lastUser);
+    const firstUser = p.text.indexOf('<|im_start|>user');
+    expect(p.text.indexOf('<|vision_start|>')).toBeGreaterThan(firstUser);
+    expect(p.text.lastIndexOf('<|vision_end|>')).toBeLessThan(p.text.indexOf('How many chairs are there?'));
     expect(p.text.split('<|image_pad|>').length - 1).toBe(2);
     expect(p.text.startsWith('<|im_start|>system\n')).toBe(true);
     const withHistory = await ask(

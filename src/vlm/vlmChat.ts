@@ -2,14 +2,18 @@
 // request at a time, streaming text and stoppable. What differs between architectures (inputs from the templated
 // text and the frames, workarounds on the loaded model) is a family (src/vlm/families/): Qwen3-VL for the quality
 // tier, SmolVLM (Idefics3) for the light tier; the family is picked from the model's `config.model_type`.
+// The language model runs through src/vlm/lmRunner.ts (chunked prefill, bounded logits). Work is kept between
+// questions: each frame's vision features (a frame's features depend only on the frame; `encodeFrames` computes
+// them ahead, e.g. while the user looks at the map), and the KV cache of the prompt up to the end of the frames
+// (the prompt puts them first: src/vlm/prompt.ts), so a second question on the same frames reads only its own text.
 // Plain module: runs in Node (tests, on the fixtures) and in a Web Worker.
-import { AutoConfig, AutoModelForImageTextToText, AutoProcessor, TextStreamer } from '@huggingface/transformers';
+import { AutoConfig, AutoModelForImageTextToText, AutoProcessor, cat, type Tensor, TextStreamer } from '@huggingface/transformers';
 import type { LoadedVlm, VlmFamily, VlmProcessor } from './families/family';
 import { idefics3Family } from './families/idefics3';
 import { qwen3vlFamily } from './families/qwen3vl';
-import { decode, KvCache, type LmSessions, NonFiniteLogitsError, prefill, prefillChunkTokens } from './lmRunner';
+import { decode, KvCache, type LmPrompt, type LmSessions, NonFiniteLogitsError, prefill, prefillChunkTokens } from './lmRunner';
 import { buildMessages, type PromptOptions } from './prompt';
-import type { VlmRequest, VlmStepProgress } from './types';
+import type { VlmFrame, VlmRequest, VlmStepProgress } from './types';
 
 export type { VlmStepProgress };
 
@@ -45,7 +49,14 @@ export interface VlmLoadOptions {
   onProgress?: (p: VlmProgress) => void;
   /** Per-file external-data flags/chunk counts, when the hub's config does not declare them. */
   useExternalDataFormat?: Record<string, boolean | number>;
+  /** Largest KV cache kept for the frames' prefix between questions (it doubles the frames' KV while answering). */
+  prefixCacheBytes?: number;
+  /** Largest total of vision features kept between questions. */
+  featureCacheBytes?: number;
 }
+
+const DEFAULT_PREFIX_CACHE_BYTES = 512e6;
+const DEFAULT_FEATURE_CACHE_BYTES = 128e6;
 
 export interface VlmGenerateOptions extends PromptOptions {
   onToken?: (textChunk: string) => void;
@@ -73,6 +84,36 @@ export interface VlmReply {
   promptTokens: number;
   imageTokens: number;
   frames: number;
+  /** Prompt tokens whose KV cache came from an earlier question (the frames' prefix). */
+  reusedTokens: number;
+  /** Frames whose vision features were already encoded. */
+  reusedFrames: number;
+}
+
+/**
+ * What identifies a frame's vision features: its pixels (FNV-1a over every byte, ~1 ms for a 448 px frame; frame
+ * numbers alone repeat from one capture to the next) and the pixel budget it was resized to.
+ */
+export function frameKey(frame: VlmFrame, maxPixelsPerFrame: number | undefined): string {
+  const { width, height, data } = frame.image;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i]!, 0x01000193);
+  return `${width}x${height}:${(h >>> 0).toString(16)}:${maxPixelsPerFrame ?? 'max'}`;
+}
+
+/** Index just past the `count`-th image token of `ids` (0 when count is 0). */
+function afterImageTokens(ids: BigInt64Array, imageTokenId: number, count: number): number {
+  if (count === 0) return 0;
+  const id = BigInt(imageTokenId);
+  let seen = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i] === id && ++seen === count) return i + 1;
+  throw new Error(`the prompt has fewer than ${count} image tokens`);
+}
+
+function samePrefix(a: BigInt64Array, b: BigInt64Array, length: number): boolean {
+  if (a.length < length || b.length < length) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 interface VlmModel {
@@ -82,6 +123,13 @@ interface VlmModel {
 
 export class VlmChat {
   private busy = false;
+  /** One model call sequence at a time: a question waits for a background encode step, never the other way. */
+  private turn: Promise<unknown> = Promise.resolve();
+  /** Vision features by frameKey, oldest first (evicted first). */
+  private readonly features = new Map<string, Tensor>();
+  private featureBytes = 0;
+  /** The KV cache of the last prompt up to the end of its frames, with what it was computed from. */
+  private prefix: { frames: string; ids: BigInt64Array; cache: KvCache } | null = null;
 
   private constructor(
     readonly processor: VlmProcessor,
@@ -89,6 +137,7 @@ export class VlmChat {
     readonly family: VlmFamily,
     /** Workarounds for defects of the pinned transformers.js that the loaded model needed (see the family). */
     readonly patches: string[],
+    private readonly limits: { prefixCacheBytes: number; featureCacheBytes: number },
   ) {}
 
   static async load(options: VlmLoadOptions): Promise<VlmChat> {
@@ -109,7 +158,10 @@ export class VlmChat {
       ...(options.useExternalDataFormat ? { use_external_data_format: options.useExternalDataFormat } : {}),
     })) as unknown as VlmModel;
     family.prepareProcessor?.(processor);
-    return new VlmChat(processor, model, family, family.patchModel?.(model) ?? []);
+    return new VlmChat(processor, model, family, family.patchModel?.(model) ?? [], {
+      prefixCacheBytes: options.prefixCacheBytes ?? DEFAULT_PREFIX_CACHE_BYTES,
+      featureCacheBytes: options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
+    });
   }
 
   /** Builds the model inputs for a request (exposed for tests and diagnostics). */
@@ -117,41 +169,54 @@ export class VlmChat {
     const { messages, frames } = buildMessages(request, options);
     const templated = this.family.templateMessages?.(messages) ?? messages;
     const text = this.processor.apply_chat_template(templated, { add_generation_prompt: true, tokenize: false });
-    const { inputs, imageTokens } = await this.family.prepareInputs(
+    const { inputs, tokensPerImage } = await this.family.prepareInputs(
       this.processor,
       text,
       frames.map((f) => f.image),
       { maxPixelsPerFrame: options.maxPixelsPerFrame, signal: options.signal },
     );
-    return { text, inputs, frames: frames.length, imageTokens };
+    return { text, inputs, frames, tokensPerImage, imageTokens: tokensPerImage.reduce((a, b) => a + b, 0) };
   }
 
   async generate(request: VlmRequest, options: VlmGenerateOptions = {}): Promise<VlmReply> {
     if (this.busy) throw new Error('VlmChat is already generating');
     this.busy = true;
+    try {
+      return await this.inTurn(() => this.answer(request, options));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async answer(request: VlmRequest, options: VlmGenerateOptions): Promise<VlmReply> {
     const { signal } = options;
-    const none = (frames = 0): VlmReply => ({ text: '', tokens: 0, stopped: true, promptTokens: 0, imageTokens: 0, frames });
+    const none = (): VlmReply => ({ text: '', tokens: 0, stopped: true, promptTokens: 0, imageTokens: 0, frames: 0, reusedTokens: 0, reusedFrames: 0 });
     let cache: KvCache | null = null;
     try {
       if (signal?.aborted) return none();
       const prepared = await this.prepare(request, options);
       const { inputs } = prepared;
       const model = this.model as unknown as LoadedVlm;
-      const features = await this.family.encodeImages(model, inputs, {
+      const keys = prepared.frames.map((f) => frameKey(f, options.maxPixelsPerFrame));
+      const known = keys.map((k) => this.features.get(k));
+      const perImage = await this.family.encodeImages(model, inputs, {
         framesPerCall: options.visionFramesPerCall ?? this.family.visionFramesPerCall,
+        known,
         signal,
         onFrames: (done, total) => options.onProgress?.({ phase: 'frames', done, total }),
       });
+      perImage.forEach((t, i) => this.remember(keys[i]!, t));
+      const features = perImage.length === 0 ? null : perImage.length === 1 ? perImage[0]! : cat(perImage, 0);
       const prompt = this.family.lmPrompt(model, inputs, features);
       const sessions = this.lmSessions();
-      const empty = KvCache.empty(sessions.decoder);
-      const filled = await prefill(sessions, prompt, empty, {
+      const start = await this.framesPrefix(sessions, prompt, keys.join('|'), afterImageTokens(prompt.ids, prompt.imageTokenId, prepared.imageTokens), options);
+      const filled = await prefill(sessions, prompt, start.cache, {
         chunkTokens: options.prefillChunkTokens ?? this.prefillChunkTokens(),
         signal,
         onProgress: ({ done, total }) => options.onProgress?.({ phase: 'prompt', done, total }),
       });
       cache = filled.cache;
-      if (cache !== empty) empty.dispose();
+      if (start.cache !== this.prefix?.cache && start.cache !== cache) start.cache.dispose();
       if (!filled.logits) throw new Error('the prompt is empty');
       // Streaming through transformers.js' TextStreamer: it decodes whole words and flushes the tail at the end.
       let streamed = '';
@@ -173,14 +238,116 @@ export class VlmChat {
       streamer.end();
       const text = this.processor.tokenizer.decode(ids, { skip_special_tokens: true });
       if (streamed !== text && text.startsWith(streamed)) options.onToken?.(text.slice(streamed.length));
-      return { text, tokens: ids.length, stopped, promptTokens: prompt.ids.length, imageTokens: prepared.imageTokens, frames: prepared.frames };
+      return {
+        text,
+        tokens: ids.length,
+        stopped,
+        promptTokens: prompt.ids.length,
+        imageTokens: prepared.imageTokens,
+        frames: prepared.frames.length,
+        reusedTokens: start.reused,
+        reusedFrames: known.filter(Boolean).length,
+      };
     } catch (e) {
       if (signal?.aborted && !(e instanceof NonFiniteLogitsError)) return none();
       throw e;
     } finally {
-      cache?.dispose();
-      this.busy = false;
+      if (cache !== this.prefix?.cache) cache?.dispose();
     }
+  }
+
+  /**
+   * The cache to continue from: the kept frames' prefix when this prompt starts with the same tokens and frames;
+   * else the prefix is computed now and kept (when its KV cache fits the budget), or the prompt starts empty.
+   */
+  private async framesPrefix(
+    sessions: LmSessions,
+    prompt: LmPrompt,
+    frames: string,
+    end: number,
+    options: VlmGenerateOptions,
+  ): Promise<{ cache: KvCache; reused: number }> {
+    const kept = this.prefix;
+    if (kept && end > 0 && kept.frames === frames && kept.ids.length === end && samePrefix(kept.ids, prompt.ids, end))
+      return { cache: kept.cache, reused: end };
+    this.forgetPrefix();
+    const empty = KvCache.empty(sessions.decoder);
+    if (end === 0 || end * KvCache.bytesPerToken(sessions.decoder) > this.limits.prefixCacheBytes) return { cache: empty, reused: 0 };
+    const { cache } = await prefill(sessions, prompt, empty, {
+      chunkTokens: options.prefillChunkTokens ?? this.prefillChunkTokens(),
+      stopAt: end,
+      signal: options.signal,
+      onProgress: ({ done }) => options.onProgress?.({ phase: 'prompt', done, total: prompt.ids.length }),
+    });
+    if (cache !== empty) empty.dispose();
+    this.prefix = { frames, ids: prompt.ids.slice(0, end), cache };
+    return { cache, reused: 0 };
+  }
+
+  /**
+   * Encodes frames' vision features ahead of a question (one frame per model turn, so a question never waits for
+   * more than one), keeping those the next question will use. Returns how many were encoded now.
+   */
+  async encodeFrames(frames: readonly VlmFrame[], options: { maxPixelsPerFrame?: number; signal?: AbortSignal } = {}): Promise<number> {
+    let encoded = 0;
+    for (const frame of frames) {
+      if (options.signal?.aborted) break;
+      const key = frameKey(frame, options.maxPixelsPerFrame);
+      if (this.features.has(key)) continue;
+      await this.inTurn(async () => {
+        const { inputs } = await this.prepare({ history: [], question: '', spatialContext: '', frames: [frame] }, { ...options, maxFrames: 1 });
+        const [features] = await this.family.encodeImages(this.model as unknown as LoadedVlm, inputs, { framesPerCall: 1, signal: options.signal });
+        if (features) this.remember(key, features);
+      });
+      encoded++;
+    }
+    return encoded;
+  }
+
+  /** Keeps only the features of these frames (the sampling the next question will use). */
+  retainFrames(frames: readonly VlmFrame[], maxPixelsPerFrame?: number): void {
+    const keep = new Set(frames.map((f) => frameKey(f, maxPixelsPerFrame)));
+    for (const key of [...this.features.keys()]) if (!keep.has(key)) this.drop(key);
+  }
+
+  /** Forgets every frame's features and the frames' prefix (a new capture: frame numbers start again). */
+  forgetFrames(): void {
+    for (const key of [...this.features.keys()]) this.drop(key);
+    this.forgetPrefix();
+  }
+
+  /** Frames whose features are kept. */
+  get encodedFrames(): number {
+    return this.features.size;
+  }
+
+  private remember(key: string, features: Tensor): void {
+    if (this.features.has(key)) return;
+    const bytes = features.size * 4;
+    this.features.set(key, features);
+    this.featureBytes += bytes;
+    for (const old of this.features.keys()) {
+      if (this.featureBytes <= this.limits.featureCacheBytes || old === key) break;
+      this.drop(old);
+    }
+  }
+
+  private drop(key: string): void {
+    const t = this.features.get(key);
+    if (!t) return;
+    this.features.delete(key);
+    this.featureBytes -= t.size * 4;
+  }
+
+  private forgetPrefix(): void {
+    this.prefix?.cache.dispose();
+    this.prefix = null;
+  }
+
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.catch(() => {});
+    return run;
   }
 
   /** The language model's sessions (token embeddings and the KV-cached decoder). */
@@ -215,6 +382,7 @@ export class VlmChat {
   }
 
   async dispose(): Promise<void> {
+    this.forgetFrames();
     await this.model.dispose();
   }
 }

@@ -21,7 +21,8 @@ export interface VlmProcessor {
 export interface PreparedInputs {
   /** input_ids, attention_mask and the family's vision inputs, as the model's `generate` takes them. */
   inputs: { input_ids: Tensor; attention_mask: Tensor } & Record<string, Tensor>;
-  imageTokens: number;
+  /** Image tokens of each image, in prompt order. */
+  tokensPerImage: number[];
 }
 
 /** The loaded transformers.js model as the families read it: its config and ONNX sessions. */
@@ -48,14 +49,15 @@ export interface VlmFamily {
   /** Frames per vision-encoder call by default: what keeps the encoder's activations small (see the family). */
   visionFramesPerCall: number;
   /**
-   * The image features for the prepared inputs, [imageTokens, hidden] in prompt order, with the vision encoder
-   * run on at most `framesPerCall` frames per call; `onFrames` gets the count of frames encoded so far.
+   * Each image's features ([tokens, hidden]), in prompt order, with the vision encoder run on at most
+   * `framesPerCall` images per call; images whose features are `known` (encoded before) are not run again.
+   * `onFrames` gets the count of images ready so far.
    */
   encodeImages(
     model: LoadedVlm,
     inputs: PreparedInputs['inputs'],
-    options: { framesPerCall: number; signal?: AbortSignal; onFrames?: (done: number, total: number) => void },
-  ): Promise<Tensor | null>;
+    options: { framesPerCall: number; known?: readonly (Tensor | undefined)[]; signal?: AbortSignal; onFrames?: (done: number, total: number) => void },
+  ): Promise<Tensor[]>;
   /** The prompt as the language model reads it: ids, image token, position ids. */
   lmPrompt(model: LoadedVlm, inputs: PreparedInputs['inputs'], imageFeatures: Tensor | null): LmPrompt;
   /** Loads the processor where AutoProcessor would miss part of it (default: AutoProcessor). */

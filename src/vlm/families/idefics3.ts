@@ -10,7 +10,7 @@
 //   list of parts (a plain string renders as nothing).
 // - transformers.js 4.3.1's Idefics3Processor reads `rows` of the image inputs even when there are none, so a
 //   text-only prompt is tokenized directly (the same tokenizer the processor would use).
-import { Tensor } from '@huggingface/transformers';
+import { cat, Tensor } from '@huggingface/transformers';
 import { rgbaToRawImage } from '../../frames/rawImage';
 import { runSession } from '../lmRunner';
 import type { ChatMessage } from '../prompt';
@@ -36,38 +36,36 @@ export const idefics3Family: VlmFamily = {
   // Each frame is encoded on its own inside a call (a batch axis): memory grows linearly with the frames per call.
   visionFramesPerCall: 2,
 
-  async encodeImages(model, inputs, { framesPerCall, signal, onFrames }) {
+  async encodeImages(model, inputs, { framesPerCall, known, signal, onFrames }) {
     const pixels = inputs.pixel_values;
     const mask = inputs.pixel_attention_mask;
-    if (!pixels || !mask) return null;
+    if (!pixels || !mask) return [];
     const session = model.sessions.vision_encoder;
     if (!session) throw new Error('the model has no vision encoder session');
-    // pixel_values [1, N, 3, L, L] and pixel_attention_mask [1, N, L, L]: frames on axis 1.
-    const frames = pixels.dims[1]!;
-    const parts: Tensor[] = [];
-    for (let f = 0; f < frames; f += framesPerCall) {
+    // pixel_values [1, N, 3, L, L] and pixel_attention_mask [1, N, L, L]: images on axis 1.
+    const images = pixels.dims[1]!;
+    const out: (Tensor | undefined)[] = Array.from({ length: images }, (_, i) => known?.[i]);
+    const todo = out.flatMap((t, i) => (t ? [] : [i]));
+    let done = images - todo.length;
+    const pick = (t: Tensor, group: number[]) =>
+      cat(
+        group.map((i) => t.slice(null, [i, i + 1])),
+        1,
+      );
+    for (let k = 0; k < todo.length; k += framesPerCall) {
       signal?.throwIfAborted();
-      const to = Math.min(frames, f + framesPerCall);
-      const out = await runSession(session, {
-        pixel_values: pixels.slice(null, [f, to]),
-        pixel_attention_mask: mask.slice(null, [f, to]),
-      });
-      const features = out.image_features;
+      const group = todo.slice(k, k + framesPerCall);
+      const result = await runSession(session, { pixel_values: pick(pixels, group), pixel_attention_mask: pick(mask, group) });
+      const features = result.image_features;
       if (!features) throw new Error('the vision encoder returned no image_features');
-      // [n, seq, hidden] -> [n * seq, hidden]: rows in prompt order.
-      parts.push(features.view(-1, features.dims.at(-1)!));
-      onFrames?.(to, frames);
+      // [n, seq, hidden]: one [seq, hidden] block per image.
+      group.forEach((i, j) => {
+        out[i] = features.slice([j, j + 1]).view(-1, features.dims.at(-1)!);
+      });
+      done += group.length;
+      onFrames?.(done, images);
     }
-    if (parts.length === 1) return parts[0]!;
-    const hidden = parts[0]!.dims[1]!;
-    const total = parts.reduce((n, p) => n + p.dims[0]!, 0);
-    const data = new Float32Array(total * hidden);
-    let at = 0;
-    for (const p of parts) {
-      data.set(p.data as Float32Array, at);
-      at += (p.data as Float32Array).length;
-    }
-    return new Tensor('float32', data, [total, hidden]);
+    return out as Tensor[];
   },
 
   lmPrompt(model, inputs, imageFeatures) {
@@ -96,7 +94,7 @@ export const idefics3Family: VlmFamily = {
     if (placeholders !== frames.length) throw new Error(`prompt has ${placeholders} image tokens for ${frames.length} frames`);
     if (frames.length === 0) {
       const { input_ids, attention_mask } = p.tokenizer(text);
-      return { inputs: { input_ids, attention_mask }, imageTokens: 0 };
+      return { inputs: { input_ids, attention_mask }, tokensPerImage: [] };
     }
     const side = p.image_processor.max_image_size.longest_edge;
     const images = frames.map((frame) => {
@@ -110,7 +108,7 @@ export const idefics3Family: VlmFamily = {
     }
     return {
       inputs: { input_ids, attention_mask, pixel_values, pixel_attention_mask },
-      imageTokens: frames.length * p.config.image_seq_len,
+      tokensPerImage: frames.map(() => p.config.image_seq_len),
     };
   },
 };

@@ -117,26 +117,45 @@ export const qwen3vlFamily: VlmFamily = {
 
   loadProcessor: async (modelId, options) => (await Qwen3VLProcessorWithTemplateFile.from_pretrained(modelId, options)) as unknown as VlmProcessor,
 
-  async encodeImages(model, inputs, { framesPerCall, signal, onFrames }) {
+  async encodeImages(model, inputs, { framesPerCall, known, signal, onFrames }) {
     const grid = inputs.image_grid_thw;
-    if (!grid || !inputs.pixel_values) return null;
+    const pixels = inputs.pixel_values;
+    if (!grid || !pixels) return [];
     const session = visionSession(model);
     const thw = Array.from(grid.data as BigInt64Array, Number);
-    const frames = grid.dims[0]!;
-    const parts: Tensor[] = [];
-    let patch = 0;
-    for (let f = 0; f < frames; f += framesPerCall) {
+    const images = grid.dims[0]!;
+    const patches = Array.from({ length: images }, (_, i) => thw[3 * i]! * thw[3 * i + 1]! * thw[3 * i + 2]!);
+    const firstRow = patches.map((_, i) => patches.slice(0, i).reduce((a, b) => a + b, 0));
+    const merge2 = (((model.config.vision_config as { spatial_merge_size?: number } | undefined)?.spatial_merge_size ?? 2) as number) ** 2;
+    const out: (Tensor | undefined)[] = Array.from({ length: images }, (_, i) => known?.[i]);
+    const todo = out.flatMap((t, i) => (t ? [] : [i]));
+    let done = images - todo.length;
+    for (let k = 0; k < todo.length; k += framesPerCall) {
       signal?.throwIfAborted();
-      const to = Math.min(frames, f + framesPerCall);
-      let patches = 0;
-      for (let i = f; i < to; i++) patches += thw[3 * i]! * thw[3 * i + 1]! * thw[3 * i + 2]!;
-      const out = await runSession(session, { pixel_values: rows(inputs.pixel_values, patch, patch + patches), image_grid_thw: rows(grid, f, to) });
-      if (!out.image_features) throw new Error('the vision encoder returned no image_features');
-      parts.push(out.image_features);
-      patch += patches;
-      onFrames?.(to, frames);
+      const group = todo.slice(k, k + framesPerCall);
+      const pixelRows = cat(
+        group.map((i) => rows(pixels, firstRow[i]!, firstRow[i]! + patches[i]!)),
+        0,
+      );
+      const result = await runSession(session, {
+        pixel_values: pixelRows,
+        image_grid_thw: cat(
+          group.map((i) => rows(grid, i, i + 1)),
+          0,
+        ),
+      });
+      const features = result.image_features;
+      if (!features) throw new Error('the vision encoder returned no image_features');
+      let row = 0;
+      for (const i of group) {
+        const tokens = patches[i]! / merge2;
+        out[i] = rows(features, row, row + tokens);
+        row += tokens;
+      }
+      done += group.length;
+      onFrames?.(done, images);
     }
-    return parts.length === 1 ? parts[0]! : cat(parts, 0);
+    return out as Tensor[];
   },
 
   lmPrompt(model, inputs, imageFeatures) {
@@ -189,7 +208,7 @@ export const qwen3vlFamily: VlmFamily = {
     const vision: Record<string, Tensor> = frames.length > 0 ? { pixel_values: cat(pixelValues, 0), image_grid_thw: cat(grids, 0) } : {};
     return {
       inputs: { ...vision, input_ids, attention_mask },
-      imageTokens: tokensPerImage.reduce((a, b) => a + b, 0),
+      tokensPerImage,
     };
   },
 
