@@ -21,8 +21,19 @@ function pssBytes(pid: number): number {
   }
 }
 
-/** PSS of every process descended from this test process (the browser it launched and all of Chromium's children). */
-export function browserMemoryBytes(): number {
+function command(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * PSS of every process descended from this test process (the browser it launched and all of Chromium's children);
+ * with `onlyChromium`, other children (a dev server's esbuild) are left out.
+ */
+export function browserMemoryBytes(onlyChromium = false): number {
   const pids = readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .map(Number);
@@ -31,5 +42,5 @@ export function browserMemoryBytes(): number {
     for (let p = parents.get(pid); p; p = parents.get(p) ?? null) if (p === process.pid) return true;
     return false;
   };
-  return pids.filter((p) => p !== process.pid && isDescendant(p)).reduce((sum, p) => sum + pssBytes(p), 0);
+  return pids.filter((p) => p !== process.pid && isDescendant(p) && (!onlyChromium || command(p).startsWith('chrom'))).reduce((sum, p) => sum + pssBytes(p), 0);
 }

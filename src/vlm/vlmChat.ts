@@ -67,6 +67,8 @@ export interface VlmGenerateOptions extends PromptOptions {
   maxNewTokens?: number;
   /** 1 = none. Greedy decoding either way. */
   repetitionPenalty?: number;
+  /** False: generate exactly the token limit (benchmarks of random-weight stand-ins, which end at random). */
+  stopAtEos?: boolean;
   /** Frames per vision-encoder call (default: the family's). */
   visionFramesPerCall?: number;
   /** Prompt tokens per decoder call (default: what keeps one call's logits within the budget). */
@@ -230,7 +232,7 @@ export class VlmChat {
       });
       const { ids, stopped } = await decode(sessions, prompt, cache, filled.logits, {
         maxNewTokens: request.maxNewTokens ?? options.maxNewTokens ?? 256,
-        eosIds: this.eosIds(),
+        eosIds: options.stopAtEos === false ? [] : this.eosIds(),
         repetitionPenalty: options.repetitionPenalty,
         signal,
         onToken: (id) => streamer.put([[BigInt(id)]]),

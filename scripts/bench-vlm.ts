@@ -1,0 +1,157 @@
+// `npm run bench:vlm -- --tier light|quality [--frames N] [--backend wasm|webgpu] [--tokens N] [--fixtures]`
+// One question after a capture, in headless Chromium, through the app's own VLM code (scripts/bench-vlm/): prompt
+// tokens (visual / text), vision-encoder ms per frame, time to first token cold (frames encoded at the question),
+// warm (features encoded during the capture) and again (a second question on the same frames), decode tokens/s over
+// a forced number of new tokens, peak memory of the browser's processes, and transformers.js' stock path (processor
+// output + model.generate over the whole prompt) as the peer, with the ratios.
+// Models: the shape-true stand-ins (`npm run standins`: the real dimensions, file names and 4-bit format, random
+// weights), so time and memory are the real models'; `--fixtures` runs the tiny fixtures (a smoke test only).
+// Frames: the first N colour frames of the shared redkitchen recording, scaled to 448 px as the app sends them.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DATA } from '../e2e/chromium.ts';
+import { browserMemoryBytes } from '../e2e/memory.ts';
+import type { BenchWorkerApi, StepTiming } from './bench-vlm/bench.worker.ts';
+import { ensureFixtures, FIXTURE_ROOT } from './fixtures/make-fixtures.ts';
+import { serveFolder } from './serveFolder.ts';
+
+const STANDINS = resolve('.standins/models');
+const FRAMES_FOLDER = join(SHARED_DATA, 'redkitchen-7scenes');
+const PORT = 4176;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+type Remote = { [K in keyof BenchWorkerApi]: (...a: Parameters<BenchWorkerApi[K]>) => Promise<Awaited<ReturnType<BenchWorkerApi[K]>>> };
+
+/** Runs `step` while sampling the browser's memory every 100 ms; returns its result and the peak. */
+async function sampled<T>(step: () => Promise<T>): Promise<{ result: T; peakBytes: number }> {
+  let peak = browserMemoryBytes(true);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, browserMemoryBytes(true));
+  }, 100);
+  try {
+    const result = await step();
+    return { result, peakBytes: Math.max(peak, browserMemoryBytes(true)) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  const tier = arg('tier') ?? 'light';
+  const backend = (arg('backend') ?? 'wasm') as 'wasm' | 'webgpu';
+  const decodeTokens = Number(arg('tokens') ?? 32);
+  const fixtures = process.argv.includes('--fixtures');
+  const modelsRoot = fixtures ? FIXTURE_ROOT : STANDINS;
+  if (fixtures) await ensureFixtures();
+
+  // The app's dev server in test mode (a mirror's catalog is trusted: the stand-ins are not the pinned files), plus the
+  // models and the frames on this origin.
+  const server = await createServer({
+    mode: 'e2e',
+    logLevel: 'warn',
+    server: { port: PORT, strictPort: true },
+    plugins: [
+      {
+        name: 'bench-vlm-files',
+        configureServer(s) {
+          s.middlewares.use(serveFolder('/bench-models/', modelsRoot));
+          s.middlewares.use(serveFolder('/bench-frames/', FRAMES_FOLDER));
+        },
+      },
+    ],
+  });
+  await server.listen();
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    await page.goto(`http://localhost:${PORT}/scripts/bench-vlm/page.html`);
+    await page.waitForFunction(() => 'bench' in window, null, { timeout: 120_000 });
+    const call = <K extends keyof Remote>(name: K, ...args: Parameters<Remote[K]>) =>
+      page.evaluate(
+        ([n, a]) => (window as unknown as { bench: Record<string, (...x: unknown[]) => Promise<unknown>> }).bench[n as string]!(...(a as unknown[])),
+        [name, args] as const,
+      ) as Promise<Awaited<ReturnType<Remote[K]>>>;
+
+    const info = await call('tierInfo', tier as 'light');
+    if (!info.repo) throw new Error(`--tier must be one of ${info.tiers.join(', ')}`);
+    const frameCount = Number(arg('frames') ?? info.frames);
+    if (!fixtures && !existsSync(join(STANDINS, info.repo))) {
+      throw new Error(`no stand-in of ${info.repo} in ${STANDINS}: run \`npm run standins -- --tier ${tier}\` first (or pass --fixtures)`);
+    }
+    const jpegs = readdirSync(FRAMES_FOLDER)
+      .filter((f) => f.endsWith('.color.jpg'))
+      .sort()
+      .slice(0, frameCount);
+    if (jpegs.length < frameCount) throw new Error(`only ${jpegs.length} frames in ${FRAMES_FOLDER}`);
+
+    const idle = browserMemoryBytes(true);
+    const load = await sampled(() =>
+      page.evaluate(
+        async ({ tier, backend, decodeTokens, names }) => {
+          const jpegs = await Promise.all(names.map((n) => fetch(`/bench-frames/${n}`).then((r) => r.arrayBuffer())));
+          const bench = (window as unknown as { bench: { load(s: object): Promise<{ backend: string; variant: string; model: string; loadMs: number }> } })
+            .bench;
+          return bench.load({ tier, backend, models: '/bench-models', jpegs, longSide: 448, decodeTokens });
+        },
+        { tier, backend, decodeTokens, names: jpegs },
+      ),
+    );
+    console.log(
+      `${load.result.model} (${load.result.variant} on ${load.result.backend}), ${frameCount} frames, ${decodeTokens} new tokens${fixtures ? ' — FIXTURES: a smoke test, not the real cost' : ''}`,
+    );
+    console.log(`loaded in ${s(load.result.loadMs)} (not counted below); browser memory idle ${mb(idle)}, after load ${mb(browserMemoryBytes(true))}`);
+
+    const vision = await sampled(() => call('visionPerFrame'));
+    const cold = await sampled(() => call('cold'));
+    const warm = await sampled(() => call('warm'));
+    const again = await sampled(() => call('again'));
+    const stock = await sampled(() => call('stock'));
+
+    const rows: [string, { result: StepTiming; peakBytes: number }][] = [
+      ['cold', cold],
+      ['warm', warm],
+      ['again', again],
+      ['stock (peer)', stock],
+    ];
+    const c = cold.result;
+    console.log(`prompt tokens: ${c.promptTokens} (visual ${c.imageTokens}, text ${c.promptTokens - c.imageTokens})`);
+    console.log(`vision encoder: ${vision.result.toFixed(0)} ms per frame (peak ${mb(vision.peakBytes)})`);
+    console.log('step           first token   decode tok/s   reused tokens   reused frames   peak memory');
+    for (const [name, r] of rows) {
+      const t = r.result;
+      console.log(
+        `${name.padEnd(14)} ${s(t.firstTokenMs).padStart(11)}   ${t.tokensPerSecond.toFixed(1).padStart(12)}   ${String(t.reusedTokens).padStart(13)}   ${String(t.reusedFrames).padStart(13)}   ${mb(r.peakBytes).padStart(11)}`,
+      );
+    }
+    const peak = Math.max(load.peakBytes, vision.peakBytes, cold.peakBytes, warm.peakBytes, again.peakBytes);
+    console.log(
+      `ratios: cold / stock ${(c.firstTokenMs / stock.result.firstTokenMs).toFixed(2)}, warm / stock ${(warm.result.firstTokenMs / stock.result.firstTokenMs).toFixed(2)}, again / stock ${(again.result.firstTokenMs / stock.result.firstTokenMs).toFixed(2)}`,
+    );
+    console.log(`peak browser memory (ours, all processes): ${mb(peak)}; stock path peak ${mb(stock.peakBytes)}`);
+    mkdirSync('bench-results', { recursive: true });
+    const file = join('bench-results', `vlm-${tier}-${backend}-${frameCount}f${fixtures ? '-fixtures' : ''}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({ tier, backend, frames: frameCount, decodeTokens, fixtures, load: load.result, idle, vision, cold, warm, again, stock, peak }, null, 2),
+    );
+    console.log(`written to ${file}`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
