@@ -39,5 +39,5 @@ test('light tier: SmolVLM answers about the recorded frames, and says so', async
   await expect(page.getByTestId('model-vlm')).toHaveAttribute('data-phase', 'ready');
   expect(((await reply.locator('.text').textContent()) ?? '').trim().length).toBeGreaterThan(0);
   await expect(reply.locator('.error')).toHaveCount(0);
-  await expect(reply.getByTestId('written-by')).toHaveText('SmolVLM 256M, 8 frames');
+  await expect(reply.getByTestId('written-by')).toHaveText("SmolVLM 256M, 8 frames and the map's plan");
 });

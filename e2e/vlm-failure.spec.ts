@@ -48,8 +48,8 @@ test('a GPU device lost mid-answer: a plain message, nothing lost, and the next 
   const after = page.getByTestId('message-assistant').nth(2);
   await expect(after).toHaveAttribute('data-streaming', 'false', { timeout: 180_000 });
   expect(((await after.locator('.text').textContent()) ?? '').length).toBeGreaterThan(0);
-  // The fresh worker was given the map's keyframes again: the answer looked at frames.
-  await expect(after.getByTestId('written-by')).toHaveText(/^Qwen3-VL 2B, \d+ frames?$/);
+  // The fresh worker was given the map's keyframes again: the answer looked at frames, and at the map's plan.
+  await expect(after.getByTestId('written-by')).toHaveText(/^Qwen3-VL 2B, \d+ frames? and the map's plan$/);
   await expect(vlm).toHaveAttribute('data-backend', 'wasm');
   expect(await keyframeCount(page)).toBe(keyframes);
 });

@@ -6,7 +6,7 @@ import type { FrameMeta } from '../src/capture/frameSink';
 import { frameSize, frameToRgba, scaledBitmap, scaledJpeg, closeFrame, type BrowserFrame } from '../src/frames/canvasFrames';
 import { cpuBitmap } from '../src/frames/cpuFrame';
 import { KeyframePipeline, type DepthEstimator } from '../src/geometry/keyframePipeline';
-import { identity } from '../src/geometry/mat4';
+import { identity, transformPoints } from '../src/geometry/mat4';
 import { MogeDepthModel, type TensorConstructor } from '../src/geometry/moge';
 import { keyframeInfo, type GivenDepth, type KeyframeInfo } from '../src/geometry/types';
 import { decodeDepthPng } from '../src/rgbd/sevenScenes';
@@ -23,8 +23,10 @@ import { INDOOR_VOCABULARY } from '../src/perception/vocabulary';
 import { answerSpatialQuestion } from '../src/spatial/answer';
 import { ObjectMap } from '../src/spatial/objectMap';
 import { routeQuestion } from '../src/spatial/router';
-import { buildSceneMemory, sceneMemoryText } from '../src/spatial/sceneMemory';
-import type { SpatialAnswer } from '../src/spatial/types';
+import { buildSceneMemory, numberedObjects, type PipelineState, sceneMemoryText } from '../src/spatial/sceneMemory';
+import { planCaption, renderPlanImage } from '../src/scene/planImage';
+import type { AnswerHighlight, SceneMemory, SpatialAnswer } from '../src/spatial/types';
+import type { PlanForVlm } from '../src/vlm/types';
 import { loadSession, newSessionId, openSessionsDb, type SessionsDb } from '../src/sessions/db';
 import { exportChat, exportPly, exportTum, importSession, importSizeProblem } from '../src/sessions/exchange';
 import { restoreSession, type RestoredSession } from '../src/sessions/restore';
@@ -215,12 +217,27 @@ const api = {
 
   /**
    * Answers a question from the scene memory once the detector has caught up (or null: not a spatial question),
-   * with the memory's summary for the VLM either way.
+   * with the memory's summary for the VLM either way, and for the VLM the map as a top-down plan (none before the
+   * first placed keyframe). The plan numbers objects as the summary does.
    */
-  async spatialQuery(question: string): Promise<{ answer: SpatialAnswer | null; context: string }> {
+  async spatialQuery(question: string): Promise<{ answer: SpatialAnswer | null; context: string; plan: PlanForVlm | null }> {
     await detectorCaughtUp();
-    const memory = currentMemory();
-    return { answer: answerSpatialQuestion(question, memory), context: sceneMemoryText(memory) };
+    const state = currentState();
+    const memory = buildSceneMemory(state);
+    const answer = answerSpatialQuestion(question, memory);
+    const plan = answer || memory.camera.length === 0 ? null : planForVlm(memory, state);
+    const reply = { answer, context: sceneMemoryText(memory), plan };
+    return plan ? Comlink.transfer(reply, [plan.image.data.buffer]) : reply;
+  },
+
+  /** The objects a VLM answer names by their plan numbers ("object 3"), as boxes for the 3D view. */
+  objectsByNumber(numbers: number[]): AnswerHighlight | null {
+    const numbered = numberedObjects(buildSceneMemory(currentState()).objects);
+    const boxes = numbers.flatMap((n) => {
+      const o = numbered[n - 1]?.object;
+      return o ? [{ box: o.box, label: `${n} ${o.label}` }] : [];
+    });
+    return boxes.length > 0 ? { boxes, segments: [] } : null;
   },
 
   subscribe(onKeyframe: (info: KeyframeInfo) => void, onError: (message: string) => void): void {
@@ -272,12 +289,18 @@ const api = {
   },
 };
 
-function currentMemory() {
-  if (restored) {
-    return buildSceneMemory({ ...restored, objects, sourceFrameCount: restored.meta.framesSeen || null });
-  }
+/** The plan image of the map for the VLM (src/scene/planImage.ts), from the memory and the map's points. */
+function planForVlm(memory: SceneMemory, state: PipelineState): PlanForVlm {
+  const points = state.mapPoints ? transformPoints(state.toGravity, state.mapPoints) : null;
+  const { image, layout } = renderPlanImage(memory, { points });
+  return { image, caption: planCaption(layout) };
+}
+
+/** What the scene memory is built from: the reopened session's, or the live pipeline's. */
+function currentState(): PipelineState {
+  if (restored) return { ...restored, objects, sourceFrameCount: restored.meta.framesSeen || null };
   const world = pipeline?.gravityFrame;
-  return buildSceneMemory({
+  return {
     stored: pipeline?.stored ?? [],
     lostFrames: pipeline?.lostFrames ?? [],
     toGravity: world?.toGravity ?? identity(),
@@ -285,7 +308,7 @@ function currentMemory() {
     mapPoints: pipeline && pipeline.map.size > 0 ? pipeline.map.snapshot(2).points : null,
     objects,
     sourceFrameCount: pipeline?.framesSeen ?? null,
-  });
+  };
 }
 
 /** Resolves once the detector has answered every keyframe sent so far (or after a time limit). */

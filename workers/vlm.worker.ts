@@ -11,7 +11,7 @@ import { externalDataChunks } from '../src/models/manifest';
 import { TIERS, type TierId } from '../src/models/tiers';
 import { routeTransformersToModel } from '../src/models/transformersSource';
 import { sampleFrames } from '../src/vlm/prompt';
-import type { ChatTurn, VlmFrame, VlmStepProgress } from '../src/vlm/types';
+import type { ChatTurn, PlanForVlm, VlmFrame, VlmStepProgress } from '../src/vlm/types';
 import { describeVlmFailure, fewerFrames, type VlmFailure } from '../src/vlm/failures';
 import { VlmChat } from '../src/vlm/vlmChat';
 import type { VlmFrameMessage } from './messages';
@@ -22,6 +22,8 @@ export interface AskRequest {
   history: ChatTurn[];
   question: string;
   spatialContext: string;
+  /** The map as a top-down plan: the prompt's last image. */
+  plan?: PlanForVlm;
   /** Frames to look at; default: the loaded tier's. */
   maxFrames?: number;
 }
@@ -152,13 +154,13 @@ const api = {
         }
       };
       const answer = chat.generate(
-        { history: request.history, question: request.question, spatialContext: request.spatialContext, frames: vlmFrames },
+        { history: request.history, question: request.question, spatialContext: request.spatialContext, frames: vlmFrames, plan: request.plan },
         { onToken: tokens, signal: abort.signal, maxFrames, onProgress: onStep },
       );
       // A lost device may leave the run waiting forever: the loss itself ends the answer.
       const reply = await (gpu ? Promise.race([answer, gpu.lost.then((why) => Promise.reject(new Error(`device lost: ${why}`)))]) : answer);
       const frameCount = reply.frames === 0 ? 'no frames' : reply.frames === 1 ? '1 frame' : `${reply.frames} frames`;
-      return { text: reply.text, stopped: reply.stopped, writtenBy: `${modelLabel}, ${frameCount}` };
+      return { text: reply.text, stopped: reply.stopped, writtenBy: `${modelLabel}, ${frameCount}${request.plan ? " and the map's plan" : ''}` };
     } catch (err) {
       const failure = describeVlmFailure(err, {
         model: modelLabel,

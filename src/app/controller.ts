@@ -21,7 +21,8 @@ import { forwardCanvasEvents } from '../view/eventProxy';
 import type { MeasureReadout } from '../view/measure';
 import type { ViewHighlights, ViewStats } from '../view/sceneView';
 import { describeVlmLoadFailure, type VlmFailure } from '../vlm/failures';
-import { type ChatTurn, type VlmStepProgress, vlmStepText } from '../vlm/types';
+import { mentionedObjectNumbers } from '../vlm/objectMentions';
+import { type ChatTurn, type PlanForVlm, type VlmStepProgress, vlmStepText } from '../vlm/types';
 import type { AnswerHighlight, SpatialAnswer } from '../spatial/types';
 import type { DetectorWorkerApi } from '../../workers/detector.worker';
 import type { GeometryWorkerApi } from '../../workers/geometry.worker';
@@ -625,15 +626,23 @@ export class AppController {
       });
       const spatialContext = [spatialContextText(this.summary), spatial?.context].filter(Boolean).join('\n');
       const maxFrames = Math.min(this.config.vlmFrames ?? Number.POSITIVE_INFINITY, this.vlmFrameCap ?? Number.POSITIVE_INFINITY);
+      const plan = spatial?.plan ?? undefined;
+      const request = { history, question, spatialContext, plan, maxFrames: Number.isFinite(maxFrames) ? maxFrames : undefined };
       const result = await this.vlm.call((api) =>
         api.ask(
-          { history, question, spatialContext, maxFrames: Number.isFinite(maxFrames) ? maxFrames : undefined },
+          plan ? Comlink.transfer(request, [plan.image.data.buffer]) : request,
           Comlink.proxy((chunk: string) => useApp.getState().updateMessage(id, (m) => ({ text: m.text + chunk, progress: undefined }))),
           Comlink.proxy((step: VlmStepProgress) => progress(vlmStepText(step))),
         ),
       );
       if (result.failure) this.vlmFailed(id, result.failure);
-      else useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped, writtenBy: result.writtenBy });
+      else {
+        // Objects the answer names by their plan number are highlighted in the 3D view.
+        const named = plan ? mentionedObjectNumbers(result.text) : [];
+        const highlight = named.length ? ((await this.geometry.call((api) => api.objectsByNumber(named)).catch(() => null)) ?? undefined) : undefined;
+        useApp.getState().updateMessage(id, { text: result.text, streaming: false, stopped: result.stopped, writtenBy: result.writtenBy, highlight });
+        if (highlight) this.showHighlights(highlight);
+      }
     } catch (err) {
       if (err instanceof StoppedError) useApp.getState().updateMessage(id, { streaming: false, stopped: true, progress: undefined });
       else useApp.getState().updateMessage(id, { streaming: false, error: errorText(err), progress: undefined });
@@ -688,7 +697,7 @@ export class AppController {
     question: string,
     signal: AbortSignal,
     progress: (text: string | undefined) => void,
-  ): Promise<{ answer: SpatialAnswer | null; context: string } | null> {
+  ): Promise<{ answer: SpatialAnswer | null; context: string; plan: PlanForVlm | null } | null> {
     try {
       const labels = await this.geometry.call((api) => api.questionLabels(question));
       if (labels.length && useApp.getState().models.detector.phase === 'ready') {

@@ -1,12 +1,13 @@
 // Builds the scene memory from what the geometry pipeline holds: the tracked keyframes (camera track),
 // the fused map (room), and the object instances; all expressed in the gravity frame. Also the compact
-// text of it that the VLM gets for questions no solver answers.
+// text of it that the VLM gets for questions no solver answers, and the object numbering that text shares
+// with the plan image (src/scene/planImage.ts), so "object 3" names the same object in both.
 import type { StoredKeyframe } from '../geometry/keyframeStore';
 import { transformPoints } from '../geometry/mat4';
 import { boxDimensions } from './boxGeometry';
 import type { ObjectMap } from './objectMap';
 import { estimateRoom } from './room';
-import type { CameraSample, SceneMemory, Vec3 } from './types';
+import type { CameraSample, SceneMemory, SceneObject, Vec3 } from './types';
 
 export interface PipelineState {
   /** Tracked keyframes in capture order (pose: column-major camera-to-world in the tracking world). */
@@ -52,6 +53,28 @@ export function buildSceneMemory(state: PipelineState): SceneMemory {
 
 const f2 = (v: number) => v.toFixed(2);
 
+const firstSeenKey = (o: SceneObject) => (Number.isFinite(o.firstSeen?.timestampMs) ? o.firstSeen.timestampMs : Number.POSITIVE_INFINITY);
+
+/**
+ * The objects in their shared order, numbered from 1: by first-seen time, then id (chair#2 before chair#10),
+ * then their order in the memory. The text summary and the plan image both number objects this way.
+ */
+export function numberedObjects(objects: readonly SceneObject[]): { object: SceneObject; number: number }[] {
+  const order = objects.map((object, index) => ({ object, index }));
+  order.sort(
+    (a, b) =>
+      firstSeenKey(a.object) - firstSeenKey(b.object) || String(a.object.id).localeCompare(String(b.object.id), 'en', { numeric: true }) || a.index - b.index,
+  );
+  return order.map(({ object }, i) => ({ object, number: i + 1 }));
+}
+
+/** Each object id's number (see numberedObjects); the first object wins if two share an id. */
+export function objectNumbers(objects: readonly SceneObject[]): Map<string, number> {
+  const numbers = new Map<string, number>();
+  for (const { object, number } of numberedObjects(objects)) if (!numbers.has(object.id)) numbers.set(object.id, number);
+  return numbers;
+}
+
 /** A few lines on what the memory holds, for the VLM's context. */
 export function sceneMemoryText(memory: SceneMemory, maxObjects = 40): string {
   const lines: string[] = [];
@@ -61,11 +84,11 @@ export function sceneMemoryText(memory: SceneMemory, maxObjects = 40): string {
     );
   }
   if (memory.objects.length) {
-    lines.push('Objects seen (id: centre x, y, z in m; size w × d × h in m; first seen at s):');
-    for (const o of memory.objects.slice(0, maxObjects)) {
+    lines.push('Objects seen ([number on the plan] id: centre x, y, z in m; size w × d × h in m; first seen at s):');
+    for (const { object: o, number } of numberedObjects(memory.objects).slice(0, maxObjects)) {
       const d = boxDimensions(o.box);
       lines.push(
-        `- ${o.id}: (${o.box.center.map(f2).join(', ')}); ${f2(d.horizontal[0])} × ${f2(d.horizontal[1])} × ${f2(d.height)}; ${(o.firstSeen.timestampMs / 1000).toFixed(1)} s`,
+        `- [${number}] ${o.id}: (${o.box.center.map(f2).join(', ')}); ${f2(d.horizontal[0])} × ${f2(d.horizontal[1])} × ${f2(d.height)}; ${(o.firstSeen.timestampMs / 1000).toFixed(1)} s`,
       );
     }
     if (memory.objects.length > maxObjects) lines.push(`- … and ${memory.objects.length - maxObjects} more.`);

@@ -14,7 +14,8 @@ import { smolvlmManifest } from '../models/manifests/smolvlm';
 import { configureTransformersEnv } from '../models/transformersEnv';
 import type { LoadedVlm } from './families/family';
 import { KvCache, LOGITS_BUDGET_BYTES, NonFiniteLogitsError, type OrtSessionLike, pickToken, prefill, prefillChunkTokens } from './lmRunner';
-import { testFrames } from './testFrames';
+import { FRAMES_NOTE } from './prompt';
+import { testFrames, testImage } from './testFrames';
 import type { VlmRequest } from './types';
 import { VlmChat, type VlmGenerateOptions } from './vlmChat';
 
@@ -212,6 +213,27 @@ describe('chunked prefill', () => {
     for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
     expect(maxDiff).toBeLessThan(1e-3);
     for (const c of [empty, whole.cache, prefix.cache, rest.cache]) c.dispose();
+  });
+});
+
+describe('the plan image', () => {
+  it("is the prompt's last image: the reply depends on it, and a new plan keeps the frames' prefix", async () => {
+    for (const chat of [qwen, smol]) {
+      chat.forgetFrames();
+      const plan = (seed: number) => ({ image: testImage(seed, 96, 96), caption: 'The last image is a top-down plan of the room.' });
+      const prepared = await chat.prepare(req({ plan: plan(5) }), opts);
+      expect(prepared.images).toHaveLength(4);
+      expect(prepared.frameTokens).toBe(prepared.imageTokens - prepared.tokensPerImage[3]!);
+      // The plan's image tokens come after the question's context heading, the frames' before it.
+      const text = prepared.text;
+      expect(text.indexOf('The last image is a top-down plan')).toBeGreaterThan(text.indexOf(FRAMES_NOTE.trim()));
+      const a = await chat.generate(req({ plan: plan(5) }), opts);
+      const b = await chat.generate(req({ plan: plan(6) }), opts);
+      expect(b.reusedTokens).toBeGreaterThan(0);
+      expect(b.reusedFrames).toBe(3);
+      expect(b.text).not.toBe(a.text);
+      expect((await chat.generate(req({ plan: plan(5) }), opts)).text).toBe(a.text);
+    }
   });
 });
 

@@ -74,6 +74,17 @@ describe('buildMessages', () => {
     const parts = built.messages[1]!.content as { type: string }[];
     expect(parts.map((p) => p.type)).toEqual([...Array(8).fill('image'), 'text']);
   });
+  it("the plan is the new turn's image, with its caption before the context and the question", () => {
+    const plan = { image: { width: 2, height: 2, data: new Uint8ClampedArray(16) }, caption: 'The last image is a plan.' };
+    const built = buildMessages(request({ frames: [frame(0)], plan }));
+    expect(built.plan).toBe(plan.image);
+    expect(built.messages.at(-1)!.content).toEqual([
+      { type: 'image' },
+      { type: 'text', text: `The last image is a plan.\n\n${questionText('Room: 4.2 m x 3.1 m.', 'How wide is the room?')}` },
+    ]);
+    // The frames' message is the same with or without a plan (the reusable prefix).
+    expect(built.messages.slice(0, 2)).toEqual(buildMessages(request({ frames: [frame(0)] })).messages.slice(0, 2));
+  });
   it('text-only requests have no frames message', () => {
     const { messages } = buildMessages(request({ spatialContext: '' }));
     expect(messages.map((m) => m.role)).toEqual(['system', 'user']);

@@ -2,7 +2,10 @@
 // message, then the frames in a message of their own, then the earlier turns as plain text, then the new turn with
 // the measured scene context and the question. Two questions on the same frames share the prompt up to the end of
 // the frames, so the second reuses their KV cache (src/vlm/vlmChat.ts) and only the text after them is read again.
+// The plan of the map (when there is one) is the new turn's image: it changes as the map grows, so it comes after
+// the frames and the history.
 // Plain data in, plain data out: runs in Node and in a Web Worker.
+import type { RgbaImage } from '../geometry/types';
 import type { ChatTurn, VlmFrame, VlmRequest } from './types';
 
 export type ContentPart = { type: 'image' } | { type: 'text'; text: string };
@@ -63,6 +66,8 @@ export interface BuiltPrompt {
   messages: ChatMessage[];
   /** The frames in the frames' message, in the order of its image parts. */
   frames: VlmFrame[];
+  /** The plan image, the prompt's last image part (after every frame). */
+  plan?: RgbaImage;
 }
 
 export function buildMessages(request: VlmRequest, options: PromptOptions = {}): BuiltPrompt {
@@ -78,9 +83,9 @@ export function buildMessages(request: VlmRequest, options: PromptOptions = {}):
     parts.push({ type: 'text', text: FRAMES_NOTE });
     messages.push({ role: 'user', content: parts });
   }
-  messages.push(...historyMessages(request.history), {
-    role: 'user',
-    content: [{ type: 'text', text: questionText(request.spatialContext, request.question) }],
-  });
-  return { messages, frames };
+  const question = questionText(request.spatialContext, request.question);
+  const plan = request.plan;
+  const newTurn: ContentPart[] = plan ? [{ type: 'image' }, { type: 'text', text: `${plan.caption}\n\n${question}` }] : [{ type: 'text', text: question }];
+  messages.push(...historyMessages(request.history), { role: 'user', content: newTurn });
+  return { messages, frames, plan: plan?.image };
 }

@@ -13,6 +13,11 @@ export interface VlmFrame {
   sourceFrame: number;
 }
 
+export interface PlanForVlm {
+  image: RgbaImage;
+  caption: string;
+}
+
 export interface VlmRequest {
   /** Earlier turns of this chat, oldest first. */
   history: ChatTurn[];
@@ -21,6 +26,8 @@ export interface VlmRequest {
   spatialContext: string;
   /** Frames sampled uniformly over the capture (at most the configured count). */
   frames: VlmFrame[];
+  /** A top-down plan of the map (src/scene/planImage.ts) and how to read it: the prompt's last image. */
+  plan?: PlanForVlm;
   maxNewTokens?: number;
 }
 

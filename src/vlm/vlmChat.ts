@@ -13,6 +13,7 @@ import { idefics3Family } from './families/idefics3';
 import { qwen3vlFamily } from './families/qwen3vl';
 import { decode, KvCache, type LmPrompt, type LmSessions, NonFiniteLogitsError, prefill, prefillChunkTokens } from './lmRunner';
 import { buildMessages, type PromptOptions } from './prompt';
+import type { RgbaImage } from '../geometry/types';
 import type { VlmFrame, VlmRequest, VlmStepProgress } from './types';
 
 export type { VlmStepProgress };
@@ -97,7 +98,12 @@ export interface VlmReply {
  * numbers alone repeat from one capture to the next) and the pixel budget it was resized to.
  */
 export function frameKey(frame: VlmFrame, maxPixelsPerFrame: number | undefined): string {
-  const { width, height, data } = frame.image;
+  return imageKey(frame.image, maxPixelsPerFrame);
+}
+
+/** frameKey for any image (the plan too: the same plan is encoded once, a changed map makes a new one). */
+export function imageKey(image: RgbaImage, maxPixelsPerFrame: number | undefined): string {
+  const { width, height, data } = image;
   let h = 0x811c9dc5;
   for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i]!, 0x01000193);
   return `${width}x${height}:${(h >>> 0).toString(16)}:${maxPixelsPerFrame ?? 'max'}`;
@@ -168,16 +174,17 @@ export class VlmChat {
 
   /** Builds the model inputs for a request (exposed for tests and diagnostics). */
   async prepare(request: VlmRequest, options: VlmGenerateOptions = {}) {
-    const { messages, frames } = buildMessages(request, options);
+    const { messages, frames, plan } = buildMessages(request, options);
     const templated = this.family.templateMessages?.(messages) ?? messages;
     const text = this.processor.apply_chat_template(templated, { add_generation_prompt: true, tokenize: false });
-    const { inputs, tokensPerImage } = await this.family.prepareInputs(
-      this.processor,
-      text,
-      frames.map((f) => f.image),
-      { maxPixelsPerFrame: options.maxPixelsPerFrame, signal: options.signal },
-    );
-    return { text, inputs, frames, tokensPerImage, imageTokens: tokensPerImage.reduce((a, b) => a + b, 0) };
+    // Images in prompt order: the frames, then the plan.
+    const images = [...frames.map((f) => f.image), ...(plan ? [plan] : [])];
+    const { inputs, tokensPerImage } = await this.family.prepareInputs(this.processor, text, images, {
+      maxPixelsPerFrame: options.maxPixelsPerFrame,
+      signal: options.signal,
+    });
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    return { text, inputs, frames, images, tokensPerImage, imageTokens: sum(tokensPerImage), frameTokens: sum(tokensPerImage.slice(0, frames.length)) };
   }
 
   async generate(request: VlmRequest, options: VlmGenerateOptions = {}): Promise<VlmReply> {
@@ -199,7 +206,7 @@ export class VlmChat {
       const prepared = await this.prepare(request, options);
       const { inputs } = prepared;
       const model = this.model as unknown as LoadedVlm;
-      const keys = prepared.frames.map((f) => frameKey(f, options.maxPixelsPerFrame));
+      const keys = prepared.images.map((image) => imageKey(image, options.maxPixelsPerFrame));
       const known = keys.map((k) => this.features.get(k));
       const perImage = await this.family.encodeImages(model, inputs, {
         framesPerCall: options.visionFramesPerCall ?? this.family.visionFramesPerCall,
@@ -211,7 +218,8 @@ export class VlmChat {
       const features = perImage.length === 0 ? null : perImage.length === 1 ? perImage[0]! : cat(perImage, 0);
       const prompt = this.family.lmPrompt(model, inputs, features);
       const sessions = this.lmSessions();
-      const start = await this.framesPrefix(sessions, prompt, keys.join('|'), afterImageTokens(prompt.ids, prompt.imageTokenId, prepared.imageTokens), options);
+      const frameKeys = keys.slice(0, prepared.frames.length).join('|');
+      const start = await this.framesPrefix(sessions, prompt, frameKeys, afterImageTokens(prompt.ids, prompt.imageTokenId, prepared.frameTokens), options);
       const filled = await prefill(sessions, prompt, start.cache, {
         chunkTokens: options.prefillChunkTokens ?? this.prefillChunkTokens(),
         signal,
@@ -248,7 +256,7 @@ export class VlmChat {
         imageTokens: prepared.imageTokens,
         frames: prepared.frames.length,
         reusedTokens: start.reused,
-        reusedFrames: known.filter(Boolean).length,
+        reusedFrames: known.slice(0, prepared.frames.length).filter(Boolean).length,
       };
     } catch (e) {
       if (signal?.aborted && !(e instanceof NonFiniteLogitsError)) return none();
