@@ -1,4 +1,4 @@
-// `npm run bench:vlm -- --tier light|quality [--frames N] [--backend wasm|webgpu] [--tokens N] [--fixtures]`
+// `npm run bench:vlm -- --tier light|quality [--frames N] [--backend wasm|webgpu] [--tokens N] [--variant ID] [--threads N] [--fixtures]`
 // One question after a capture, in headless Chromium, through the app's own VLM code (scripts/bench-vlm/): prompt
 // tokens (visual / text), vision-encoder ms per frame, time to first token cold (frames encoded at the question),
 // warm (features encoded during the capture) and again (a second question on the same frames), decode tokens/s over
@@ -9,7 +9,7 @@
 // Frames: the first N colour frames of the shared redkitchen recording, scaled to 448 px as the app sends them.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DATA } from '../e2e/chromium.ts';
 import { browserMemoryBytes } from '../e2e/memory.ts';
@@ -28,15 +28,24 @@ function arg(name: string): string | undefined {
 
 type Remote = { [K in keyof BenchWorkerApi]: (...a: Parameters<BenchWorkerApi[K]>) => Promise<Awaited<ReturnType<BenchWorkerApi[K]>>> };
 
-/** Runs `step` while sampling the browser's memory every 100 ms; returns its result and the peak. */
-async function sampled<T>(step: () => Promise<T>): Promise<{ result: T; peakBytes: number }> {
+/**
+ * Runs `step` while sampling the browser's memory every 100 ms (PSS of its processes); returns its result, that
+ * peak, and the page's own memory after it (JS heaps and WASM memory of the page and its workers, from
+ * performance.measureUserAgentSpecificMemory: WASM memory never shrinks, so it is also the step's WASM peak).
+ */
+async function sampled<T>(page: Page, step: () => Promise<T>): Promise<{ result: T; peakBytes: number; pageBytes: number }> {
   let peak = browserMemoryBytes(true);
   const timer = setInterval(() => {
     peak = Math.max(peak, browserMemoryBytes(true));
   }, 100);
   try {
     const result = await step();
-    return { result, peakBytes: Math.max(peak, browserMemoryBytes(true)) };
+    peak = Math.max(peak, browserMemoryBytes(true));
+    const pageBytes = await page.evaluate(async () => {
+      const measure = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
+      return measure ? (await measure.call(performance)).bytes : Number.NaN;
+    });
+    return { result, peakBytes: peak, pageBytes };
   } finally {
     clearInterval(timer);
   }
@@ -95,29 +104,32 @@ async function main(): Promise<void> {
     if (jpegs.length < frameCount) throw new Error(`only ${jpegs.length} frames in ${FRAMES_FOLDER}`);
 
     const idle = browserMemoryBytes(true);
-    const load = await sampled(() =>
+    const load = await sampled(page, () =>
       page.evaluate(
-        async ({ tier, backend, decodeTokens, names }) => {
+        async ({ tier, backend, decodeTokens, names, variant, threads }) => {
           const jpegs = await Promise.all(names.map((n) => fetch(`/bench-frames/${n}`).then((r) => r.arrayBuffer())));
           const bench = (window as unknown as { bench: { load(s: object): Promise<{ backend: string; variant: string; model: string; loadMs: number }> } })
             .bench;
-          return bench.load({ tier, backend, models: '/bench-models', jpegs, longSide: 448, decodeTokens });
+          return bench.load({ tier, backend, models: '/bench-models', jpegs, longSide: 448, decodeTokens, variant, threads });
         },
-        { tier, backend, decodeTokens, names: jpegs },
+        { tier, backend, decodeTokens, names: jpegs, variant: arg('variant'), threads: arg('threads') ? Number(arg('threads')) : undefined },
       ),
     );
     console.log(
       `${load.result.model} (${load.result.variant} on ${load.result.backend}), ${frameCount} frames, ${decodeTokens} new tokens${fixtures ? ' — FIXTURES: a smoke test, not the real cost' : ''}`,
     );
-    console.log(`loaded in ${s(load.result.loadMs)} (not counted below); browser memory idle ${mb(idle)}, after load ${mb(browserMemoryBytes(true))}`);
+    const runtime = await call('memory');
+    console.log(
+      `loaded in ${s(load.result.loadMs)} (not counted below); browser memory idle ${mb(idle)}, after load ${mb(browserMemoryBytes(true))}; WASM threads ${runtime.wasmThreads || 'ORT default'}, cross-origin isolated ${runtime.crossOriginIsolated}`,
+    );
 
-    const vision = await sampled(() => call('visionPerFrame'));
-    const cold = await sampled(() => call('cold'));
-    const warm = await sampled(() => call('warm'));
-    const again = await sampled(() => call('again'));
-    const stock = await sampled(() => call('stock'));
+    const vision = await sampled(page, () => call('visionPerFrame'));
+    const cold = await sampled(page, () => call('cold'));
+    const warm = await sampled(page, () => call('warm'));
+    const again = await sampled(page, () => call('again'));
+    const stock = await sampled(page, () => call('stock'));
 
-    const rows: [string, { result: StepTiming; peakBytes: number }][] = [
+    const rows: [string, { result: StepTiming; peakBytes: number; pageBytes: number }][] = [
       ['cold', cold],
       ['warm', warm],
       ['again', again],
@@ -125,21 +137,24 @@ async function main(): Promise<void> {
     ];
     const c = cold.result;
     console.log(`prompt tokens: ${c.promptTokens} (visual ${c.imageTokens}, text ${c.promptTokens - c.imageTokens})`);
-    console.log(`vision encoder: ${vision.result.toFixed(0)} ms per frame (peak ${mb(vision.peakBytes)})`);
-    console.log('step           first token   decode tok/s   reused tokens   reused frames   peak memory');
+    console.log(`vision encoder: ${vision.result.toFixed(0)} ms per frame (peak ${mb(vision.peakBytes)}, page ${mb(vision.pageBytes)})`);
+    console.log('step           first token   decode tok/s   reused tokens   reused frames   peak (browser)   page (JS + WASM)');
     for (const [name, r] of rows) {
       const t = r.result;
       console.log(
-        `${name.padEnd(14)} ${s(t.firstTokenMs).padStart(11)}   ${t.tokensPerSecond.toFixed(1).padStart(12)}   ${String(t.reusedTokens).padStart(13)}   ${String(t.reusedFrames).padStart(13)}   ${mb(r.peakBytes).padStart(11)}`,
+        `${name.padEnd(14)} ${s(t.firstTokenMs).padStart(11)}   ${t.tokensPerSecond.toFixed(1).padStart(12)}   ${String(t.reusedTokens).padStart(13)}   ${String(t.reusedFrames).padStart(13)}   ${mb(r.peakBytes).padStart(14)}   ${mb(r.pageBytes).padStart(16)}`,
       );
     }
     const peak = Math.max(load.peakBytes, vision.peakBytes, cold.peakBytes, warm.peakBytes, again.peakBytes);
     console.log(
       `ratios: cold / stock ${(c.firstTokenMs / stock.result.firstTokenMs).toFixed(2)}, warm / stock ${(warm.result.firstTokenMs / stock.result.firstTokenMs).toFixed(2)}, again / stock ${(again.result.firstTokenMs / stock.result.firstTokenMs).toFixed(2)}`,
     );
-    console.log(`peak browser memory (ours, all processes): ${mb(peak)}; stock path peak ${mb(stock.peakBytes)}`);
+    const pagePeak = Math.max(load.pageBytes, vision.pageBytes, cold.pageBytes, warm.pageBytes, again.pageBytes);
+    console.log(
+      `peak memory (ours): browser processes ${mb(peak)} (${mb(peak - idle)} above the idle browser), page JS + WASM ${mb(pagePeak)}; stock path: browser ${mb(stock.peakBytes)}, page ${mb(stock.pageBytes)} (measured after ours: WASM memory never shrinks)`,
+    );
     mkdirSync('bench-results', { recursive: true });
-    const file = join('bench-results', `vlm-${tier}-${backend}-${frameCount}f${fixtures ? '-fixtures' : ''}.json`);
+    const file = join('bench-results', `vlm-${tier}-${load.result.variant}-${frameCount}f${fixtures ? '-fixtures' : ''}.json`);
     writeFileSync(
       file,
       JSON.stringify({ tier, backend, frames: frameCount, decodeTokens, fixtures, load: load.result, idle, vision, cold, warm, again, stock, peak }, null, 2),

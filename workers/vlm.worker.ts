@@ -8,6 +8,7 @@ import { bitmapToRgba } from '../src/frames/canvasFrames';
 import type { BackendChoice, ModelRuntime } from '../src/models/backend';
 import type { FileProgress } from '../src/models/loader';
 import { externalDataChunks } from '../src/models/manifest';
+import { answerThreads } from '../src/models/ortWasm';
 import { TIERS, type TierId } from '../src/models/tiers';
 import { routeTransformersToModel } from '../src/models/transformersSource';
 import { sampleFrames } from '../src/vlm/prompt';
@@ -120,6 +121,7 @@ const api = {
 
   async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
     const { backend, manifest, variant } = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
+    (env.backends.onnx.wasm as { numThreads?: number }).numThreads = answerThreads(navigator.hardwareConcurrency);
     modelLabel = manifest.name;
     tierId = config.tier;
     tierFrames = TIERS[config.tier].vlmFrames;

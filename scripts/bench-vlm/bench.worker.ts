@@ -5,6 +5,7 @@
 import { env, type Tensor } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { externalDataChunks } from '../../src/models/manifest';
+import { answerThreads } from '../../src/models/ortWasm';
 import { TIERS, type TierId } from '../../src/models/tiers';
 import { routeTransformersToModel } from '../../src/models/transformersSource';
 import type { VlmFrame, VlmRequest } from '../../src/vlm/types';
@@ -20,6 +21,10 @@ export interface BenchSetup {
   /** Long side the frames are scaled to (the app sends 448 px keyframes to the VLM worker). */
   longSide: number;
   decodeTokens: number;
+  /** A manifest variant instead of the device's choice. */
+  variant?: string;
+  /** ORT WASM threads (default: the app's choice for the chat model, answerThreads). */
+  threads?: number;
 }
 
 export interface StepTiming {
@@ -95,7 +100,9 @@ const api = {
       TIERS[s.tier].models.vlm,
       { backend: s.backend, modelSource: { kind: 'mirror', baseUrl: new URL(s.models, self.location.origin).href.replace(/\/$/, '') } },
       () => {},
+      s.variant,
     );
+    (env.backends.onnx.wasm as { numThreads?: number }).numThreads = s.threads ?? answerThreads(navigator.hardwareConcurrency);
     chat = await VlmChat.load({
       modelId: manifest.repo,
       revision: manifest.revision,
@@ -140,13 +147,27 @@ const api = {
     if (!chat || !setup) throw new Error('not loaded');
     const prepared = await chat.prepare(question('How many chairs are in the room?'), { maxFrames: frames.length });
     const model = chat.model as unknown as { generate(o: object): Promise<Tensor> };
+    // Timed in one run: the streamer's first put is the prompt, the second the first new token.
+    let puts = 0;
+    let first = 0;
+    const streamer = {
+      put: () => {
+        if (++puts === 2) first = performance.now();
+      },
+      end: () => {},
+    };
     const t0 = performance.now();
-    await model.generate({ ...prepared.inputs, max_new_tokens: 1, do_sample: false });
-    const firstTokenMs = performance.now() - t0;
-    const t1 = performance.now();
-    const out = await model.generate({ ...prepared.inputs, max_new_tokens: setup.decodeTokens, min_new_tokens: setup.decodeTokens, do_sample: false });
-    const total = performance.now() - t1;
+    const out = await model.generate({
+      ...prepared.inputs,
+      max_new_tokens: setup.decodeTokens,
+      min_new_tokens: setup.decodeTokens,
+      do_sample: false,
+      streamer,
+    });
+    const end = performance.now();
+    const firstTokenMs = first - t0;
     const tokens = out.dims[1]! - prepared.inputs.input_ids.dims[1]!;
+    const total = end - t0;
     return {
       firstTokenMs,
       tokensPerSecond: tokens > 1 ? (tokens - 1) / ((total - firstTokenMs) / 1000) : 0,
@@ -159,8 +180,8 @@ const api = {
   },
 
   /** What the runtime reports about memory in this worker (the driver measures the processes too). */
-  memory(): { wasmThreads: number } {
-    return { wasmThreads: (env.backends.onnx.wasm as { numThreads?: number } | undefined)?.numThreads ?? 0 };
+  memory(): { wasmThreads: number; crossOriginIsolated: boolean } {
+    return { wasmThreads: (env.backends.onnx.wasm as { numThreads?: number } | undefined)?.numThreads ?? 0, crossOriginIsolated: self.crossOriginIsolated };
   },
 };
 

@@ -4,3 +4,14 @@ import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import wasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 
 export const ORT_WASM_PATHS = { mjs, wasm };
+
+/**
+ * ORT WASM threads for the chat model's worker: every core, at most 4. ORT's default is half the cores (room for the
+ * page), but while a question is answered the capture waits (ComputeTurns). On this project's 2-core reference machine
+ * two threads gave SmolVLM's vision encoder 4.8–5.4 s per frame against 5.9 s with one, and a warm first token in
+ * 5.8–10.3 s against 9.6–10.8 s (npm run bench:vlm, runs vary; docs/MODELS.md). Past 4, phones' little cores slow
+ * the big ones down.
+ */
+export function answerThreads(hardwareConcurrency: number | undefined): number {
+  return Math.max(1, Math.min(4, Math.floor(hardwareConcurrency ?? 1)));
+}

@@ -18,11 +18,18 @@ export interface RoutedModel {
   variant: ModelVariant;
 }
 
-export async function routeTransformersToModel(manifest: ModelManifest, config: ModelRuntime, onProgress: (p: FileProgress) => void): Promise<RoutedModel> {
+/** `variantId` overrides the device's choice (benchmarks compare variants). */
+export async function routeTransformersToModel(
+  manifest: ModelManifest,
+  config: ModelRuntime,
+  onProgress: (p: FileProgress) => void,
+  variantId?: string,
+): Promise<RoutedModel> {
   const backend = await chooseBackend(config.backend);
   const cache = await openBrowserModelCache();
   const checked = withMirrorChecksums(manifest, await loadMirrorCatalog(config.modelSource, cache));
-  const variant = chooseVariant(checked, backend);
+  const variant = variantId ? checked.variants.find((v) => v.id === variantId) : chooseVariant(checked, backend);
+  if (!variant) throw new Error(`${manifest.name} has no variant "${variantId}"`);
   const source = config.modelSource;
   configureTransformersEnv({
     // The hub and a mirror are both "remote" to transformers.js; only the path template differs (the same layout
