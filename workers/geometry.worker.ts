@@ -273,6 +273,14 @@ const api = {
     await writer?.setState('saved');
   },
 
+  /** The session is about to be deleted: its writer (if it is this map's) stops writing for good. */
+  async forgetSession(id: string): Promise<void> {
+    if (writer?.id !== id) return;
+    const gone = writer;
+    writer = null;
+    await gone.discard();
+  },
+
   reset(): void {
     void writer?.setState('saved');
     writer = null;

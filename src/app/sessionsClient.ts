@@ -153,6 +153,8 @@ export class SessionsClient {
       if (id === useSessions.getState().recording) throw new Error('it is being recorded; stop the capture first');
       const shown = useSessions.getState().current === id;
       if (shown) this.detach(); // first, so nothing of it is saved again while it goes
+      // The geometry worker's writer of this session stops first: a late write would bring it back.
+      await this.geometry.call((api) => api.forgetSession(id)).catch(() => {});
       await deleteSession(await this.db(), id);
       if (shown) await this.host.clearMap();
       if (useSessions.getState().saving !== 'ok') await this.geometry.call((api) => api.resumeSaving());

@@ -27,6 +27,8 @@ export class SessionWriter {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private writing: Promise<void> = Promise.resolve();
   private paused = false;
+  /** The session is being deleted: nothing more is written. */
+  private discarded = false;
   /** When saving paused on a full disk (0: not paused for that). */
   private fullSince = 0;
   private retrying = false;
@@ -79,6 +81,18 @@ export class SessionWriter {
     return run;
   }
 
+  /**
+   * Stops writing for good (the session is being deleted) and resolves once a write in flight has ended, so the
+   * deletion cannot be followed by a late write that brings the session back.
+   */
+  async discard(): Promise<void> {
+    this.discarded = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue = [];
+    await this.writing;
+  }
+
   /** Retries after a pause (the queued records were kept). */
   resume(): Promise<void> {
     this.paused = false;
@@ -96,7 +110,7 @@ export class SessionWriter {
   }
 
   private async write(touch: boolean): Promise<void> {
-    if (this.paused || (!this.queue.length && !touch)) return;
+    if (this.discarded || this.paused || (!this.queue.length && !touch)) return;
     const batch = this.queue;
     this.queue = [];
     const images = await Promise.all(batch.map((p) => (p.kind === 'keyframe' ? p.image : null)));
