@@ -7,7 +7,6 @@ import { TEST_BUILD } from '../src/buildMode';
 import { bitmapToRgba } from '../src/frames/canvasFrames';
 import type { BackendChoice, ModelRuntime } from '../src/models/backend';
 import type { FileProgress } from '../src/models/loader';
-import { externalDataChunks } from '../src/models/manifest';
 import { answerThreads } from '../src/models/ortWasm';
 import { TIERS, type TierId } from '../src/models/tiers';
 import { routeTransformersToModel } from '../src/models/transformersSource';
@@ -120,7 +119,8 @@ const api = {
   },
 
   async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
-    const { backend, manifest, variant } = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
+    const route = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
+    const { backend, manifest } = route;
     (env.backends.onnx.wasm as { numThreads?: number }).numThreads = answerThreads(navigator.hardwareConcurrency);
     modelLabel = manifest.name;
     tierId = config.tier;
@@ -128,13 +128,7 @@ const api = {
     backendKind = backend.kind;
     await chat?.dispose().catch(() => {}); // a model loaded before (another tier or backend) goes first
     chat = null;
-    chat = await VlmChat.load({
-      modelId: manifest.repo,
-      revision: manifest.revision,
-      dtype: variant.dtype ?? 'fp32',
-      device: backend.kind,
-      useExternalDataFormat: externalDataChunks(variant.files),
-    });
+    chat = await VlmChat.loadRouted(route);
     gpu = backend.kind === 'webgpu' ? await watchGpu() : null;
     encodeWhenIdle();
     return backend;

@@ -4,7 +4,6 @@
 // (scripts/bench-vlm.ts) calls each step in turn and samples the browser's memory meanwhile.
 import { env, type Tensor } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
-import { externalDataChunks } from '../../src/models/manifest';
 import { answerThreads } from '../../src/models/ortWasm';
 import { TIERS, type TierId } from '../../src/models/tiers';
 import { routeTransformersToModel } from '../../src/models/transformersSource';
@@ -96,21 +95,15 @@ const api = {
     setup = s;
     frames = await Promise.all(s.jpegs.map((j, i) => decodeFrame(j, s.longSide, i)));
     const t0 = performance.now();
-    const { backend, manifest, variant } = await routeTransformersToModel(
+    const route = await routeTransformersToModel(
       TIERS[s.tier].models.vlm,
       { backend: s.backend, modelSource: { kind: 'mirror', baseUrl: new URL(s.models, self.location.origin).href.replace(/\/$/, '') } },
       () => {},
       s.variant,
     );
     (env.backends.onnx.wasm as { numThreads?: number }).numThreads = s.threads ?? answerThreads(navigator.hardwareConcurrency);
-    chat = await VlmChat.load({
-      modelId: manifest.repo,
-      revision: manifest.revision,
-      dtype: variant.dtype ?? 'fp32',
-      device: backend.kind,
-      useExternalDataFormat: externalDataChunks(variant.files),
-    });
-    return { backend: backend.kind, variant: variant.id, model: manifest.name, loadMs: performance.now() - t0 };
+    chat = await VlmChat.loadRouted(route);
+    return { backend: route.backend.kind, variant: route.variant.id, model: route.manifest.name, loadMs: performance.now() - t0 };
   },
 
   /** Vision encoder alone: ms per frame over all frames (features then forgotten). */

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { writeVlmFixture } from '../fixtures/qwen3vl.ts';
 import type { GraphBuilder } from '../fixtures/onnxBuilder.ts';
 import { type DecoderDims, Net, decoderGraph, embedGraph } from './graph.ts';
-import { fixtureTextFiles, padTokenizer, type StandinOptions, type WrittenFile, writeGraph, writeTextFiles } from './repo.ts';
+import { fixtureTextFiles, padTokenizer, textConfigDims, type StandinOptions, type WrittenFile, writeGraph, writeTextFiles } from './repo.ts';
 
 export const QWEN3VL_STANDIN_REPO = 'onnx-community/Qwen3-VL-2B-Instruct-ONNX';
 
@@ -147,14 +147,7 @@ async function textFiles(d: Qwen3VlDims): Promise<Record<string, string>> {
   const v = d.vision;
   delete config.room3r_fixture;
   Object.assign(config.text_config, {
-    hidden_size: t.hidden,
-    intermediate_size: t.intermediate,
-    num_hidden_layers: t.layers,
-    num_attention_heads: t.heads,
-    num_key_value_heads: t.kvHeads,
-    head_dim: t.headDim,
-    vocab_size: t.vocab,
-    rope_theta: t.ropeTheta,
+    ...textConfigDims(t),
     rope_scaling: { mrope_interleaved: true, mrope_section: d.mropeSection, rope_type: 'default' },
     rms_norm_eps: 1e-6,
     hidden_act: 'silu',

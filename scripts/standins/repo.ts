@@ -9,6 +9,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rm
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { GraphBuilder } from '../fixtures/onnxBuilder.ts';
+import type { DecoderDims } from './graph.ts';
 
 /** Runs a fixture writer into a temporary folder and returns the named files of its repo (text). */
 export async function fixtureTextFiles(
@@ -108,4 +109,18 @@ export function sha256File(path: string): string {
     closeSync(fd);
   }
   return hash.digest('hex');
+}
+
+/** config.json `text_config` keys for a decoder's real dimensions (both stand-ins' configs say them the same way). */
+export function textConfigDims(t: DecoderDims): Record<string, number> {
+  return {
+    hidden_size: t.hidden,
+    intermediate_size: t.intermediate,
+    num_hidden_layers: t.layers,
+    num_attention_heads: t.heads,
+    num_key_value_heads: t.kvHeads,
+    head_dim: t.headDim,
+    vocab_size: t.vocab,
+    rope_theta: t.ropeTheta,
+  };
 }

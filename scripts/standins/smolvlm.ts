@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { writeSmolVlmFixture } from '../fixtures/smolvlm.ts';
 import type { GraphBuilder } from '../fixtures/onnxBuilder.ts';
 import { type DecoderDims, Net, type WeightFormat, decoderGraph, embedGraph } from './graph.ts';
-import { fixtureTextFiles, padTokenizer, type StandinOptions, type WrittenFile, writeGraph, writeTextFiles } from './repo.ts';
+import { fixtureTextFiles, padTokenizer, textConfigDims, type StandinOptions, type WrittenFile, writeGraph, writeTextFiles } from './repo.ts';
 
 export const SMOLVLM_STANDIN_REPO = 'HuggingFaceTB/SmolVLM-256M-Instruct';
 
@@ -127,14 +127,7 @@ async function textFiles(d: SmolVlmDims): Promise<Record<string, string>> {
   const v = d.vision;
   delete config.room3r_fixture;
   Object.assign(config.text_config, {
-    hidden_size: t.hidden,
-    intermediate_size: t.intermediate,
-    num_hidden_layers: t.layers,
-    num_attention_heads: t.heads,
-    num_key_value_heads: t.kvHeads,
-    head_dim: t.headDim,
-    vocab_size: t.vocab,
-    rope_theta: t.ropeTheta,
+    ...textConfigDims(t),
     rms_norm_eps: 1e-6,
     hidden_act: 'silu',
     tie_word_embeddings: false,

@@ -8,6 +8,8 @@
 // (the prompt puts them first: src/vlm/prompt.ts), so a second question on the same frames reads only its own text.
 // Plain module: runs in Node (tests, on the fixtures) and in a Web Worker.
 import { AutoConfig, AutoModelForImageTextToText, AutoProcessor, cat, type Tensor, TextStreamer } from '@huggingface/transformers';
+import { externalDataChunks } from '../models/manifest';
+import type { RoutedModel } from '../models/transformersSource';
 import type { LoadedVlm, VlmFamily, VlmProcessor } from './families/family';
 import { idefics3Family } from './families/idefics3';
 import { qwen3vlFamily } from './families/qwen3vl';
@@ -169,6 +171,17 @@ export class VlmChat {
     return new VlmChat(processor, model, family, family.patchModel?.(model) ?? [], {
       prefixCacheBytes: options.prefixCacheBytes ?? DEFAULT_PREFIX_CACHE_BYTES,
       featureCacheBytes: options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
+    });
+  }
+
+  /** Loads the model a worker routed to (routeTransformersToModel): its repo, revision, variant and backend. */
+  static loadRouted(route: RoutedModel): Promise<VlmChat> {
+    return VlmChat.load({
+      modelId: route.manifest.repo,
+      revision: route.manifest.revision,
+      dtype: route.variant.dtype ?? 'fp32',
+      device: route.backend.kind,
+      useExternalDataFormat: externalDataChunks(route.variant.files),
     });
   }
 
