@@ -13,6 +13,15 @@ export function watchConsole(page: Page): string[] {
   return errors;
 }
 
+/** A full garbage collection in the page, then a moment for finalizers: a resource dropped without being closed
+ *  (mediabunny warns about VideoSamples) shows in the console now rather than at some later, random GC. */
+export async function collectGarbage(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.detach();
+  await page.waitForTimeout(500);
+}
+
 export async function openApp(page: Page, url = APP_URL): Promise<void> {
   await page.goto(url);
   await expect(page.getByTestId('model-geometry')).toHaveAttribute('data-phase', 'ready', { timeout: 120_000 });

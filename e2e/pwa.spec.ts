@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { APP_URL, keyframeCount, openApp, watchConsole } from './helpers';
+import { APP_URL, collectGarbage, keyframeCount, openApp, watchConsole } from './helpers';
 
 test('a host without COOP/COEP: the first load is not isolated, the reload served by the service worker is', async ({ context, page }) => {
   // The preview server's isolation headers are taken off every response that reaches the network,
@@ -34,6 +34,8 @@ test('"Try the demo room" downloads the configured video and reconstructs it lik
   await expect.poll(() => keyframeCount(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('button', { name: 'Try the demo room' })).toBeEnabled({ timeout: 60_000 });
+  // Stop leaves decoded frames behind: every one must have been closed, not left to the garbage collector.
+  await collectGarbage(page);
   expect(errors).toEqual([]);
 });
 

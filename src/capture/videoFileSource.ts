@@ -31,13 +31,21 @@ const STALL_MS = 20_000;
 
 const stopped = (signal?: AbortSignal) => signal?.aborted === true;
 
-/** The next frame, or a stall after STALL_MS. */
-function nextWithin<T>(it: AsyncIterator<T>, ms: number): Promise<IteratorResult<T> | 'stalled'> {
+/** The next frame, or a stall after STALL_MS. A frame that arrives after the stall is closed, never leaked. */
+function nextWithin<T extends { close(): void }>(it: AsyncIterator<T>, ms: number): Promise<IteratorResult<T> | 'stalled'> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let stalled = false;
   const stall = new Promise<'stalled'>((resolve) => {
-    timer = setTimeout(() => resolve('stalled'), ms);
+    timer = setTimeout(() => {
+      stalled = true;
+      resolve('stalled');
+    }, ms);
   });
-  return Promise.race([it.next(), stall]).finally(() => clearTimeout(timer));
+  const next = it.next().then((result) => {
+    if (stalled && !result.done) result.value.close();
+    return result;
+  });
+  return Promise.race([next, stall]).finally(() => clearTimeout(timer));
 }
 
 export async function runVideoFile(file: File, sink: FrameSink, options: VideoRunOptions): Promise<VideoRunResult> {
@@ -64,8 +72,12 @@ export async function runVideoFile(file: File, sink: FrameSink, options: VideoRu
         const next = await nextWithin(frames, STALL_MS);
         if (next === 'stalled')
           return { frames: count, durationMs: lastMs, warning: `"${file.name}" stopped giving frames; the ${count} frames read so far were kept.` };
-        if (next.done || stopped(signal)) break;
+        if (next.done) break;
         const sample = next.value;
+        if (stopped(signal)) {
+          sample.close();
+          break;
+        }
         const rotation = sample.rotation as Rotation;
         lastMs = Math.max(0, sample.timestamp * 1000);
         const frame = sample.toVideoFrame();
