@@ -42,8 +42,13 @@ test('switch camera, and the camera released in the background without losing th
   await expect.poll(() => previewCamera(page)).not.toBeNull();
   const first = await previewCamera(page);
   await tap(page, page.getByRole('button', { name: 'Switch camera' }));
-  await expect.poll(() => previewCamera(page)).not.toBe(first);
-  expect(await previewCamera(page)).not.toBeNull();
+  // A phone cannot hold both cameras: the preview is empty for a moment between the two.
+  await expect
+    .poll(async () => {
+      const now = await previewCamera(page);
+      return now !== null && now !== first;
+    })
+    .toBe(true);
   await tap(page, page.getByRole('button', { name: 'Switch camera' }));
   await expect.poll(() => previewCamera(page)).toBe(first);
 

@@ -40,4 +40,6 @@ test('light tier: SmolVLM answers about the recorded frames, and says so', async
   expect(((await reply.locator('.text').textContent()) ?? '').trim().length).toBeGreaterThan(0);
   await expect(reply.locator('.error')).toHaveCount(0);
   await expect(reply.getByTestId('written-by')).toHaveText("SmolVLM 256M, 8 frames and the map's plan");
+  // The status line says what this device's frame budget is (the tier's 8: the fixtures fit any memory).
+  await expect(page.getByTestId('model-vlm')).toContainText('8 frames per question');
 });

@@ -43,7 +43,10 @@ async function sampled<T>(page: Page, step: () => Promise<T>): Promise<{ result:
     peak = Math.max(peak, browserMemoryBytes(true));
     const pageBytes = await page.evaluate(async () => {
       const measure = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
-      return measure ? (await measure.call(performance)).bytes : Number.NaN;
+      if (!measure) return Number.NaN;
+      // Chromium delivers the measurement 20-30 s later (a deliberate delay); one that never comes reads NaN.
+      const measured = measure.call(performance).then((m) => m.bytes);
+      return Promise.race([measured, new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), 60_000))]);
     });
     return { result, peakBytes: peak, pageBytes };
   } finally {
@@ -153,11 +156,32 @@ async function main(): Promise<void> {
     console.log(
       `peak memory (ours): browser processes ${mb(peak)} (${mb(peak - idle)} above the idle browser), page JS + WASM ${mb(pagePeak)}; stock path: browser ${mb(stock.peakBytes)}, page ${mb(stock.pageBytes)} (measured after ours: WASM memory never shrinks)`,
     );
+    const w = warm.result;
+    console.log(
+      `prefill (warm): ${w.prefillTokens} tokens in ${s(w.prefillMs)} = ${(w.prefillTokens / (w.prefillMs / 1000)).toFixed(0)} tokens/s; visual tokens per frame ${(w.frameTokens / frameCount).toFixed(0)}`,
+    );
+    const budgets = await call('budgets', w);
+    const here = budgets.here;
+    console.log(
+      `frame budget here (${here.backend}, navigator.deviceMemory ${here.deviceMemoryGiB ?? 'not reported'}): ${here.budget.summary}; chat memory ${mb(here.budget.chatBytes)}, estimated peak ${mb(here.budget.peakBytes)}`,
+    );
+    console.log('frame budget by device (memory only; speed differs by device):');
+    console.log('backend   memory   frames   limited by   chat memory   estimated peak');
+    for (const r of budgets.devices) {
+      const b = r.budget;
+      console.log(
+        `${r.backend.padEnd(8)}  ${`${r.deviceMemoryGiB} GB`.padStart(6)}   ${String(b.frames).padStart(6)}   ${(b.tight ? 'too small' : b.limitedBy).padEnd(11)}   ${mb(b.chatBytes).padStart(11)}   ${mb(b.peakBytes).padStart(14)}`,
+      );
+    }
     mkdirSync('bench-results', { recursive: true });
     const file = join('bench-results', `vlm-${tier}-${load.result.variant}-${frameCount}f${fixtures ? '-fixtures' : ''}.json`);
     writeFileSync(
       file,
-      JSON.stringify({ tier, backend, frames: frameCount, decodeTokens, fixtures, load: load.result, idle, vision, cold, warm, again, stock, peak }, null, 2),
+      JSON.stringify(
+        { tier, backend, frames: frameCount, decodeTokens, fixtures, load: load.result, idle, vision, cold, warm, again, stock, peak, budgets },
+        null,
+        2,
+      ),
     );
     console.log(`written to ${file}`);
   } finally {

@@ -26,7 +26,7 @@ import { routeQuestion } from '../src/spatial/router';
 import { buildSceneMemory, numberedObjects, type PipelineState, sceneMemoryText } from '../src/spatial/sceneMemory';
 import { planCaption, renderPlanImage } from '../src/scene/planImage';
 import type { AnswerHighlight, SceneMemory, SpatialAnswer } from '../src/spatial/types';
-import type { PlanForVlm } from '../src/vlm/types';
+import { type PlanForVlm, VLM_FRAME_LONG_SIDE } from '../src/vlm/types';
 import { loadSession, newSessionId, openSessionsDb, type SessionsDb } from '../src/sessions/db';
 import { exportChat, exportPly, exportTum, importSession, importSizeProblem } from '../src/sessions/exchange';
 import { restoreSession, type RestoredSession } from '../src/sessions/restore';
@@ -39,7 +39,6 @@ export type GeometryInitConfig = ModelRuntime;
 /** Frames bigger than this are scaled down on arrival: the depth model, the detector and the chat model all take less. */
 const MAX_FRAME_LONG_SIDE = 1280;
 /** Long side of the copies of keyframes kept for the VLM, and of those sent to the object detector. */
-const VLM_FRAME_LONG_SIDE = 448;
 const DETECTOR_FRAME_LONG_SIDE = 640;
 /** How long one keyframe may take in the depth model before it counts as stuck (WASM is several times slower). */
 const DEPTH_DEADLINE_MS = { webgpu: 60_000, wasm: 180_000 };

@@ -8,10 +8,11 @@ import { bitmapToRgba } from '../src/frames/canvasFrames';
 import type { BackendChoice, ModelRuntime } from '../src/models/backend';
 import type { FileProgress } from '../src/models/loader';
 import { answerThreads } from '../src/models/ortWasm';
-import { TIERS, type TierId } from '../src/models/tiers';
+import { chatModelFileBytes, TIERS, type TierId } from '../src/models/tiers';
 import { routeTransformersToModel } from '../src/models/transformersSource';
 import { sampleFrames } from '../src/vlm/prompt';
-import type { ChatTurn, PlanForVlm, VlmFrame, VlmStepProgress } from '../src/vlm/types';
+import { chooseFrameBudget, type DeviceFacts, type FrameBudget, type MeasuredSpeed } from '../src/vlm/frameBudget';
+import { type ChatTurn, type PlanForVlm, VLM_FRAME_LONG_SIDE, type VlmFrame, type VlmStepProgress } from '../src/vlm/types';
 import { describeVlmFailure, fewerFrames, type VlmFailure } from '../src/vlm/failures';
 import { VlmChat } from '../src/vlm/vlmChat';
 import type { VlmFrameMessage } from './messages';
@@ -35,6 +36,14 @@ export interface AskReply {
   writtenBy: string;
   /** Set when the answer failed: what to tell the user and what to offer (the worker may need replacing). */
   failure?: VlmFailure;
+  /** The frame budget after this answer (it follows the measured speed), for the status line. */
+  budget?: string;
+}
+
+export interface VlmReady {
+  backend: BackendChoice;
+  /** The frame budget on this device, for the status line. */
+  budget: string;
 }
 
 interface StoredFrame {
@@ -48,6 +57,15 @@ let chat: VlmChat | null = null;
 let modelLabel = '';
 let tierId: TierId = 'quality';
 let tierFrames = 32;
+/** Frames per question on this device (src/vlm/frameBudget.ts), refined by each answer's measured speed. */
+let budget: FrameBudget | null = null;
+let weightsBytes = 0;
+let otherModelsBytes = 0;
+let measuredSpeed: MeasuredSpeed | undefined;
+/** Prompt tokens besides the frames, from the last answer (a guess until the first). */
+let textTokens = 600;
+/** An answer's prefill shorter than this says little about the device's speed. */
+const MIN_TOKENS_FOR_SPEED = 256;
 let backendKind: 'webgpu' | 'wasm' = 'wasm';
 /** Rejects the answer in flight, and says why, once the WebGPU device is lost. */
 let gpu: { device: GPUDevice; lost: Promise<string>; reason?: string } | null = null;
@@ -81,7 +99,7 @@ async function encodeAhead(): Promise<void> {
   encoding?.abort();
   const mine = new AbortController();
   encoding = mine;
-  const picked = sampleFrames(frames, tierFrames).map(toVlmFrame);
+  const picked = sampleFrames(frames, budget?.frames ?? tierFrames).map(toVlmFrame);
   chat.retainFrames(picked);
   await chat.encodeFrames(picked, { signal: mine.signal }).catch(() => {}); // the question encodes what is missing
   if (encoding === mine) encoding = null;
@@ -113,12 +131,34 @@ function onFrameMessage(e: MessageEvent<VlmFrameMessage>): void {
   }
 }
 
+/** What the browser says about this device's memory and GPU. */
+function deviceFacts(): DeviceFacts {
+  const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  return { backend: backendKind, deviceMemoryGiB: memory, maxStorageBufferBindingSize: gpu?.device.limits.maxStorageBufferBindingSize };
+}
+
+/** Re-chooses the frame budget from what one `frame` costs the loaded model and what the device reports. */
+async function updateBudget(frame: VlmFrame): Promise<FrameBudget> {
+  if (!chat) throw new Error('The chat model is not loaded.');
+  const costs = await chat.frameCosts(frame);
+  budget = chooseFrameBudget(tierFrames, { ...costs, weightsBytes, otherModelsBytes, textTokens }, deviceFacts(), measuredSpeed);
+  chat.limitPrefixCache(budget.prefixCacheBytes);
+  return budget;
+}
+
+/** A grey frame of the size the geometry worker sends (4:3), for a budget before any capture. */
+function blankFrame(): VlmFrame {
+  const width = VLM_FRAME_LONG_SIDE;
+  const height = Math.round((VLM_FRAME_LONG_SIDE * 3) / 4);
+  return { image: { width, height, data: new Uint8ClampedArray(width * height * 4).fill(128) }, sourceFrame: 0, timestampMs: 0 };
+}
+
 const api = {
   connectGeometry(port: MessagePort): void {
     port.onmessage = onFrameMessage;
   },
 
-  async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<BackendChoice> {
+  async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<VlmReady> {
     const route = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
     const { backend, manifest } = route;
     (env.backends.onnx.wasm as { numThreads?: number }).numThreads = answerThreads(navigator.hardwareConcurrency);
@@ -130,8 +170,11 @@ const api = {
     chat = null;
     chat = await VlmChat.loadRouted(route);
     gpu = backend.kind === 'webgpu' ? await watchGpu() : null;
+    ({ weightsBytes, otherModelsBytes } = chatModelFileBytes(config.tier, route, backend, config.modelSource));
+    measuredSpeed = undefined;
+    const chosen = await updateBudget(blankFrame());
     encodeWhenIdle();
-    return backend;
+    return { backend, budget: chosen.summary };
   },
 
   /** Answers one question; `onToken` gets the reply as it grows, `onStep` where it is before the first token. */
@@ -139,7 +182,8 @@ const api = {
     if (!chat) throw new Error('The chat model is not loaded.');
     abort = new AbortController();
     encoding?.abort(); // the question takes over after the frame being encoded
-    const maxFrames = request.maxFrames ?? tierFrames;
+    if (frames[0]) await updateBudget(toVlmFrame(frames[0]));
+    const maxFrames = request.maxFrames ?? budget?.frames ?? tierFrames;
     const vlmFrames = sampleFrames(frames, maxFrames).map(toVlmFrame);
     try {
       const tokens = (chunk: string) => {
@@ -156,7 +200,18 @@ const api = {
       // A lost device may leave the run waiting forever: the loss itself ends the answer.
       const reply = await (gpu ? Promise.race([answer, gpu.lost.then((why) => Promise.reject(new Error(`device lost: ${why}`)))]) : answer);
       const frameCount = reply.frames === 0 ? 'no frames' : reply.frames === 1 ? '1 frame' : `${reply.frames} frames`;
-      return { text: reply.text, stopped: reply.stopped, writtenBy: `${modelLabel}, ${frameCount}${request.plan ? " and the map's plan" : ''}` };
+      if (!reply.stopped) {
+        textTokens = reply.promptTokens - reply.frameTokens;
+        if (reply.prefillTokens >= MIN_TOKENS_FOR_SPEED && reply.prefillMs > 0)
+          measuredSpeed = { prefillTokensPerSecond: reply.prefillTokens / (reply.prefillMs / 1000) };
+        if (frames[0]) await updateBudget(toVlmFrame(frames[0]));
+      }
+      return {
+        text: reply.text,
+        stopped: reply.stopped,
+        writtenBy: `${modelLabel}, ${frameCount}${request.plan ? " and the map's plan" : ''}`,
+        budget: budget?.summary,
+      };
     } catch (err) {
       const failure = describeVlmFailure(err, {
         model: modelLabel,

@@ -5,8 +5,9 @@
 import { env, type Tensor } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { answerThreads } from '../../src/models/ortWasm';
-import { TIERS, type TierId } from '../../src/models/tiers';
-import { routeTransformersToModel } from '../../src/models/transformersSource';
+import { chatModelFileBytes, TIERS, type TierId } from '../../src/models/tiers';
+import { type RoutedModel, routeTransformersToModel } from '../../src/models/transformersSource';
+import { type ChatCosts, chooseFrameBudget, type FrameBudget } from '../../src/vlm/frameBudget';
 import type { VlmFrame, VlmRequest } from '../../src/vlm/types';
 import { VlmChat } from '../../src/vlm/vlmChat';
 
@@ -36,11 +37,23 @@ export interface StepTiming {
   imageTokens: number;
   reusedTokens: number;
   reusedFrames: number;
+  /** Prompt tokens through the language model (not reused), and their time. */
+  prefillTokens: number;
+  prefillMs: number;
+  frameTokens: number;
+}
+
+/** The frame budget the app would choose on one kind of device, from the costs measured here. */
+export interface BudgetRow {
+  backend: 'wasm' | 'webgpu';
+  deviceMemoryGiB: number | undefined;
+  budget: FrameBudget;
 }
 
 let chat: VlmChat | null = null;
 let frames: VlmFrame[] = [];
 let setup: BenchSetup | null = null;
+let routed: RoutedModel | null = null;
 
 async function decodeFrame(jpeg: ArrayBuffer, longSide: number, index: number): Promise<VlmFrame> {
   const bitmap = await createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' }));
@@ -53,6 +66,8 @@ async function decodeFrame(jpeg: ArrayBuffer, longSide: number, index: number): 
   bitmap.close();
   return { image: { width, height, data: ctx.getImageData(0, 0, width, height).data }, sourceFrame: index * 10, timestampMs: index * 333 };
 }
+
+const mirror = (s: BenchSetup) => ({ kind: 'mirror' as const, baseUrl: new URL(s.models, self.location.origin).href.replace(/\/$/, '') });
 
 const question = (q: string): VlmRequest => ({
   history: [],
@@ -82,6 +97,9 @@ async function timeAnswer(request: VlmRequest): Promise<StepTiming> {
     imageTokens: reply.imageTokens,
     reusedTokens: reply.reusedTokens,
     reusedFrames: reply.reusedFrames,
+    prefillTokens: reply.prefillTokens,
+    prefillMs: reply.prefillMs,
+    frameTokens: reply.frameTokens,
   };
 }
 
@@ -95,14 +113,10 @@ const api = {
     setup = s;
     frames = await Promise.all(s.jpegs.map((j, i) => decodeFrame(j, s.longSide, i)));
     const t0 = performance.now();
-    const route = await routeTransformersToModel(
-      TIERS[s.tier].models.vlm,
-      { backend: s.backend, modelSource: { kind: 'mirror', baseUrl: new URL(s.models, self.location.origin).href.replace(/\/$/, '') } },
-      () => {},
-      s.variant,
-    );
+    const route = await routeTransformersToModel(TIERS[s.tier].models.vlm, { backend: s.backend, modelSource: mirror(s) }, () => {}, s.variant);
     (env.backends.onnx.wasm as { numThreads?: number }).numThreads = s.threads ?? answerThreads(navigator.hardwareConcurrency);
     chat = await VlmChat.loadRouted(route);
+    routed = route;
     return { backend: route.backend.kind, variant: route.variant.id, model: route.manifest.name, loadMs: performance.now() - t0 };
   },
 
@@ -169,7 +183,35 @@ const api = {
       imageTokens: prepared.imageTokens,
       reusedTokens: 0,
       reusedFrames: 0,
+      prefillTokens: prepared.inputs.input_ids.dims[1]!,
+      prefillMs: firstTokenMs,
+      frameTokens: prepared.frameTokens,
     };
+  },
+
+  /**
+   * The app's frame budget (src/vlm/frameBudget.ts, as the VLM worker chooses it) from this model's measured costs and
+   * a question's measured prefill speed: for this browser as it reports itself, and for devices of 2 to 16 GB on
+   * either backend. The speed limit applies to this machine's backend only (another device has another speed).
+   */
+  async budgets(measured: StepTiming): Promise<{ here: BudgetRow; devices: BudgetRow[] }> {
+    if (!chat || !setup || !routed) throw new Error('not loaded');
+    const frameCosts = await chat.frameCosts(frames[0]!);
+    const files = chatModelFileBytes(setup.tier, routed, routed.backend, mirror(setup));
+    const costs: ChatCosts = { ...frameCosts, ...files, textTokens: measured.promptTokens - measured.frameTokens };
+    const speed = { prefillTokensPerSecond: measured.prefillTokens / (measured.prefillMs / 1000) };
+    const tierFrames = TIERS[setup.tier].vlmFrames;
+    const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+    const here: BudgetRow = {
+      backend: routed.backend.kind,
+      deviceMemoryGiB: memory,
+      budget: chooseFrameBudget(tierFrames, costs, { backend: routed.backend.kind, deviceMemoryGiB: memory }, speed),
+    };
+    const devices: BudgetRow[] = [];
+    for (const backend of ['webgpu', 'wasm'] as const)
+      for (const gib of [2, 4, 8, 16])
+        devices.push({ backend, deviceMemoryGiB: gib, budget: chooseFrameBudget(tierFrames, costs, { backend, deviceMemoryGiB: gib }) });
+    return { here, devices };
   },
 
   /** What the runtime reports about memory in this worker (the driver measures the processes too). */

@@ -12,7 +12,7 @@ import { ScreenWakeLock } from '../capture/wakeLock';
 import { cpuBitmap, type Rotation } from '../frames/cpuFrame';
 import type { AppConfig } from '../config';
 import type { KeyframeInfo } from '../geometry/types';
-import type { BackendPreference } from '../models/backend';
+import type { BackendChoice, BackendPreference } from '../models/backend';
 import type { FileProgress } from '../models/loader';
 import { TIERS } from '../models/tiers';
 import { SceneSummary, spatialContextText } from '../scene/sceneSummary';
@@ -284,12 +284,14 @@ export class AppController {
     return this.vlmReady;
   }
 
-  private async loadModel(role: ModelRole, init: () => Promise<import('../models/backend').BackendChoice>): Promise<void> {
+  /** `init` resolves to the backend the model runs on, or to that with a note for the status line. */
+  private async loadModel(role: ModelRole, init: () => Promise<BackendChoice | { backend: BackendChoice; budget: string }>): Promise<void> {
     const store = useApp.getState();
-    store.setModel(role, { phase: 'loading', error: undefined });
+    store.setModel(role, { phase: 'loading', error: undefined, note: undefined });
     try {
-      const backend = await init();
-      useApp.getState().setModel(role, { phase: 'ready', backend });
+      const loaded = await init();
+      const { backend, note } = 'backend' in loaded ? { backend: loaded.backend, note: loaded.budget } : { backend: loaded, note: undefined };
+      useApp.getState().setModel(role, { phase: 'ready', backend, note });
     } catch (err) {
       const message = errorText(err);
       useApp.getState().setModel(role, { phase: 'error', error: message });
@@ -635,6 +637,7 @@ export class AppController {
           Comlink.proxy((step: VlmStepProgress) => progress(vlmStepText(step))),
         ),
       );
+      if (result.budget) useApp.getState().setModel('vlm', { note: result.budget });
       if (result.failure) this.vlmFailed(id, result.failure);
       else {
         // Objects the answer names by their plan number are highlighted in the 3D view.

@@ -17,6 +17,8 @@ export interface ModelStatus {
   /** Per-file download progress, by path. */
   files: Record<string, FileProgress>;
   backend?: BackendChoice;
+  /** What the ready model shows beside its backend (the chat's frame budget). */
+  note?: string;
   error?: string;
 }
 

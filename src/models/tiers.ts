@@ -116,3 +116,16 @@ export function allModelUrls(manifest: ModelManifest, source: ModelSource): stri
   const paths = new Set([...manifest.files, ...manifest.variants.flatMap((v) => v.files)].map((f) => f.path));
   return [...paths].map((p) => modelFileUrl(source, manifest, p));
 }
+
+const fileBytes = (files: { bytes?: number; approxBytes?: number }[]) => files.reduce((n, f) => n + (f.bytes ?? f.approxBytes ?? 0), 0);
+
+/** File bytes behind the chat model's memory: its own variant's, and the tier's other models' on this backend. */
+export function chatModelFileBytes(
+  tierId: TierId,
+  vlm: { manifest: ModelManifest; variant: ModelVariant },
+  backend: BackendChoice,
+  source: ModelSource,
+): { weightsBytes: number; otherModelsBytes: number } {
+  const others = planTier(tierId, backend, source).models.filter((m) => m.role !== 'vlm');
+  return { weightsBytes: fileBytes(variantFiles(vlm.manifest, vlm.variant.id)), otherModelsBytes: others.reduce((n, m) => n + m.bytes, 0) };
+}

@@ -35,6 +35,7 @@ function ModelState({ label, model, controller }: { label: string; model: ModelR
   return (
     <span className={`model model-${status.phase}`} data-testid={`model-${model}`} data-phase={status.phase} data-backend={status.backend?.kind ?? ''}>
       {label}: {text}
+      {status.phase === 'ready' && status.note && <span className="model-note">, {status.note}</span>}
       {status.phase === 'loading' && (
         <progress
           max={1}

@@ -6,6 +6,9 @@ export interface ChatTurn {
   text: string;
 }
 
+/** The long side of the keyframe copies the geometry worker sends the VLM worker (px). */
+export const VLM_FRAME_LONG_SIDE = 448;
+
 /** A frame given to the VLM, with where it sits in the capture. */
 export interface VlmFrame {
   image: RgbaImage;

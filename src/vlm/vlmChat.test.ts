@@ -183,6 +183,42 @@ describe('VlmChat on the Qwen3-VL fixture', () => {
   });
 });
 
+describe('what a frame costs (the frame budget reads it from the loaded model)', () => {
+  it("frameCosts: the tokens a frame takes, the decoder's KV bytes per token and tensors, the features per token", async () => {
+    const frame = frames(1)[0]!;
+    const costs = await chat.frameCosts(frame, 64 * 64);
+    const prepared = await chat.prepare(req({ frames: [frame] }), { maxPixelsPerFrame: 64 * 64 });
+    expect(costs.tokensPerFrame).toBe(prepared.frameTokens);
+    type Session = { inputMetadata: { name: string; shape: (number | string)[] }[] };
+    const decoder = (chat.model as unknown as { sessions: Record<string, Session> }).sessions.decoder_model_merged!;
+    const past = decoder.inputMetadata.filter((m) => m.name.startsWith('past_key_values.'));
+    expect(costs.kvTensors).toBe(past.length);
+    const perToken = past.reduce((n, m) => n + m.shape.filter((d): d is number => typeof d === 'number').reduce((a, b) => a * b, 4), 0);
+    expect(costs.kvBytesPerToken).toBe(perToken);
+    const config = chat.model.config as unknown as { text_config: { hidden_size: number } };
+    expect(costs.featureBytesPerToken).toBe(config.text_config.hidden_size * 4);
+  });
+
+  it('an answer says how many prompt tokens it ran and how long they took; a second on the same frames runs fewer', async () => {
+    const first = await ask(req({ frames: frames(3, 40), maxNewTokens: 2 }));
+    expect(first.prefillTokens).toBe(first.promptTokens);
+    expect(first.prefillMs).toBeGreaterThan(0);
+    expect(first.frameTokens).toBeGreaterThan(0);
+    expect(first.frameTokens).toBeLessThan(first.promptTokens);
+    const again = await ask(req({ frames: frames(3, 40), maxNewTokens: 2, question: 'And the chairs?' }));
+    expect(again.reusedTokens).toBeGreaterThan(0);
+    expect(again.prefillTokens).toBe(again.promptTokens - again.reusedTokens);
+  });
+
+  it('limitPrefixCache: a prefix larger than the limit is dropped and not kept again', async () => {
+    await ask(req({ frames: frames(2, 50), maxNewTokens: 1 }));
+    chat.limitPrefixCache(1);
+    const next = await ask(req({ frames: frames(2, 50), maxNewTokens: 1 }));
+    expect(next.reusedTokens).toBe(0);
+    chat.limitPrefixCache(512e6);
+  });
+});
+
 describe('helpers', () => {
   it('familyFor picks the family by config.model_type and refuses an architecture it does not drive', () => {
     expect(familyFor('qwen3_vl').name).toBe('Qwen3-VL');

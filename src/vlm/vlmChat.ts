@@ -93,6 +93,11 @@ export interface VlmReply {
   reusedTokens: number;
   /** Frames whose vision features were already encoded. */
   reusedFrames: number;
+  /** Prompt tokens of the frames (the rest is text and the plan image). */
+  frameTokens: number;
+  /** Prompt tokens run through the language model for this answer (not reused), and how long that took. */
+  prefillTokens: number;
+  prefillMs: number;
 }
 
 /**
@@ -212,7 +217,19 @@ export class VlmChat {
 
   private async answer(request: VlmRequest, options: VlmGenerateOptions): Promise<VlmReply> {
     const { signal } = options;
-    const none = (): VlmReply => ({ text: '', tokens: 0, stopped: true, promptTokens: 0, imageTokens: 0, frames: 0, reusedTokens: 0, reusedFrames: 0 });
+    const none = (): VlmReply => ({
+      text: '',
+      tokens: 0,
+      stopped: true,
+      promptTokens: 0,
+      imageTokens: 0,
+      frames: 0,
+      reusedTokens: 0,
+      reusedFrames: 0,
+      frameTokens: 0,
+      prefillTokens: 0,
+      prefillMs: 0,
+    });
     let cache: KvCache | null = null;
     try {
       if (signal?.aborted) return none();
@@ -232,6 +249,7 @@ export class VlmChat {
       const prompt = this.family.lmPrompt(model, inputs, features);
       const sessions = this.lmSessions();
       const frameKeys = keys.slice(0, prepared.frames.length).join('|');
+      const prefillStart = performance.now();
       const start = await this.framesPrefix(sessions, prompt, frameKeys, afterImageTokens(prompt.ids, prompt.imageTokenId, prepared.frameTokens), options);
       const filled = await prefill(sessions, prompt, start.cache, {
         chunkTokens: options.prefillChunkTokens ?? this.prefillChunkTokens(),
@@ -241,6 +259,7 @@ export class VlmChat {
       cache = filled.cache;
       if (start.cache !== this.prefix?.cache && start.cache !== cache) start.cache.dispose();
       if (!filled.logits) throw new Error('the prompt is empty');
+      const prefillMs = performance.now() - prefillStart;
       // Streaming through transformers.js' TextStreamer: it decodes whole words and flushes the tail at the end.
       let streamed = '';
       const streamer = new TextStreamer(this.processor.tokenizer as never, {
@@ -270,6 +289,9 @@ export class VlmChat {
         frames: prepared.frames.length,
         reusedTokens: start.reused,
         reusedFrames: known.slice(0, prepared.frames.length).filter(Boolean).length,
+        frameTokens: prepared.frameTokens,
+        prefillTokens: prompt.ids.length - start.reused,
+        prefillMs,
       };
     } catch (e) {
       if (signal?.aborted && !(e instanceof NonFiniteLogitsError)) return none();
@@ -337,6 +359,34 @@ export class VlmChat {
   forgetFrames(): void {
     for (const key of [...this.features.keys()]) this.drop(key);
     this.forgetPrefix();
+  }
+
+  /**
+   * What a frame costs this model, for the frame budget (src/vlm/frameBudget.ts): the prompt tokens `frame` takes
+   * (the processor only, no model run), the KV cache bytes per token and KV tensors (the decoder's own inputs), and
+   * the bytes of its kept features per token.
+   */
+  async frameCosts(
+    frame: VlmFrame,
+    maxPixelsPerFrame?: number,
+  ): Promise<{ tokensPerFrame: number; kvBytesPerToken: number; kvTensors: number; featureBytesPerToken: number }> {
+    const { tokensPerImage } = await this.prepare({ history: [], question: '', spatialContext: '', frames: [frame] }, { maxPixelsPerFrame, maxFrames: 1 });
+    const { decoder } = this.lmSessions();
+    const config = this.model.config as { text_config?: { hidden_size?: number }; hidden_size?: number };
+    const hidden = config.text_config?.hidden_size ?? config.hidden_size ?? 0;
+    return {
+      tokensPerFrame: tokensPerImage[0] ?? 0,
+      kvBytesPerToken: KvCache.bytesPerToken(decoder),
+      kvTensors: decoder.inputNames.filter((n) => n.startsWith('past_key_values.')).length,
+      featureBytesPerToken: hidden * 4,
+    };
+  }
+
+  /** The frames' KV cache is kept between questions up to this size (the frame budget's prompt). */
+  limitPrefixCache(bytes: number): void {
+    this.limits.prefixCacheBytes = bytes;
+    const kept = this.prefix;
+    if (kept && kept.ids.length * KvCache.bytesPerToken(this.lmSessions().decoder) > bytes) this.forgetPrefix();
   }
 
   /** Frames whose features are kept. */
