@@ -25,6 +25,11 @@ test('light tier: SmolVLM answers about the recorded frames, and says so', async
   // On WASM, the light tier's usual home (devices without a good GPU). The fixtures' tokenizer spells most words
   // byte by byte, so a question after a capture is a ~3,000-token prompt, whose prefill outlasts any timeout on the
   // CI's software WebGPU (SwiftShader) for both VLM fixtures; WebGPU chat is covered by the text-only app.spec test.
+  const runtimes = new Set<string>();
+  page.on('request', (r) => {
+    const name = /\/(ort-wasm-[^/?]*\.wasm)/.exec(r.url())?.[1];
+    if (name) runtimes.add(name.startsWith('ort-wasm-simd-threaded.asyncify') ? 'webgpu build' : 'wasm build');
+  });
   await openApp(page, '/?models=/models&tier=light&backend=wasm');
   await page.getByRole('button', { name: 'Camera' }).click();
   await page.getByRole('button', { name: 'Record' }).click();
@@ -42,4 +47,7 @@ test('light tier: SmolVLM answers about the recorded frames, and says so', async
   await expect(reply.getByTestId('written-by')).toHaveText("SmolVLM 256M, 8 frames and the map's plan");
   // The status line says what this device's frame budget is (the tier's 8: the fixtures fit any memory).
   await expect(page.getByTestId('model-vlm')).toContainText('8 frames per question');
+  // Without WebGPU the chat worker runs ORT's plain WASM build: the WebGPU build lacks CPU kernels the real quality
+  // tier needs (GatherBlockQuantized).
+  expect(runtimes).toContain('wasm build');
 });

@@ -28,8 +28,11 @@ function arg(name: string): string | undefined {
 
 type Remote = { [K in keyof BenchWorkerApi]: (...a: Parameters<BenchWorkerApi[K]>) => Promise<Awaited<ReturnType<BenchWorkerApi[K]>>> };
 
+/** Reading every process's PSS takes CPU from the run it measures: often enough for a step of seconds, not more. */
+const SAMPLE_MS = 500;
+
 /**
- * Runs `step` while sampling the browser's memory every 100 ms (PSS of its processes); returns its result, that
+ * Runs `step` while sampling the browser's memory every SAMPLE_MS (PSS of its processes); returns its result, that
  * peak, and the page's own memory after it (JS heaps and WASM memory of the page and its workers, from
  * performance.measureUserAgentSpecificMemory: WASM memory never shrinks, so it is also the step's WASM peak).
  */
@@ -37,7 +40,7 @@ async function sampled<T>(page: Page, step: () => Promise<T>): Promise<{ result:
   let peak = browserMemoryBytes(true);
   const timer = setInterval(() => {
     peak = Math.max(peak, browserMemoryBytes(true));
-  }, 100);
+  }, SAMPLE_MS);
   try {
     const result = await step();
     peak = Math.max(peak, browserMemoryBytes(true));
@@ -126,11 +129,17 @@ async function main(): Promise<void> {
       `loaded in ${s(load.result.loadMs)} (not counted below); browser memory idle ${mb(idle)}, after load ${mb(browserMemoryBytes(true))}; WASM threads ${runtime.wasmThreads || 'ORT default'}, cross-origin isolated ${runtime.crossOriginIsolated}`,
     );
 
-    const vision = await sampled(page, () => call('visionPerFrame'));
-    const cold = await sampled(page, () => call('cold'));
-    const warm = await sampled(page, () => call('warm'));
-    const again = await sampled(page, () => call('again'));
-    const stock = await sampled(page, () => call('stock'));
+    // Each step is printed as it ends: a long run shows where it is, and one cut short keeps what it measured.
+    const step = async <T>(name: string, run: () => Promise<T>) => {
+      const r = await sampled(page, run);
+      console.log(`  ${name} done: ${JSON.stringify(r.result)}, peak ${mb(r.peakBytes)}, page ${mb(r.pageBytes)}`);
+      return r;
+    };
+    const vision = await step('vision (ms per frame)', () => call('visionPerFrame'));
+    const cold = await step('cold', () => call('cold'));
+    const warm = await step('warm', () => call('warm'));
+    const again = await step('again', () => call('again'));
+    const stock = await step('stock', () => call('stock'));
 
     const rows: [string, { result: StepTiming; peakBytes: number; pageBytes: number }][] = [
       ['cold', cold],

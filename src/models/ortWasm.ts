@@ -2,8 +2,17 @@
 // as assets and gives their URLs. Both workers (and transformers.js) use this one build.
 import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import wasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import wasmOnlyMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import wasmOnlyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 
 export const ORT_WASM_PATHS = { mjs, wasm };
+
+/**
+ * ORT's plain WASM build (no WebGPU). A worker that runs on WASM only loads this one: the WebGPU build leaves out
+ * CPU kernels that only matter without a GPU, among them GatherBlockQuantized, the op of Qwen3-VL's 4-bit token table
+ * (its CPU kernel is in this build only; `strings` on both .wasm files shows it). The JS API is the same.
+ */
+export const ORT_WASM_ONLY_PATHS = { mjs: wasmOnlyMjs, wasm: wasmOnlyWasm };
 
 /**
  * ORT WASM threads for the chat model's worker: every core, at most 4. ORT's default is half the cores (room for the

@@ -7,7 +7,7 @@ import { loadMirrorCatalog, withMirrorChecksums } from './catalog';
 import { openBrowserModelCache, type FileProgress } from './loader';
 import { variantFiles, type ModelManifest, type ModelVariant } from './manifest';
 import { manifestFetch } from './manifestFetch';
-import { ORT_WASM_PATHS } from './ortWasm';
+import { ORT_WASM_ONLY_PATHS, ORT_WASM_PATHS } from './ortWasm';
 import { configureTransformersEnv } from './transformersEnv';
 import { chooseVariant } from './variants';
 
@@ -41,7 +41,8 @@ export async function routeTransformersToModel(
     // Our loader caches (and verifies) model files; transformers.js must not keep a second copy.
     useBrowserCache: false,
     fetch: manifestFetch(source, checked, variantFiles(checked, variant.id), { cache, onProgress }) as typeof fetch,
-    wasmPaths: ORT_WASM_PATHS,
+    // Without WebGPU, ORT's plain WASM build: the WebGPU build lacks CPU kernels the quality tier needs (ortWasm.ts).
+    wasmPaths: backend.kind === 'wasm' ? ORT_WASM_ONLY_PATHS : ORT_WASM_PATHS,
     // ORT's runtime is served from the app's own origin (precached by the service worker). transformers.js' own wasm
     // cache would re-import it from a blob: URL, which the Content-Security-Policy does not allow scripts from.
     useWasmCache: false,
