@@ -10,6 +10,7 @@ const qwen: ChatCosts = {
   featureBytesPerToken: 2048 * 4,
   tokensPerFrame: 154,
   textTokens: 600,
+  headBytes: 151_936 * 2048 * 4,
 };
 const smol: ChatCosts = {
   weightsBytes: 260_000_000,
@@ -19,6 +20,7 @@ const smol: ChatCosts = {
   featureBytesPerToken: 576 * 4,
   tokensPerFrame: 64,
   textTokens: 600,
+  headBytes: 49_152 * 576 * 4,
 };
 const wasm = (deviceMemoryGiB?: number): DeviceFacts => ({ backend: 'wasm', deviceMemoryGiB });
 const perFrameBytes = (c: ChatCosts) => c.tokensPerFrame * (2 * c.kvBytesPerToken + c.featureBytesPerToken);
@@ -32,7 +34,7 @@ describe('chooseFrameBudget', () => {
   });
 
   it('takes as many frames as fit in memory: one more would not', () => {
-    const b = chooseFrameBudget(32, qwen, wasm(8));
+    const b = chooseFrameBudget(32, qwen, { backend: 'webgpu', deviceMemoryGiB: 8 });
     expect(b.limitedBy).toBe('memory');
     expect(b.frames).toBeGreaterThan(4);
     expect(b.frames).toBeLessThan(32);
@@ -47,6 +49,15 @@ describe('chooseFrameBudget', () => {
     const large = chooseFrameBudget(32, qwen, gpu(8)).frames;
     expect(large).toBeGreaterThan(small);
     expect(chooseFrameBudget(32, { ...qwen, textTokens: 3000 }, gpu(8)).frames).toBeLessThan(large);
+  });
+
+  it('on WASM a question also holds an fp32 copy of the output head (measured): Qwen3-VL on an 8 GB device barely fits', () => {
+    const onGpu = chooseFrameBudget(32, qwen, { backend: 'webgpu', deviceMemoryGiB: 8 });
+    const onWasm = chooseFrameBudget(32, qwen, wasm(8));
+    expect(onWasm.chatBytes).toBe(onGpu.chatBytes);
+    expect(onWasm.tight).toBe(true);
+    expect(onGpu.tight).toBe(false);
+    expect(chooseFrameBudget(32, qwen, wasm(16)).frames).toBeGreaterThan(1);
   });
 
   it("WASM's 4 GiB heap caps the chat model however much memory the device has", () => {

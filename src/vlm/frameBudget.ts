@@ -30,6 +30,8 @@ export interface ChatCosts {
   tokensPerFrame: number;
   /** Prompt tokens besides the frames (instructions, scene summary, plan image, history, question). */
   textTokens: number;
+  /** The output head (vocabulary x hidden) in fp32. */
+  headBytes: number;
 }
 
 /** Measured on this device by earlier questions. */
@@ -69,6 +71,11 @@ const PAGE_BYTES = 300e6;
 const RESIDENT_PER_FILE_BYTE = 1.25;
 /** One prefill chunk's or one frame's activations: logits within lmRunner's 100 MB budget, attention scores, MLP. */
 const RUN_RESERVE_BYTES = 300e6;
+/** On WASM a question also holds about an fp32 copy of the output head: the Qwen3-VL stand-in's browser memory grew
+ *  by 2.4 GB over the loaded model during a 647-token question (npm run bench:vlm), of which KV and logits explain
+ *  0.4 GB, and its 4-bit head is 1.24 GB in fp32; decode took 5 s a token, as if the head were dequantised at every
+ *  step. WebGPU runs 4-bit matmuls natively (not measured here). */
+const WASM_HEAD_COPIES = 1;
 /** A wasm32 heap (ORT's WASM backend) cannot grow past 4 GiB; the chat worker's weights live in it. */
 const WASM_HEAP_BYTES = 4 * GiB;
 /** The prefix cache keeps the frames' KV while a question's own cache grows from a copy: two copies at the peak. */
@@ -83,7 +90,7 @@ export function chooseFrameBudget(tierFrames: number, costs: ChatCosts, device: 
   const appBytes = memoryGiB * GiB * APP_SHARE;
   let chatBytes = appBytes - PAGE_BYTES - costs.otherModelsBytes * RESIDENT_PER_FILE_BYTE;
   if (device.backend === 'wasm') chatBytes = Math.min(chatBytes, WASM_HEAP_BYTES);
-  const fixedBytes = costs.weightsBytes * RESIDENT_PER_FILE_BYTE + RUN_RESERVE_BYTES;
+  const fixedBytes = costs.weightsBytes * RESIDENT_PER_FILE_BYTE + RUN_RESERVE_BYTES + (device.backend === 'wasm' ? WASM_HEAD_COPIES * costs.headBytes : 0);
   const perToken = costs.kvBytesPerToken * KV_COPIES;
   const perFrame = costs.tokensPerFrame * (perToken + costs.featureBytesPerToken);
   const textBytes = costs.textTokens * perToken;

@@ -195,8 +195,9 @@ describe('what a frame costs (the frame budget reads it from the loaded model)',
     expect(costs.kvTensors).toBe(past.length);
     const perToken = past.reduce((n, m) => n + m.shape.filter((d): d is number => typeof d === 'number').reduce((a, b) => a * b, 4), 0);
     expect(costs.kvBytesPerToken).toBe(perToken);
-    const config = chat.model.config as unknown as { text_config: { hidden_size: number } };
+    const config = chat.model.config as unknown as { text_config: { hidden_size: number; vocab_size: number } };
     expect(costs.featureBytesPerToken).toBe(config.text_config.hidden_size * 4);
+    expect(costs.headBytes).toBe(config.text_config.vocab_size * config.text_config.hidden_size * 4);
   });
 
   it('an answer says how many prompt tokens it ran and how long they took; a second on the same frames runs fewer', async () => {

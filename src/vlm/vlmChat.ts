@@ -369,16 +369,18 @@ export class VlmChat {
   async frameCosts(
     frame: VlmFrame,
     maxPixelsPerFrame?: number,
-  ): Promise<{ tokensPerFrame: number; kvBytesPerToken: number; kvTensors: number; featureBytesPerToken: number }> {
+  ): Promise<{ tokensPerFrame: number; kvBytesPerToken: number; kvTensors: number; featureBytesPerToken: number; headBytes: number }> {
     const { tokensPerImage } = await this.prepare({ history: [], question: '', spatialContext: '', frames: [frame] }, { maxPixelsPerFrame, maxFrames: 1 });
     const { decoder } = this.lmSessions();
-    const config = this.model.config as { text_config?: { hidden_size?: number }; hidden_size?: number };
+    const config = this.model.config as { text_config?: { hidden_size?: number; vocab_size?: number }; hidden_size?: number; vocab_size?: number };
     const hidden = config.text_config?.hidden_size ?? config.hidden_size ?? 0;
+    const vocab = config.text_config?.vocab_size ?? config.vocab_size ?? 0;
     return {
       tokensPerFrame: tokensPerImage[0] ?? 0,
       kvBytesPerToken: KvCache.bytesPerToken(decoder),
       kvTensors: decoder.inputNames.filter((n) => n.startsWith('past_key_values.')).length,
       featureBytesPerToken: hidden * 4,
+      headBytes: vocab * hidden * 4,
     };
   }
 
