@@ -141,7 +141,7 @@ function deviceFacts(): DeviceFacts {
 async function updateBudget(frame: VlmFrame): Promise<FrameBudget> {
   if (!chat) throw new Error('The chat model is not loaded.');
   const costs = await chat.frameCosts(frame);
-  budget = chooseFrameBudget(tierFrames, { ...costs, weightsBytes, otherModelsBytes, textTokens }, deviceFacts(), measuredSpeed);
+  budget = chooseFrameBudget(tierFrames, { ...costs, weightsBytes, otherModelsBytes, textTokens }, deviceFacts(), measuredSpeed, tierId === 'light');
   chat.limitPrefixCache(budget.prefixCacheBytes);
   return budget;
 }

@@ -201,16 +201,17 @@ const api = {
     const costs: ChatCosts = { ...frameCosts, ...files, textTokens: measured.promptTokens - measured.frameTokens };
     const speed = { prefillTokensPerSecond: measured.prefillTokens / (measured.prefillMs / 1000) };
     const tierFrames = TIERS[setup.tier].vlmFrames;
+    const lightest = setup.tier === 'light';
     const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
     const here: BudgetRow = {
       backend: routed.backend.kind,
       deviceMemoryGiB: memory,
-      budget: chooseFrameBudget(tierFrames, costs, { backend: routed.backend.kind, deviceMemoryGiB: memory }, speed),
+      budget: chooseFrameBudget(tierFrames, costs, { backend: routed.backend.kind, deviceMemoryGiB: memory }, speed, lightest),
     };
     const devices: BudgetRow[] = [];
     for (const backend of ['webgpu', 'wasm'] as const)
       for (const gib of [2, 4, 8, 16])
-        devices.push({ backend, deviceMemoryGiB: gib, budget: chooseFrameBudget(tierFrames, costs, { backend, deviceMemoryGiB: gib }) });
+        devices.push({ backend, deviceMemoryGiB: gib, budget: chooseFrameBudget(tierFrames, costs, { backend, deviceMemoryGiB: gib }, undefined, lightest) });
     return { here, devices };
   },
 

@@ -77,6 +77,11 @@ describe('chooseFrameBudget', () => {
     const b = chooseFrameBudget(32, qwen, wasm(2));
     expect(b).toMatchObject({ frames: 1, tight: true, limitedBy: 'memory' });
     expect(b.summary).toContain('light tier');
+    // The light tier's own model on a device it barely fits: no advice to switch to itself.
+    const light = chooseFrameBudget(8, smol, wasm(1), undefined, true);
+    expect(light.tight).toBe(true);
+    expect(light.summary).not.toContain('light tier');
+    expect(light.summary).toContain('close other apps and tabs');
   });
 
   it("one layer's KV for the whole prompt stays within the GPU's largest binding", () => {

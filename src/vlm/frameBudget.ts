@@ -85,7 +85,8 @@ const PATIENCE_SECONDS = 30;
 /** Fewer frames than this tell little about a room: speed alone never goes below it (memory may). */
 const MIN_FRAMES_FOR_SPEED = 4;
 
-export function chooseFrameBudget(tierFrames: number, costs: ChatCosts, device: DeviceFacts, speed?: MeasuredSpeed): FrameBudget {
+/** `lightest`: the model is already the lightest tier's, so a device it barely fits is not sent to the light tier. */
+export function chooseFrameBudget(tierFrames: number, costs: ChatCosts, device: DeviceFacts, speed?: MeasuredSpeed, lightest = false): FrameBudget {
   const memoryGiB = device.deviceMemoryGiB && device.deviceMemoryGiB > 0 ? device.deviceMemoryGiB : ASSUMED_DEVICE_MEMORY_GIB;
   const appBytes = memoryGiB * GiB * APP_SHARE;
   let chatBytes = appBytes - PAGE_BYTES - costs.otherModelsBytes * RESIDENT_PER_FILE_BYTE;
@@ -119,14 +120,14 @@ export function chooseFrameBudget(tierFrames: number, costs: ChatCosts, device: 
     peakBytes,
     prefixCacheBytes: (frames * costs.tokensPerFrame + costs.textTokens) * costs.kvBytesPerToken,
     tight,
-    summary: budgetSummary(frames, binding.limit, memoryGiB, device, tight),
+    summary: budgetSummary(frames, binding.limit, memoryGiB, device, tight, lightest),
   };
 }
 
-function budgetSummary(frames: number, limit: BudgetLimit, memoryGiB: number, device: DeviceFacts, tight: boolean): string {
+function budgetSummary(frames: number, limit: BudgetLimit, memoryGiB: number, device: DeviceFacts, tight: boolean, lightest: boolean): string {
   const count = frames === 1 ? '1 frame' : `${frames} frames`;
   const memory = device.deviceMemoryGiB ? `this device's ${memoryGiB} GB` : `an assumed ${memoryGiB} GB (the browser does not say)`;
-  if (tight) return `${count} per question: the model barely fits in ${memory}; the light tier is safer`;
+  if (tight) return `${count} per question: the model barely fits in ${memory}; ${lightest ? 'close other apps and tabs' : 'the light tier is safer'}`;
   switch (limit) {
     case 'tier':
       return `${count} per question`;
