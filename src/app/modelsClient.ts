@@ -102,7 +102,8 @@ export class ModelsClient {
           Comlink.proxy((snapshot: ManagerSnapshot) => useModels.setState({ snapshot })),
         ),
       );
-      useModels.setState({ backend, tiers, started: true });
+      // The default tier depends on the backend, known only now.
+      useModels.setState({ backend, tiers, started: true, tier: chooseTier(this.config.tier, storedTier(), backend.kind) });
       await this.select(this.tier());
       const persisted = await navigator.storage?.persisted?.().catch(() => null);
       useModels.setState({ persisted: persisted ?? null });

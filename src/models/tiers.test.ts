@@ -17,6 +17,13 @@ describe('chooseTier', () => {
     expect(chooseTier('quality', 'light')).toBe('quality');
     expect(chooseTier('huge', 'nonsense')).toBe('quality');
   });
+
+  it('defaults to the light tier without WebGPU, unless the user or the URL chose', () => {
+    expect(chooseTier(null, null, 'wasm')).toBe('light');
+    expect(chooseTier(null, null, 'webgpu')).toBe('quality');
+    expect(chooseTier(null, 'quality', 'wasm')).toBe('quality');
+    expect(chooseTier('quality', null, 'wasm')).toBe('quality');
+  });
 });
 
 describe('planTier', () => {

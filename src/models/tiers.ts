@@ -1,7 +1,7 @@
 // Model tiers: which models the app downloads, and in which dtype variants for this device. The quality tier is
-// the default everywhere (on a device without WebGPU its WASM variants run); the light tier swaps the 2B VLM for a
-// 256M one for devices that cannot hold or run it. The choice is the user's (kept in localStorage); `?tier=` in the
-// URL overrides it (tests).
+// the default with WebGPU; the light tier swaps the 2B VLM for a 256M one for devices that cannot hold or run it, and
+// is the default without WebGPU (Qwen3-VL's 4-bit weights run ~5 s a token on ORT-web's WASM EP: see defaultTier).
+// The choice is the user's (kept in localStorage); `?tier=` in the URL overrides it (tests).
 import { TEST_BUILD } from '../buildMode';
 import type { BackendChoice } from './backend';
 import { withMirrorChecksums, type MirrorCatalog } from './catalog';
@@ -16,7 +16,6 @@ import { chooseVariant } from './variants';
 
 export type TierId = 'quality' | 'light';
 export const TIER_IDS: TierId[] = ['quality', 'light'];
-export const DEFAULT_TIER: TierId = 'quality';
 export const TIER_STORAGE_KEY = 'room3r.modelTier';
 
 export interface Tier {
@@ -53,9 +52,19 @@ export function parseTier(value: string | null | undefined): TierId | null {
   return value === 'quality' || value === 'light' ? value : null;
 }
 
-/** The URL's tier, else the stored choice, else the default. */
-export function chooseTier(urlTier: string | null | undefined, stored: string | null | undefined): TierId {
-  return parseTier(urlTier) ?? parseTier(stored) ?? DEFAULT_TIER;
+/**
+ * The tier a device gets when nobody chose one. Without WebGPU, Qwen3-VL's 4-bit MatMulNBits weights run on ORT-web's
+ * WASM EP, which has no 4-bit kernel: each call dequantises the whole weight to fp32 (measured: one 2,048 x 151,936
+ * MatMulNBits takes 1.1 s and 1,247 MB, the fp32 size, at every call), so an answer decodes at ~0.2 tokens/s; the light
+ * tier's int8 SmolVLM decodes at 12-17 tokens/s there (docs/MODELS.md).
+ */
+export function defaultTier(backend: BackendChoice['kind']): TierId {
+  return backend === 'webgpu' ? 'quality' : 'light';
+}
+
+/** The URL's tier, else the stored choice, else the backend's default (quality until the backend is known). */
+export function chooseTier(urlTier: string | null | undefined, stored: string | null | undefined, backend: BackendChoice['kind'] = 'webgpu'): TierId {
+  return parseTier(urlTier) ?? parseTier(stored) ?? defaultTier(backend);
 }
 
 /** One model of a tier as it will be downloaded on this device. */

@@ -132,7 +132,13 @@ export function ModelsPane({ models }: { models: ModelsClient }) {
           model or free some space first.
         </span>
       )}
-      {s.backend && s.backend.kind === 'wasm' && s.tier === 'quality' && <span className="hint">No WebGPU here: the Light tier answers faster.</span>}
+      {s.backend?.kind === 'wasm' && (
+        <span className="hint" data-testid="models-wasm-hint">
+          {s.tier === 'quality'
+            ? 'No WebGPU here: Qwen3-VL 2B runs on the CPU at seconds per word; the Light tier answers in seconds.'
+            : 'No WebGPU here: the Light tier is the one that answers in seconds on the CPU.'}
+        </span>
+      )}
       <span className="models-storage hint" data-testid="models-storage">
         {s.storage ? `Storage: ${formatBytes(s.storage.usage)} used of ${formatBytes(s.storage.quota)}` : 'Storage: unknown'}
         {s.persisted === true ? ' · kept by the browser' : s.persisted === false ? ' · may be cleared by the browser when space runs low' : ''}
