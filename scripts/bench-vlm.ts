@@ -1,4 +1,4 @@
-// `npm run bench:vlm -- --tier light|quality [--frames N] [--backend wasm|webgpu] [--tokens N] [--variant ID] [--threads N] [--fixtures]`
+// `npm run bench:vlm -- --tier light|quality [--frames N] [--backend wasm|webgpu] [--tokens N] [--variant ID] [--threads N] [--no-kv-edit] [--fixtures]`
 // One question after a capture, in headless Chromium, through the app's own VLM code (scripts/bench-vlm/): prompt
 // tokens (visual / text), vision-encoder ms per frame, time to first token cold (frames encoded at the question),
 // warm (features encoded during the capture) and again (a second question on the same frames), decode tokens/s over
@@ -112,13 +112,21 @@ async function main(): Promise<void> {
     const idle = browserMemoryBytes(true);
     const load = await sampled(page, () =>
       page.evaluate(
-        async ({ tier, backend, decodeTokens, names, variant, threads }) => {
+        async ({ tier, backend, decodeTokens, names, variant, threads, noKvEdit }) => {
           const jpegs = await Promise.all(names.map((n) => fetch(`/bench-frames/${n}`).then((r) => r.arrayBuffer())));
           const bench = (window as unknown as { bench: { load(s: object): Promise<{ backend: string; variant: string; model: string; loadMs: number }> } })
             .bench;
-          return bench.load({ tier, backend, models: '/bench-models', jpegs, longSide: 448, decodeTokens, variant, threads });
+          return bench.load({ tier, backend, models: '/bench-models', jpegs, longSide: 448, decodeTokens, variant, threads, noKvEdit });
         },
-        { tier, backend, decodeTokens, names: jpegs, variant: arg('variant'), threads: arg('threads') ? Number(arg('threads')) : undefined },
+        {
+          tier,
+          backend,
+          decodeTokens,
+          names: jpegs,
+          variant: arg('variant'),
+          threads: arg('threads') ? Number(arg('threads')) : undefined,
+          noKvEdit: process.argv.includes('--no-kv-edit'),
+        },
       ),
     );
     console.log(

@@ -14,6 +14,7 @@ import { sampleFrames } from '../src/vlm/prompt';
 import { chooseFrameBudget, type DeviceFacts, type FrameBudget, type MeasuredSpeed } from '../src/vlm/frameBudget';
 import { type ChatTurn, type PlanForVlm, VLM_FRAME_LONG_SIDE, type VlmFrame, type VlmStepProgress } from '../src/vlm/types';
 import { describeVlmFailure, fewerFrames, type VlmFailure } from '../src/vlm/failures';
+import { editVlmFile } from '../src/vlm/newKvOutputs';
 import { VlmChat } from '../src/vlm/vlmChat';
 import type { VlmFrameMessage } from './messages';
 
@@ -159,7 +160,7 @@ const api = {
   },
 
   async init(config: VlmInitConfig, onProgress: (p: FileProgress) => void): Promise<VlmReady> {
-    const route = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress);
+    const route = await routeTransformersToModel(TIERS[config.tier].models.vlm, config, onProgress, { edit: editVlmFile });
     const { backend, manifest } = route;
     (env.backends.onnx.wasm as { numThreads?: number }).numThreads = answerThreads(navigator.hardwareConcurrency);
     modelLabel = manifest.name;

@@ -8,6 +8,7 @@ import { answerThreads } from '../../src/models/ortWasm';
 import { chatModelFileBytes, TIERS, type TierId } from '../../src/models/tiers';
 import { type RoutedModel, routeTransformersToModel } from '../../src/models/transformersSource';
 import { type ChatCosts, chooseFrameBudget, type FrameBudget } from '../../src/vlm/frameBudget';
+import { editVlmFile } from '../../src/vlm/newKvOutputs';
 import type { VlmFrame, VlmRequest } from '../../src/vlm/types';
 import { VlmChat } from '../../src/vlm/vlmChat';
 
@@ -25,6 +26,8 @@ export interface BenchSetup {
   variant?: string;
   /** ORT WASM threads (default: the app's choice for the chat model, answerThreads). */
   threads?: number;
+  /** Load the decoder as published, without the WASM backend's `kv_new.*` outputs (compares the two decode paths). */
+  noKvEdit?: boolean;
 }
 
 export interface StepTiming {
@@ -113,7 +116,10 @@ const api = {
     setup = s;
     frames = await Promise.all(s.jpegs.map((j, i) => decodeFrame(j, s.longSide, i)));
     const t0 = performance.now();
-    const route = await routeTransformersToModel(TIERS[s.tier].models.vlm, { backend: s.backend, modelSource: mirror(s) }, () => {}, s.variant);
+    const route = await routeTransformersToModel(TIERS[s.tier].models.vlm, { backend: s.backend, modelSource: mirror(s) }, () => {}, {
+      variantId: s.variant,
+      edit: s.noKvEdit ? undefined : editVlmFile,
+    });
     (env.backends.onnx.wasm as { numThreads?: number }).numThreads = s.threads ?? answerThreads(navigator.hardwareConcurrency);
     chat = await VlmChat.loadRouted(route);
     routed = route;

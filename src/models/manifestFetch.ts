@@ -3,6 +3,7 @@
 // files a library probes for) is fetched plainly, so a 404 still means "missing" to the library.
 // Range requests (transformers.js probes a file's existence and size with `bytes=0-0`) are
 // metadata, not the file: answered from the cache when it holds the file, else by the server.
+// `edit` changes a verified file's bytes on their way to the library (a load-time graph edit), never the cached copy.
 import type { ModelFile, ModelManifest } from './manifest';
 import { fetchModelFile, manifestFileForUrl, type FetchModelFileOptions, type ModelSource } from './loader';
 
@@ -11,6 +12,7 @@ export function manifestFetch(
   manifest: ModelManifest,
   files: ModelFile[],
   options: FetchModelFileOptions,
+  edit?: (file: ModelFile, bytes: Uint8Array) => Uint8Array,
 ): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
   const plainFetch = options.fetchImpl ?? fetch;
   return async (input, init) => {
@@ -23,7 +25,8 @@ export function manifestFetch(
       if (cached) return rangeResponse(new Uint8Array(await cached.arrayBuffer()), range) ?? plainFetch(input, init);
     }
     if (!file || range) return plainFetch(input, init);
-    const bytes = await fetchModelFile(url, file, options);
+    const fetched = await fetchModelFile(url, file, options);
+    const bytes = edit ? edit(file, fetched) : fetched;
     return new Response(bytes as Uint8Array<ArrayBuffer>, {
       status: 200,
       headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },

@@ -18,13 +18,17 @@ export interface RoutedModel {
   variant: ModelVariant;
 }
 
+/** A load-time change of a verified model file for the backend it will run on (see manifestFetch). */
+export type ModelFileEdit = (path: string, bytes: Uint8Array, backend: BackendChoice['kind']) => Uint8Array;
+
 /** `variantId` overrides the device's choice (benchmarks compare variants). */
 export async function routeTransformersToModel(
   manifest: ModelManifest,
   config: ModelRuntime,
   onProgress: (p: FileProgress) => void,
-  variantId?: string,
+  options: { variantId?: string; edit?: ModelFileEdit } = {},
 ): Promise<RoutedModel> {
+  const { variantId, edit } = options;
   const backend = await chooseBackend(config.backend);
   const cache = await openBrowserModelCache();
   const checked = withMirrorChecksums(manifest, await loadMirrorCatalog(config.modelSource, cache));
@@ -40,7 +44,13 @@ export async function routeTransformersToModel(
     remotePathTemplate: source.kind === 'hub' ? '{model}/resolve/{revision}/' : '{model}/',
     // Our loader caches (and verifies) model files; transformers.js must not keep a second copy.
     useBrowserCache: false,
-    fetch: manifestFetch(source, checked, variantFiles(checked, variant.id), { cache, onProgress }) as typeof fetch,
+    fetch: manifestFetch(
+      source,
+      checked,
+      variantFiles(checked, variant.id),
+      { cache, onProgress },
+      edit && ((file, bytes) => edit(file.path, bytes, backend.kind)),
+    ) as typeof fetch,
     // Without WebGPU, ORT's plain WASM build: the WebGPU build lacks CPU kernels the quality tier needs (ortWasm.ts).
     wasmPaths: backend.kind === 'wasm' ? ORT_WASM_ONLY_PATHS : ORT_WASM_PATHS,
     // ORT's runtime is served from the app's own origin (precached by the service worker). transformers.js' own wasm

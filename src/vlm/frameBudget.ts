@@ -71,10 +71,11 @@ const PAGE_BYTES = 300e6;
 const RESIDENT_PER_FILE_BYTE = 1.25;
 /** One prefill chunk's or one frame's activations: logits within lmRunner's 100 MB budget, attention scores, MLP. */
 const RUN_RESERVE_BYTES = 300e6;
-/** On WASM a question also holds about an fp32 copy of the output head: the Qwen3-VL stand-in's browser memory grew
- *  by 2.4 GB over the loaded model during a 647-token question (npm run bench:vlm), of which KV and logits explain
- *  0.4 GB, and its 4-bit head is 1.24 GB in fp32; decode took 5 s a token, as if the head were dequantised at every
- *  step. WebGPU runs 4-bit matmuls natively (not measured here). */
+/** On WASM a question also holds an fp32 copy of the 4-bit output head: ORT-web's WASM EP has no 4-bit kernel and
+ *  dequantises each MatMulNBits weight at every call (one 2,048 x 151,936 node: +1,247 MB at its first call, its fp32
+ *  size). The Qwen3-VL stand-in's browser processes grew by 2.4-2.8 GB during a question (npm run bench:vlm, 647-991
+ *  tokens), of which KV, logits and this copy explain ~1.8 GB; the rest is outside what the heap estimate covers (the
+ *  wasm32 heap cannot pass 4 GiB). WebGPU runs 4-bit matmuls natively (not measured here). */
 const WASM_HEAD_COPIES = 1;
 /** A wasm32 heap (ORT's WASM backend) cannot grow past 4 GiB; the chat worker's weights live in it. */
 const WASM_HEAP_BYTES = 4 * GiB;

@@ -1,7 +1,7 @@
 // The language-model runner (chunked prefill, vision encoder in frame batches, greedy decode) on the Qwen3-VL and
 // SmolVLM fixtures: every decoder call and its outputs' shapes, the same reply as transformers.js' own `generate`
 // over the whole prompt, a cache continued from a prefix, and a failed run (non-finite logits) caught.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cat, type Tensor } from '@huggingface/transformers';
@@ -14,6 +14,7 @@ import { smolvlmManifest } from '../models/manifests/smolvlm';
 import { configureTransformersEnv } from '../models/transformersEnv';
 import type { LoadedVlm } from './families/family';
 import { KvCache, LOGITS_BUDGET_BYTES, NonFiniteLogitsError, type OrtSessionLike, pickToken, prefill, prefillChunkTokens } from './lmRunner';
+import { editVlmFile } from './newKvOutputs';
 import { FRAMES_NOTE } from './prompt';
 import { testFrames, testImage } from './testFrames';
 import type { VlmRequest } from './types';
@@ -42,10 +43,11 @@ interface Call {
 /** Records the shapes fed to and returned by a real session while `fn` runs. */
 async function recordCalls<T>(session: OrtSessionLike, fn: () => Promise<T>): Promise<{ result: T; calls: Call[] }> {
   const calls: Call[] = [];
-  const s = session as unknown as { run: (feeds: Record<string, { dims: readonly number[] }>) => Promise<Record<string, { dims: readonly number[] }>> };
+  type Run = (feeds: Record<string, { dims: readonly number[] }>, fetches?: readonly string[]) => Promise<Record<string, { dims: readonly number[] }>>;
+  const s = session as unknown as { run: Run };
   const original = s.run.bind(s);
-  s.run = async (feeds) => {
-    const out = await original(feeds);
+  s.run = async (feeds, fetches) => {
+    const out = await (fetches ? original(feeds, fetches) : original(feeds));
     const dims = (r: Record<string, { dims: readonly number[] }>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, [...v.dims]]));
     calls.push({ inputs: dims(feeds), outputs: dims(out) });
     return out;
@@ -213,6 +215,37 @@ describe('chunked prefill', () => {
     for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
     expect(maxDiff).toBeLessThan(1e-3);
     for (const c of [empty, whole.cache, prefix.cache, rest.cache]) c.dispose();
+  });
+});
+
+describe('decoding from the new KV rows (the WASM decoder edit)', () => {
+  it('gives the same reply as from the whole cache, and each token fetches one new row per cache tensor, not the cache', async () => {
+    // A copy of the SmolVLM fixture whose decoder has the edit the app makes on WASM, loaded the same way.
+    const repo = `${SMOLVLM_FIXTURE_REPO}-kv-new`;
+    cpSync(join(root, SMOLVLM_FIXTURE_REPO), join(root, repo), { recursive: true });
+    const path = 'onnx/decoder_model_merged_quantized.onnx';
+    writeFileSync(join(root, repo, path), editVlmFile(path, readFileSync(join(root, repo, path)), 'wasm'));
+    const edited = await VlmChat.load({ modelId: repo, dtype: smolvlmManifest.variants.find((v) => v.id === 'wasm-q8')!.dtype!, device: 'cpu' });
+    try {
+      const decoder = sessions(edited).decoder_model_merged!;
+      const added = decoder.outputNames.filter((n) => n.startsWith('kv_new.'));
+      expect(added.length).toBe(decoder.inputNames.filter((n) => n.startsWith('past_key_values.')).length);
+      smol.forgetFrames();
+      const plain = await smol.generate(req(), opts);
+      const { result, calls } = await recordCalls(decoder, () => edited.generate(req(), opts));
+      expect(result.tokens).toBeGreaterThan(3);
+      expect(result.text).toBe(plain.text);
+      const [, kvHeads, , headDim] = calls[0]!.outputs['present.0.key']!;
+      // The last generated token is not fed back: tokens - 1 decode calls, after the prompt's.
+      const decodeCalls = calls.slice(calls.length - (result.tokens - 1));
+      decodeCalls.forEach((call, i) => {
+        expect(Object.keys(call.outputs).sort()).toEqual(['logits', ...added].sort());
+        expect(call.outputs['kv_new.0.key']).toEqual([1, kvHeads, 1, headDim]);
+        expect(call.inputs['past_key_values.0.key']).toEqual([1, kvHeads, result.promptTokens + i, headDim]);
+      });
+    } finally {
+      await edited.dispose();
+    }
   });
 });
 

@@ -5,24 +5,27 @@
 //   6k-token prompt would return ~3.6 GB of logits for Qwen3-VL's 151,936-token vocabulary);
 // - token embeddings are made per chunk, with the chunk's image features written over its image tokens;
 // - a KV cache can be kept and continued (prefix caching: the frames come first in the prompt).
+// - decoding extends the cache in place from the decoder's `kv_new.*` outputs where the model has them (the WASM
+//   backend's load-time graph edit, newKvOutputs.ts), instead of fetching the whole cache back at every token.
 // Greedy decoding, streaming, stop and non-finite logits (a failed GPU run) are handled here, the same for every
 // family; what differs (vision encoder inputs, position ids) is the family's (src/vlm/families/).
 // Plain module: runs in Node (tests, benchmarks) and in a Web Worker.
 import { Tensor } from '@huggingface/transformers';
+import { NEW_KV_PREFIX } from './newKvOutputs';
 
 /** The parts of an onnxruntime InferenceSession (web or node) this module uses. */
 export interface OrtSessionLike {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   readonly inputMetadata?: readonly { name: string; isTensor?: boolean; type?: string; shape?: readonly (number | string)[] }[];
-  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+  run(feeds: Record<string, unknown>, fetches?: readonly string[]): Promise<Record<string, unknown>>;
 }
 
-/** One call of an ONNX session with transformers.js tensors in and out. */
-export async function runSession(session: OrtSessionLike, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+/** One call of an ONNX session with transformers.js tensors in and out; `fetches` limits the outputs returned. */
+export async function runSession(session: OrtSessionLike, feeds: Record<string, Tensor>, fetches?: readonly string[]): Promise<Record<string, Tensor>> {
   const ort: Record<string, unknown> = {};
   for (const [name, t] of Object.entries(feeds)) ort[name] = (t as unknown as { ort_tensor: unknown }).ort_tensor;
-  const out = await session.run(ort);
+  const out = await (fetches ? session.run(ort, fetches) : session.run(ort));
   const wrapped: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(out)) wrapped[name] = new Tensor(t as never);
   return wrapped;
@@ -183,16 +186,21 @@ export async function prefill(
   return { cache: current, logits };
 }
 
-/** One decoder call: embeddings [1, s, H] at `positions`, continuing `past`; returns the cache of `total` tokens. */
-async function decoderStep(decoder: OrtSessionLike, embeds: Tensor, positions: Tensor, past: KvCache, total: number) {
+/** A decoder call's feeds: embeddings [1, s, H] at `positions` after the cache `past` (`total` tokens in all). */
+function decoderFeeds(decoder: OrtSessionLike, embeds: Tensor, positions: Tensor, past: Record<string, Tensor>, total: number): Record<string, Tensor> {
   const feeds: Record<string, Tensor> = {
     inputs_embeds: embeds,
     attention_mask: new Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
     position_ids: positions,
-    ...past.tensors,
+    ...past,
   };
   if (decoder.inputNames.includes('num_logits_to_keep')) feeds.num_logits_to_keep = new Tensor('int64', new BigInt64Array([1n]), []);
-  const out = await runSession(decoder, feeds);
+  return feeds;
+}
+
+/** One decoder call: embeddings [1, s, H] at `positions`, continuing `past`; returns the cache of `total` tokens. */
+async function decoderStep(decoder: OrtSessionLike, embeds: Tensor, positions: Tensor, past: KvCache, total: number) {
+  const out = await runSession(decoder, decoderFeeds(decoder, embeds, positions, past.tensors, total));
   const present: Record<string, Tensor> = {};
   for (const name of decoder.outputNames) {
     if (!name.startsWith(PRESENT_PREFIX)) continue;
@@ -231,6 +239,111 @@ export function pickToken(logits: Float32Array, penalised?: ReadonlySet<number>,
   return best;
 }
 
+/** The cache a decode loop extends by one token per decoder call. */
+interface DecodeCache {
+  readonly length: number;
+  /** One decoder call for the token whose embeddings are `embeds`; returns its logits. */
+  step(embeds: Tensor, positions: Tensor): Promise<Float32Array>;
+  /** Frees what the loop made (never the cache it started from). */
+  dispose(): void;
+}
+
+/** Each call returns the whole cache (`present.*`), which becomes the next call's `past_key_values.*`. */
+class ChainedKvCache implements DecodeCache {
+  private current: KvCache;
+  constructor(
+    private readonly decoder: OrtSessionLike,
+    private readonly start: KvCache,
+  ) {
+    this.current = start;
+  }
+
+  get length(): number {
+    return this.current.length;
+  }
+
+  async step(embeds: Tensor, positions: Tensor): Promise<Float32Array> {
+    const next = await decoderStep(this.decoder, embeds, positions, this.current, this.current.length + 1);
+    if (this.current !== this.start) this.current.dispose();
+    this.current = next.cache;
+    return next.logits;
+  }
+
+  dispose(): void {
+    if (this.current !== this.start) this.current.dispose();
+  }
+}
+
+type KvArray = Float32Array | Uint16Array;
+
+/**
+ * One buffer per `past_key_values.*` input, sized for the whole reply, extended in place from the decoder's
+ * `kv_new.*` outputs (only the new rows leave the WASM heap). Layout [heads, tokens, headDim] for exactly `length`
+ * tokens, so each call's input is a view of the buffer's start: appending a token moves each head's block right.
+ */
+class GrowingKvCache implements DecodeCache {
+  private readonly buffers: { past: string; added: string; data: KvArray; heads: number; dim: number; type: string }[] = [];
+  private readonly fetches: string[];
+  length: number;
+
+  constructor(
+    private readonly decoder: OrtSessionLike,
+    start: KvCache,
+    extraTokens: number,
+  ) {
+    this.length = start.length;
+    for (const [past, tensor] of Object.entries(start.tensors)) {
+      const [batch, heads, tokens, dim] = tensor.dims as [number, number, number, number];
+      if (batch !== 1 || tokens !== start.length) throw new Error(`unexpected KV shape ${tensor.dims.join('x')} for ${past}`);
+      const from = tensor.data as KvArray;
+      const data = new (from.constructor as new (n: number) => KvArray)(heads * (tokens + extraTokens) * dim);
+      data.set(from.subarray(0, heads * tokens * dim));
+      this.buffers.push({ past, added: NEW_KV_PREFIX + past.slice(PAST_PREFIX.length), data, heads, dim, type: tensor.type });
+    }
+    this.fetches = ['logits', ...this.buffers.map((b) => b.added)];
+  }
+
+  /** Whether `decoder` has a `kv_new.*` output for each of its cache inputs. */
+  static fits(decoder: OrtSessionLike): boolean {
+    const past = decoder.inputNames.filter((n) => n.startsWith(PAST_PREFIX));
+    return past.length > 0 && past.every((n) => decoder.outputNames.includes(NEW_KV_PREFIX + n.slice(PAST_PREFIX.length)));
+  }
+
+  async step(embeds: Tensor, positions: Tensor): Promise<Float32Array> {
+    const past: Record<string, Tensor> = {};
+    for (const b of this.buffers)
+      past[b.past] = new Tensor(b.type as never, b.data.subarray(0, b.heads * this.length * b.dim) as never, [1, b.heads, this.length, b.dim]);
+    const out = await runSession(this.decoder, decoderFeeds(this.decoder, embeds, positions, past, this.length + 1), this.fetches);
+    const logitsTensor = out.logits;
+    if (!logitsTensor) throw new Error('the decoder returned no logits');
+    const logits = lastRow(logitsTensor);
+    for (const b of this.buffers) {
+      const rows = out[b.added];
+      if (rows?.dims[2] !== 1) throw new Error(`the decoder returned no single new row for ${b.past}`);
+      this.appendRow(b, rows!.data as KvArray);
+    }
+    this.length++;
+    return logits;
+  }
+
+  /** Appends one token's rows ([heads, headDim]) to a buffer holding `length` tokens. */
+  private appendRow(b: GrowingKvCache['buffers'][number], row: KvArray): void {
+    const { data, heads, dim } = b;
+    const was = this.length * dim;
+    const now = was + dim;
+    if (heads * now > data.length) throw new Error('the reply ran past the KV buffer it was given');
+    // Last head first: each block moves right into space no unmoved block still holds.
+    for (let h = heads - 1; h >= 0; h--) {
+      if (h > 0) data.copyWithin(h * now, h * was, h * was + was);
+      data.set(row.subarray(h * dim, (h + 1) * dim), h * now + was);
+    }
+  }
+
+  dispose(): void {
+    // Plain JS buffers: nothing to release before the garbage collector.
+  }
+}
+
 /**
  * Greedy generation from a prefilled `cache` and the logits of its last position. The cache passed in is kept
  * (a prefix the caller may reuse); every cache made here is disposed before returning.
@@ -246,7 +359,9 @@ export async function decode(
   const penalty = options.repetitionPenalty ?? 1;
   const seen = penalty === 1 ? undefined : new Set<number>(Array.from(prompt.ids, Number));
   let logits = firstLogits;
-  let current = cache;
+  const kv: DecodeCache = GrowingKvCache.fits(sessions.decoder)
+    ? new GrowingKvCache(sessions.decoder, cache, options.maxNewTokens)
+    : new ChainedKvCache(sessions.decoder, cache);
   try {
     while (ids.length < options.maxNewTokens) {
       if (options.signal?.aborted) return { ids, stopped: true };
@@ -257,14 +372,11 @@ export async function decode(
       if (options.eosIds.includes(id) || ids.length >= options.maxNewTokens) break;
       const { inputs_embeds: embeds } = await runSession(sessions.embed, { input_ids: new Tensor('int64', new BigInt64Array([BigInt(id)]), [1, 1]) });
       if (!embeds) throw new Error('embed_tokens returned no inputs_embeds');
-      const step = await decoderStep(sessions.decoder, embeds, prompt.nextPosition(current.length), current, current.length + 1);
+      logits = await kv.step(embeds, prompt.nextPosition(kv.length));
       options.onCall?.();
-      if (current !== cache) current.dispose();
-      current = step.cache;
-      logits = step.logits;
     }
     return { ids, stopped: options.signal?.aborted ?? false };
   } finally {
-    if (current !== cache) current.dispose();
+    kv.dispose();
   }
 }
