@@ -2,14 +2,15 @@
 // One question after a capture, in headless Chromium, through the app's own VLM code (scripts/bench-vlm/): prompt
 // tokens (visual / text), vision-encoder ms per frame, time to first token cold (frames encoded at the question),
 // warm (features encoded during the capture) and again (a second question on the same frames), decode tokens/s over
-// a forced number of new tokens, peak memory of the browser's processes, and transformers.js' stock path (processor
-// output + model.generate over the whole prompt) as the peer, with the ratios.
+// a forced number of new tokens, peak memory (the browser's processes, and the chat worker's WASM heap + JS heap), and
+// transformers.js' stock path (processor + model.generate over the whole prompt) as the peer, with the ratios.
+// `--no-kv-edit` loads the decoder without the WASM backend's kv_new outputs (src/vlm/newKvOutputs.ts), to compare.
 // Models: the shape-true stand-ins (`npm run standins`: the real dimensions, file names and 4-bit format, random
 // weights), so time and memory are the real models'; `--fixtures` runs the tiny fixtures (a smoke test only).
 // Frames: the first N colour frames of the shared redkitchen recording, scaled to 448 px as the app sends them.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DATA } from '../e2e/chromium.ts';
 import { browserMemoryBytes } from '../e2e/memory.ts';
@@ -33,10 +34,10 @@ const SAMPLE_MS = 500;
 
 /**
  * Runs `step` while sampling the browser's memory every SAMPLE_MS (PSS of its processes); returns its result, that
- * peak, and the page's own memory after it (JS heaps and WASM memory of the page and its workers, from
- * performance.measureUserAgentSpecificMemory: WASM memory never shrinks, so it is also the step's WASM peak).
+ * peak, and the chat worker's own memory after it (`readWorker`: its WASM heap, which never shrinks, so it is also the
+ * step's WASM peak, plus its JS heap).
  */
-async function sampled<T>(page: Page, step: () => Promise<T>): Promise<{ result: T; peakBytes: number; pageBytes: number }> {
+async function sampled<T>(readWorker: () => Promise<number>, step: () => Promise<T>): Promise<{ result: T; peakBytes: number; pageBytes: number }> {
   let peak = browserMemoryBytes(true);
   const timer = setInterval(() => {
     peak = Math.max(peak, browserMemoryBytes(true));
@@ -44,14 +45,7 @@ async function sampled<T>(page: Page, step: () => Promise<T>): Promise<{ result:
   try {
     const result = await step();
     peak = Math.max(peak, browserMemoryBytes(true));
-    const pageBytes = await page.evaluate(async () => {
-      const measure = (performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
-      if (!measure) return Number.NaN;
-      // Chromium delivers the measurement 20-30 s later (a deliberate delay); one that never comes reads NaN.
-      const measured = measure.call(performance).then((m) => m.bytes);
-      return Promise.race([measured, new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), 60_000))]);
-    });
-    return { result, peakBytes: peak, pageBytes };
+    return { result, peakBytes: peak, pageBytes: await readWorker() };
   } finally {
     clearInterval(timer);
   }
@@ -97,6 +91,10 @@ async function main(): Promise<void> {
         [name, args] as const,
       ) as Promise<Awaited<ReturnType<Remote[K]>>>;
 
+    const workerMemory = async () => {
+      const m = await call('memory');
+      return m.wasmHeapBytes + (Number.isFinite(m.jsHeapBytes) ? m.jsHeapBytes : 0);
+    };
     const info = await call('tierInfo', tier as 'light');
     if (!info.repo) throw new Error(`--tier must be one of ${info.tiers.join(', ')}`);
     const frameCount = Number(arg('frames') ?? info.frames);
@@ -110,7 +108,7 @@ async function main(): Promise<void> {
     if (jpegs.length < frameCount) throw new Error(`only ${jpegs.length} frames in ${FRAMES_FOLDER}`);
 
     const idle = browserMemoryBytes(true);
-    const load = await sampled(page, () =>
+    const load = await sampled(workerMemory, () =>
       page.evaluate(
         async ({ tier, backend, decodeTokens, names, variant, threads, noKvEdit }) => {
           const jpegs = await Promise.all(names.map((n) => fetch(`/bench-frames/${n}`).then((r) => r.arrayBuffer())));
@@ -139,8 +137,8 @@ async function main(): Promise<void> {
 
     // Each step is printed as it ends: a long run shows where it is, and one cut short keeps what it measured.
     const step = async <T>(name: string, run: () => Promise<T>) => {
-      const r = await sampled(page, run);
-      console.log(`  ${name} done: ${JSON.stringify(r.result)}, peak ${mb(r.peakBytes)}, page ${mb(r.pageBytes)}`);
+      const r = await sampled(workerMemory, run);
+      console.log(`  ${name} done: ${JSON.stringify(r.result)}, peak ${mb(r.peakBytes)}, chat worker ${mb(r.pageBytes)}`);
       return r;
     };
     const vision = await step('vision (ms per frame)', () => call('visionPerFrame'));
@@ -157,8 +155,8 @@ async function main(): Promise<void> {
     ];
     const c = cold.result;
     console.log(`prompt tokens: ${c.promptTokens} (visual ${c.imageTokens}, text ${c.promptTokens - c.imageTokens})`);
-    console.log(`vision encoder: ${vision.result.toFixed(0)} ms per frame (peak ${mb(vision.peakBytes)}, page ${mb(vision.pageBytes)})`);
-    console.log('step           first token   decode tok/s   reused tokens   reused frames   peak (browser)   page (JS + WASM)');
+    console.log(`vision encoder: ${vision.result.toFixed(0)} ms per frame (peak ${mb(vision.peakBytes)}, chat worker ${mb(vision.pageBytes)})`);
+    console.log('step           first token   decode tok/s   reused tokens   reused frames   peak (browser)   worker WASM + JS');
     for (const [name, r] of rows) {
       const t = r.result;
       console.log(
@@ -171,7 +169,7 @@ async function main(): Promise<void> {
     );
     const pagePeak = Math.max(load.pageBytes, vision.pageBytes, cold.pageBytes, warm.pageBytes, again.pageBytes);
     console.log(
-      `peak memory (ours): browser processes ${mb(peak)} (${mb(peak - idle)} above the idle browser), page JS + WASM ${mb(pagePeak)}; stock path: browser ${mb(stock.peakBytes)}, page ${mb(stock.pageBytes)} (measured after ours: WASM memory never shrinks)`,
+      `peak memory (ours): browser processes ${mb(peak)} (${mb(peak - idle)} above the idle browser), chat worker WASM heap + JS heap ${mb(pagePeak)}; stock path: browser ${mb(stock.peakBytes)}, chat worker ${mb(stock.pageBytes)} (measured after ours: WASM memory never shrinks)`,
     );
     const w = warm.result;
     console.log(

@@ -1,0 +1,18 @@
+// Records every WebAssembly.Memory this worker creates (ORT's threaded WASM build creates its heap in JS, to share it
+// with its threads), so the bench reads the chat model's WASM heap directly: a heap never shrinks, so its size after a
+// step is the step's WASM peak. Imported by the bench worker, so it is in place before ORT makes its heap (at the first
+// session).
+const memories: WebAssembly.Memory[] = [];
+const NativeMemory = WebAssembly.Memory;
+const RecordingMemory = ((descriptor: WebAssembly.MemoryDescriptor) => {
+  const memory = new NativeMemory(descriptor);
+  memories.push(memory);
+  return memory;
+}) as unknown as typeof WebAssembly.Memory;
+RecordingMemory.prototype = NativeMemory.prototype;
+WebAssembly.Memory = RecordingMemory;
+
+/** Bytes of every WASM heap this worker made (0 when none was made here). */
+export function wasmHeapBytes(): number {
+  return memories.reduce((bytes, m) => bytes + m.buffer.byteLength, 0);
+}
