@@ -3,13 +3,12 @@
 // step is the step's WASM peak. Imported by the bench worker, so it is in place before ORT makes its heap (at the first
 // session).
 const memories: WebAssembly.Memory[] = [];
-const NativeMemory = WebAssembly.Memory;
-const RecordingMemory = ((descriptor: WebAssembly.MemoryDescriptor) => {
-  const memory = new NativeMemory(descriptor);
-  memories.push(memory);
-  return memory;
-}) as unknown as typeof WebAssembly.Memory;
-RecordingMemory.prototype = NativeMemory.prototype;
+class RecordingMemory extends WebAssembly.Memory {
+  constructor(descriptor: WebAssembly.MemoryDescriptor) {
+    super(descriptor);
+    memories.push(this);
+  }
+}
 WebAssembly.Memory = RecordingMemory;
 
 /** Bytes of every WASM heap this worker made (0 when none was made here). */
