@@ -2,7 +2,7 @@
 // One question after a capture, in headless Chromium, through the app's own VLM code (scripts/bench-vlm/): prompt
 // tokens (visual / text), vision-encoder ms per frame, time to first token cold (frames encoded at the question),
 // warm (features encoded during the capture) and again (a second question on the same frames), decode tokens/s over
-// a forced number of new tokens, peak memory (the browser's processes, and the chat worker's WASM heap + JS heap), and
+// a forced number of new tokens, peak memory (the browser's processes, and the chat worker's WASM heap), and
 // transformers.js' stock path (processor + model.generate over the whole prompt) as the peer, with the ratios.
 // `--no-kv-edit` loads the decoder without the WASM backend's kv_new outputs (src/vlm/newKvOutputs.ts), to compare.
 // Models: the shape-true stand-ins (`npm run standins`: the real dimensions, file names and 4-bit format, random
@@ -34,8 +34,8 @@ const SAMPLE_MS = 500;
 
 /**
  * Runs `step` while sampling the browser's memory every SAMPLE_MS (PSS of its processes); returns its result, that
- * peak, and the chat worker's own memory after it (`readWorker`: its WASM heap, which never shrinks, so it is also the
- * step's WASM peak, plus its JS heap).
+ * peak, and the chat worker's WASM heap after it (`readWorker`; a heap never shrinks, so it is also the step's WASM
+ * peak).
  */
 async function sampled<T>(readWorker: () => Promise<number>, step: () => Promise<T>): Promise<{ result: T; peakBytes: number; pageBytes: number }> {
   let peak = browserMemoryBytes(true);
@@ -91,10 +91,7 @@ async function main(): Promise<void> {
         [name, args] as const,
       ) as Promise<Awaited<ReturnType<Remote[K]>>>;
 
-    const workerMemory = async () => {
-      const m = await call('memory');
-      return m.wasmHeapBytes + (Number.isFinite(m.jsHeapBytes) ? m.jsHeapBytes : 0);
-    };
+    const workerMemory = async () => (await call('memory')).wasmHeapBytes;
     const info = await call('tierInfo', tier as 'light');
     if (!info.repo) throw new Error(`--tier must be one of ${info.tiers.join(', ')}`);
     const frameCount = Number(arg('frames') ?? info.frames);
@@ -138,7 +135,7 @@ async function main(): Promise<void> {
     // Each step is printed as it ends: a long run shows where it is, and one cut short keeps what it measured.
     const step = async <T>(name: string, run: () => Promise<T>) => {
       const r = await sampled(workerMemory, run);
-      console.log(`  ${name} done: ${JSON.stringify(r.result)}, peak ${mb(r.peakBytes)}, chat worker ${mb(r.pageBytes)}`);
+      console.log(`  ${name} done: ${JSON.stringify(r.result)}, peak ${mb(r.peakBytes)}, chat worker WASM ${mb(r.pageBytes)}`);
       return r;
     };
     const vision = await step('vision (ms per frame)', () => call('visionPerFrame'));
@@ -155,8 +152,8 @@ async function main(): Promise<void> {
     ];
     const c = cold.result;
     console.log(`prompt tokens: ${c.promptTokens} (visual ${c.imageTokens}, text ${c.promptTokens - c.imageTokens})`);
-    console.log(`vision encoder: ${vision.result.toFixed(0)} ms per frame (peak ${mb(vision.peakBytes)}, chat worker ${mb(vision.pageBytes)})`);
-    console.log('step           first token   decode tok/s   reused tokens   reused frames   peak (browser)   worker WASM + JS');
+    console.log(`vision encoder: ${vision.result.toFixed(0)} ms per frame (peak ${mb(vision.peakBytes)}, chat worker WASM ${mb(vision.pageBytes)})`);
+    console.log('step           first token   decode tok/s   reused tokens   reused frames   peak (browser)   chat worker WASM');
     for (const [name, r] of rows) {
       const t = r.result;
       console.log(
@@ -169,7 +166,7 @@ async function main(): Promise<void> {
     );
     const pagePeak = Math.max(load.pageBytes, vision.pageBytes, cold.pageBytes, warm.pageBytes, again.pageBytes);
     console.log(
-      `peak memory (ours): browser processes ${mb(peak)} (${mb(peak - idle)} above the idle browser), chat worker WASM heap + JS heap ${mb(pagePeak)}; stock path: browser ${mb(stock.peakBytes)}, chat worker ${mb(stock.pageBytes)} (measured after ours: WASM memory never shrinks)`,
+      `peak memory (ours): browser processes ${mb(peak)} (${mb(peak - idle)} above the idle browser), chat worker WASM heap ${mb(pagePeak)}; stock path: browser ${mb(stock.peakBytes)}, chat worker WASM ${mb(stock.pageBytes)} (measured after ours: WASM memory never shrinks)`,
     );
     const w = warm.result;
     console.log(

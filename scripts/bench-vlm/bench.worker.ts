@@ -224,13 +224,12 @@ const api = {
   },
 
   /** What the runtime reports about memory in this worker (the driver measures the processes too). */
-  memory(): { wasmThreads: number; crossOriginIsolated: boolean; wasmHeapBytes: number; jsHeapBytes: number } {
-    const js = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+  memory(): { wasmThreads: number; crossOriginIsolated: boolean; wasmHeapBytes: number } {
     return {
       wasmThreads: (env.backends.onnx.wasm as { numThreads?: number } | undefined)?.numThreads ?? 0,
       crossOriginIsolated: self.crossOriginIsolated,
+      // Workers have no performance.memory: their JS heap is in the browser processes' figure only.
       wasmHeapBytes: wasmHeapBytes(),
-      jsHeapBytes: js ?? Number.NaN,
     };
   },
 };
