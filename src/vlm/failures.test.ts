@@ -11,7 +11,11 @@ describe('describeVlmFailure', () => {
     const f = describeVlmFailure(new Error('mapAsync failed'), { ...gpu, deviceLost: 'destroyed' });
     expect(f).toMatchObject({ kind: 'gpu-lost', offerWasm: true, restartWorker: true });
     expect(f.message).toBe(
-      'The GPU stopped while Qwen3-VL 2B was answering (destroyed). Your capture, map and chat are kept. Run the chat on WASM (slower, no GPU needed), or reload the page to try the GPU again.',
+      'The GPU stopped while Qwen3-VL 2B was answering (destroyed). Your capture, map and chat are kept. Run the chat on WASM (no GPU needed, but Qwen3-VL 2B writes a word every few seconds there; the Light tier answers in seconds), or reload the page to try the GPU again.',
+    );
+    // The light tier's model is fast enough on WASM to offer it plainly.
+    expect(describeVlmFailure(new Error('mapAsync failed'), { ...gpu, model: 'SmolVLM 256M', lightTier: true, deviceLost: 'destroyed' }).message).toContain(
+      'Run the chat on WASM (slower, no GPU needed)',
     );
     // Recognised from the error text too (the lost event may come after the failed call).
     expect(describeVlmFailure(new Error('GPUDevice was lost'), gpu).kind).toBe('gpu-lost');

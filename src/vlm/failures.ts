@@ -41,11 +41,15 @@ const KEPT = 'Your capture, map and chat are kept.';
 export function describeVlmFailure(err: unknown, ctx: FailureContext): VlmFailure {
   const text = err instanceof Error ? err.message : String(err);
   const onGpu = ctx.backend === 'webgpu';
+  // Qwen3-VL's 4-bit weights have no fast kernel on WASM (~5 s a token, docs/MODELS.md): say so where WASM is offered.
+  const wasmCost = ctx.lightTier
+    ? 'slower, no GPU needed'
+    : `no GPU needed, but ${ctx.model} writes a word every few seconds there; the Light tier answers in seconds`;
   if (onGpu && (ctx.deviceLost !== undefined || DEVICE_LOST.test(text))) {
     const why = ctx.deviceLost || text;
     return {
       kind: 'gpu-lost',
-      message: `The GPU stopped while ${ctx.model} was answering (${why}). ${KEPT} Run the chat on WASM (slower, no GPU needed), or reload the page to try the GPU again.`,
+      message: `The GPU stopped while ${ctx.model} was answering (${why}). ${KEPT} Run the chat on WASM (${wasmCost}), or reload the page to try the GPU again.`,
       offerWasm: true,
       restartWorker: true,
     };
@@ -54,7 +58,7 @@ export function describeVlmFailure(err: unknown, ctx: FailureContext): VlmFailur
     return onGpu
       ? {
           kind: 'invalid-output',
-          message: `${ctx.model} produced invalid numbers on this GPU (reduced precision fails on some GPUs), so no answer was written. ${KEPT} Run the chat on WASM, which computes in full precision.`,
+          message: `${ctx.model} produced invalid numbers on this GPU (reduced precision fails on some GPUs), so no answer was written. ${KEPT} Run the chat on WASM, which computes in full precision (${wasmCost}).`,
           offerWasm: true,
           restartWorker: false,
         }
