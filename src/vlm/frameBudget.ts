@@ -34,6 +34,9 @@ export interface ChatCosts {
   headBytes: number;
 }
 
+/** The part of ChatCosts the loaded model itself gives (VlmChat.frameCosts). */
+export type FrameCosts = Pick<ChatCosts, 'tokensPerFrame' | 'kvBytesPerToken' | 'kvTensors' | 'featureBytesPerToken' | 'headBytes'>;
+
 /** Measured on this device by earlier questions. */
 export interface MeasuredSpeed {
   /** Prompt tokens per second through the language model (prefill). */

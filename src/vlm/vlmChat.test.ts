@@ -198,6 +198,23 @@ describe('what a frame costs (the frame budget reads it from the loaded model)',
     const config = chat.model.config as unknown as { text_config: { hidden_size: number; vocab_size: number } };
     expect(costs.featureBytesPerToken).toBe(config.text_config.hidden_size * 4);
     expect(costs.headBytes).toBe(config.text_config.vocab_size * config.text_config.hidden_size * 4);
+    // Another frame of the same size costs the same: the processor does not run again. Another size gets its own.
+    const prepare = chat.prepare.bind(chat);
+    let prepared2 = 0;
+    chat.prepare = (...a: Parameters<typeof chat.prepare>) => {
+      prepared2++;
+      return prepare(...a);
+    };
+    try {
+      expect(await chat.frameCosts(frames(2, 9)[1]!, 64 * 64)).toEqual(costs);
+      expect(prepared2).toBe(0);
+      const wide = { ...frame, image: testImage(3, 160, 60) };
+      const wideCosts = await chat.frameCosts(wide, 64 * 64);
+      expect(prepared2).toBe(1);
+      expect(wideCosts.tokensPerFrame).toBe((await prepare(req({ frames: [wide] }), { maxPixelsPerFrame: 64 * 64 })).frameTokens);
+    } finally {
+      chat.prepare = prepare;
+    }
   });
 
   it('an answer says how many prompt tokens it ran and how long they took; a second on the same frames runs fewer', async () => {

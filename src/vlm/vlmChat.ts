@@ -11,6 +11,7 @@ import { AutoConfig, AutoModelForImageTextToText, AutoProcessor, cat, type Tenso
 import { externalDataChunks } from '../models/manifest';
 import type { RoutedModel } from '../models/transformersSource';
 import type { LoadedVlm, VlmFamily, VlmProcessor } from './families/family';
+import type { FrameCosts } from './frameBudget';
 import { idefics3Family } from './families/idefics3';
 import { qwen3vlFamily } from './families/qwen3vl';
 import { decode, KvCache, type LmPrompt, type LmSessions, NonFiniteLogitsError, prefill, prefillChunkTokens } from './lmRunner';
@@ -145,6 +146,8 @@ export class VlmChat {
   private featureBytes = 0;
   /** The KV cache of the last prompt up to the end of its frames, with what it was computed from. */
   private prefix: { frames: string; ids: BigInt64Array; cache: KvCache } | null = null;
+  /** frameCosts by frame size. */
+  private readonly frameCostsBySize = new Map<string, Promise<FrameCosts>>();
 
   private constructor(
     readonly processor: VlmProcessor,
@@ -366,10 +369,19 @@ export class VlmChat {
    * (the processor only, no model run), the KV cache bytes per token and KV tensors (the decoder's own inputs), and
    * the bytes of its kept features per token.
    */
-  async frameCosts(
-    frame: VlmFrame,
-    maxPixelsPerFrame?: number,
-  ): Promise<{ tokensPerFrame: number; kvBytesPerToken: number; kvTensors: number; featureBytesPerToken: number; headBytes: number }> {
+  async frameCosts(frame: VlmFrame, maxPixelsPerFrame?: number): Promise<FrameCosts> {
+    // A frame's token count depends only on its size: the processor runs once per size, not at every question.
+    const key = `${frame.image.width}x${frame.image.height}/${maxPixelsPerFrame ?? ''}`;
+    let costs = this.frameCostsBySize.get(key);
+    if (!costs) {
+      costs = this.measureFrameCosts(frame, maxPixelsPerFrame);
+      this.frameCostsBySize.set(key, costs);
+      costs.catch(() => this.frameCostsBySize.delete(key));
+    }
+    return costs;
+  }
+
+  private async measureFrameCosts(frame: VlmFrame, maxPixelsPerFrame?: number): Promise<FrameCosts> {
     const { tokensPerImage } = await this.prepare({ history: [], question: '', spatialContext: '', frames: [frame] }, { maxPixelsPerFrame, maxFrames: 1 });
     const { decoder } = this.lmSessions();
     const config = this.model.config as { text_config?: { hidden_size?: number; vocab_size?: number }; hidden_size?: number; vocab_size?: number };
