@@ -3,7 +3,7 @@
 // frame's tracking gave, the ground truth beside it, and the map's gravity frame at the end.
 import { readdirSync } from 'node:fs';
 import { matrixToRigid, type Rigid } from '../src/geometry/rigid.ts';
-import type { RgbaImage, TrackingStatus, WorldFrame } from '../src/geometry/types.ts';
+import type { GivenDepth, RgbaImage, TrackingStatus, WorldFrame } from '../src/geometry/types.ts';
 import type { KeyframePipeline } from '../src/geometry/keyframePipeline.ts';
 import { groupRgbdFiles } from '../src/rgbd/sevenScenes.ts';
 import { loadRgbdFolder, processFrame, rgbdPipeline, type RgbdFrame } from './rgbdFolder.ts';
@@ -43,9 +43,14 @@ export interface RgbdRun {
   ms: number;
 }
 
-/** Runs the pipeline over the folder; with `verbose`, prints each frame whose tracking gave a reason. */
-export async function runRgbdFolder(dir: string, every = 1, options: { verbose?: boolean } = {}): Promise<RgbdRun> {
-  const frames = loadRgbdFolder(dir, every);
+/**
+ * Runs the pipeline over the folder; with `verbose`, prints each frame whose tracking gave a reason; `depth` replaces
+ * each frame's given depth in order (a monocular model's errors: src/eval/monoDepthSim.ts).
+ */
+export async function runRgbdFolder(dir: string, every = 1, options: { verbose?: boolean; depth?: (given: GivenDepth) => GivenDepth } = {}): Promise<RgbdRun> {
+  const loaded = loadRgbdFolder(dir, every);
+  const degrade = options.depth;
+  const frames = degrade ? loaded.map((f) => ({ ...f, given: degrade(f.given) })) : loaded;
   const folderFrameCount = groupRgbdFiles(readdirSync(dir)).length;
   const tracked: TrackedFrame[] = [];
   const est: Rigid[] = [];
