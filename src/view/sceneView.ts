@@ -94,13 +94,13 @@ export class SceneView {
   }
 
   addKeyframe(kf: KeyframeGeometry): void {
-    const added = this.cloud.append(kf.points, kf.colors);
+    this.cloud.append(kf.points, kf.colors);
     this.trajectory.add(kf.pose, kf.intrinsics, kf.width, kf.height);
     this.world.matrix.fromArray(kf.world.toGravity);
     this.world.matrixWorldNeedsUpdate = true;
     const p = kf.points;
     const v = new THREE.Vector3();
-    for (let i = 0; i < added * 3; i += 3) this.bounds.expandByPoint(v.set(p[i]!, p[i + 1]!, p[i + 2]!));
+    for (let i = 0; i < p.length; i += 3) this.bounds.expandByPoint(v.set(p[i]!, p[i + 1]!, p[i + 2]!));
     if (this.trajectory.size === 1) this.resetView();
     this.dirty = true;
   }
