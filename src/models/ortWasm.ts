@@ -1,5 +1,6 @@
-// ORT's wasm runtime, served from the app's own origin (never a CDN): Vite emits these two files
-// as assets and gives their URLs. Both workers (and transformers.js) use this one build.
+// ORT's wasm runtime, served from the app's own origin (never a CDN): Vite emits these files as assets and gives
+// their URLs. Every worker uses the WebGPU build (its WASM EP included), except a chat worker without WebGPU, which
+// loads the plain WASM build (ORT_WASM_ONLY_PATHS).
 import mjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import wasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import wasmOnlyMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';

@@ -105,9 +105,12 @@ function thinToCells(points: Float32Array, colors: Uint8Array, cell: number): { 
   }
   const outPoints = new Float32Array(keep.length * 3);
   const outColors = new Uint8Array(keep.length * 3);
-  keep.forEach((i, k) => {
-    outPoints.set(points.subarray(3 * i, 3 * i + 3), 3 * k);
-    outColors.set(colors.subarray(3 * i, 3 * i + 3), 3 * k);
-  });
+  for (let k = 0; k < keep.length; k++) {
+    const from = 3 * keep[k]!;
+    for (let a = 0; a < 3; a++) {
+      outPoints[3 * k + a] = points[from + a]!;
+      outColors[3 * k + a] = colors[from + a]!;
+    }
+  }
   return { points: outPoints, colors: outColors };
 }
