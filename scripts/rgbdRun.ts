@@ -33,7 +33,10 @@ export interface RgbdRun {
   /** One per frame that produced geometry, in order. */
   tracked: TrackedFrame[];
   statuses: Partial<Record<TrackingStatus, number>>;
-  /** Estimated and ground-truth poses of the frames not lost that have ground truth (paired by position). */
+  /** Frames the tracker's features could not place that dense odometry placed (counted as tracked). */
+  odometry: number;
+  /** Estimated and ground-truth poses of every frame with ground truth (paired by position); a lost frame counts at
+   * the pose the app showed for it (the last tracked one). */
   est: Rigid[];
   gt: Rigid[];
   /** The map's gravity frame after the last frame. */
@@ -56,12 +59,14 @@ export async function runRgbdFolder(dir: string, every = 1, options: { verbose?:
   const est: Rigid[] = [];
   const gt: Rigid[] = [];
   const statuses: Partial<Record<TrackingStatus, number>> = {};
+  let odometry = 0;
   let current = frames[0]!;
   let index = 0;
   const pipeline = rgbdPipeline((g) => {
     statuses[g.tracking.status] = (statuses[g.tracking.status] ?? 0) + 1;
+    if (g.tracking.odometry) odometry++;
     if (g.tracking.reason && options.verbose) console.log(`  ${current.id}: ${g.tracking.status} — ${g.tracking.reason}`);
-    if (g.tracking.status !== 'lost' && current.gtPose) {
+    if (current.gtPose) {
       est.push(matrixToRigid(g.pose));
       gt.push(matrixToRigid(current.gtPose));
     }
@@ -81,5 +86,5 @@ export async function runRgbdFolder(dir: string, every = 1, options: { verbose?:
     index = n;
     ms += await processFrame(pipeline, f, n);
   }
-  return { dir, every, frames, folderFrameCount, tracked, statuses, est, gt, world: pipeline.gravityFrame, pipeline, ms };
+  return { dir, every, frames, folderFrameCount, tracked, statuses, odometry, est, gt, world: pipeline.gravityFrame, pipeline, ms };
 }

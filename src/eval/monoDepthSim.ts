@@ -73,7 +73,7 @@ export class MonoDepthSim {
     const depth = new Float32Array(width * height);
     const scale = this.globalBias * frameScale;
     for (let i = 0; i < depth.length; i++) depth[i] = dense[i]! > 0 ? dense[i]! * scale * shape[i]! : 0;
-    return { width, height, depth, intrinsics: this.intrinsics(given.intrinsics) };
+    return { width, height, depth, intrinsics: this.intrinsics(given.intrinsics), source: 'model' };
   }
 
   /** The intrinsics the pipeline is told: focal lengths off by the sequence's factor, principal point kept. */

@@ -23,5 +23,8 @@ describe('trajectoryMetrics', () => {
     expect(m.ateRmse).toBeGreaterThan(0.1);
     expect(m.displacementMra).toBeCloseTo(0.7, 9); // 20 % off everywhere: θ ≤ 0.80 pass
     expect(m.rpeTranslation).toBeCloseTo(0.2, 9);
+    // The shape is right: the similarity takes the scale out, and says how large the map is.
+    expect(m.ateSimilarityRmse).toBeCloseTo(0, 9);
+    expect(m.mapScale).toBeCloseTo(1.2, 9);
   });
 });

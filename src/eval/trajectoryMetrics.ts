@@ -1,7 +1,7 @@
 // Trajectory accuracy as ../shared/docs/benchmarks.md defines it: ATE RMSE after the best rigid
-// alignment (no scale), RPE between consecutive keyframes, path-length scale ratio, and VSTI-Bench's
+// alignment (no scale) and after the best similarity (the shape of the path, whatever its metric scale), RPE between consecutive keyframes, path-length scale ratio, and VSTI-Bench's
 // camera-displacement MRA over all keyframe pairs 0.2–10 m apart.
-import { alignRigid, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
+import { alignRigid, alignSimilarity, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
 import { meanRelativeAccuracy } from './mra';
 
 export interface TrajectoryMetrics {
@@ -9,6 +9,12 @@ export interface TrajectoryMetrics {
   /** The rigid transform that best maps the estimated camera centres onto the ground truth's. */
   alignment: Rigid;
   ateRmse: number;
+  /** ATE RMSE after the best similarity alignment. */
+  ateSimilarityRmse: number;
+  /** The similarity's scale inverted: the estimate's size over the truth's (1.05: the map is 5 % too large). */
+  mapScale: number;
+  /** The similarity that best maps the estimated camera centres onto the ground truth's. */
+  similarity: { scale: number; rigid: Rigid };
   rpeTranslation: number;
   rpeRotationDeg: number;
   scaleRatio: number;
@@ -30,6 +36,9 @@ export function trajectoryMetrics(est: Rigid[], gt: Rigid[]): TrajectoryMetrics 
   const cg = gt.map((p) => p.t);
   const align = alignRigid(ce, cg);
   const ate = Math.sqrt(ce.reduce((s, c, i) => s + dist(applyRigid(align, c), cg[i]!) ** 2, 0) / n);
+  const similarity = alignSimilarity(ce, cg);
+  const scaled = (c: Vec3): Vec3 => applyRigid(similarity.rigid, [similarity.scale * c[0], similarity.scale * c[1], similarity.scale * c[2]]);
+  const ateSimilarity = Math.sqrt(ce.reduce((s, c, i) => s + dist(scaled(c), cg[i]!) ** 2, 0) / n);
 
   let rpeT = 0;
   let rpeR = 0;
@@ -59,6 +68,9 @@ export function trajectoryMetrics(est: Rigid[], gt: Rigid[]): TrajectoryMetrics 
     frames: n,
     alignment: align,
     ateRmse: ate,
+    ateSimilarityRmse: ateSimilarity,
+    mapScale: 1 / similarity.scale,
+    similarity,
     rpeTranslation: rpeT / (n - 1),
     rpeRotationDeg: rpeR / (n - 1),
     scaleRatio: lenG > 0 ? lenE / lenG : Number.NaN,

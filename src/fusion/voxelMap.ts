@@ -9,6 +9,20 @@ export interface VoxelMapOptions {
   initialCapacity?: number;
 }
 
+/**
+ * The map as a camera sees it, on a coarse grid of cells: per cell the nearest voxel's mean position in the camera's
+ * frame (x, y, z; z = 0 where the cell sees nothing) and its observation count. A z-buffer of points: what the
+ * keyframe alignment compares a new depth map with.
+ */
+export interface MapView {
+  cols: number;
+  rows: number;
+  /** Image pixels per cell. */
+  cell: number;
+  points: Float32Array;
+  observations: Uint16Array;
+}
+
 /** The voxels a keyframe added to the map (for the 3D view: only new voxels are sent). */
 export interface NewVoxels {
   points: Float32Array;
@@ -86,6 +100,68 @@ export class VoxelMap {
     const picked: number[] = [];
     for (let v = 0; v < this.count; v++) if (this.observations[v]! >= minObservations) picked.push(v);
     return this.means(picked);
+  }
+
+  /**
+   * The voxels in front of a camera (`worldToCamera`: row-major 3x3 R and t), projected with the pinhole `k` into a
+   * width x height image cut into cells of `cell` pixels. Per cell, the front surface: the mean of the voxels within
+   * `band` (relative depth, at least three voxels) of the nearest, weighted by their observations. Not the nearest
+   * alone: a surface observed many times is a few voxels thick, and always taking its front would pull every keyframe
+   * aligned to it towards the camera.
+   */
+  view(
+    worldToCamera: { R: number[]; t: number[] },
+    k: { fx: number; fy: number; cx: number; cy: number },
+    width: number,
+    height: number,
+    cell: number,
+    options: { maxDepth?: number; band?: number } = {},
+  ): MapView {
+    const cols = Math.ceil(width / cell);
+    const rows = Math.ceil(height / cell);
+    const maxDepth = options.maxDepth ?? 10;
+    const band = options.band ?? 0.05;
+    const nearest = new Float32Array(cols * rows).fill(Number.POSITIVE_INFINITY);
+    const [r0, r1, r2, r3, r4, r5, r6, r7, r8] = worldToCamera.R as [number, number, number, number, number, number, number, number, number];
+    const [t0, t1, t2] = worldToCamera.t as [number, number, number];
+    // Voxels in view, as (voxel, cell) pairs, so the second pass does not project again.
+    const seen: number[] = [];
+    const camera: number[] = [];
+    for (let v = 0; v < this.count; v++) {
+      const n = this.observations[v]!;
+      const x = this.sum[3 * v]! / n;
+      const y = this.sum[3 * v + 1]! / n;
+      const z = this.sum[3 * v + 2]! / n;
+      const cz = r6 * x + r7 * y + r8 * z + t2;
+      if (!(cz > 0.1 && cz < maxDepth)) continue;
+      const cx = r0 * x + r1 * y + r2 * z + t0;
+      const cy = r3 * x + r4 * y + r5 * z + t1;
+      const u = (k.fx * cx) / cz + k.cx;
+      const w = (k.fy * cy) / cz + k.cy;
+      if (!(u >= 0 && w >= 0 && u < width && w < height)) continue;
+      const c = Math.floor(w / cell) * cols + Math.floor(u / cell);
+      if (cz < nearest[c]!) nearest[c] = cz;
+      seen.push(v, c);
+      camera.push(cx, cy, cz);
+    }
+    const points = new Float32Array(cols * rows * 3);
+    const weight = new Float32Array(cols * rows);
+    const observations = new Uint16Array(cols * rows);
+    for (let i = 0; i < seen.length / 2; i++) {
+      const c = seen[2 * i + 1]!;
+      const cz = camera[3 * i + 2]!;
+      if (cz > nearest[c]! * (1 + band) + 3 * this.voxelSize) continue;
+      const n = this.observations[seen[2 * i]!]!;
+      points[3 * c]! += n * camera[3 * i]!;
+      points[3 * c + 1]! += n * camera[3 * i + 1]!;
+      points[3 * c + 2]! += n * cz;
+      weight[c]! += n;
+      observations[c] = Math.min(65535, observations[c]! + n);
+    }
+    for (let c = 0; c < cols * rows; c++) {
+      if (weight[c]! > 0) for (let a = 0; a < 3; a++) points[3 * c + a]! /= weight[c]!;
+    }
+    return { cols, rows, cell, points, observations };
   }
 
   /** Mean position and colour of the given voxels. */

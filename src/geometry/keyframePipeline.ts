@@ -7,9 +7,18 @@ import type { FrameMeta } from '../capture/frameSink';
 import { VoxelMap, type NewVoxels } from '../fusion/voxelMap';
 import { WorldFrameTracker } from '../fusion/worldFrame';
 import { backproject } from './backproject';
+import { alignDepthToMap } from './depthAlignment';
 import { shrinkDepth, type StoredKeyframe } from './keyframeStore';
 import { identity } from './mat4';
+import { composeRigid, invertRigid, matrixToRigid, rigidToMatrix, type Rigid } from './rigid';
 import type { DepthResult, GivenDepth, Keyframe, KeyframeGeometry, RgbaImage, TrackingState } from './types';
+
+/** Dense odometry trusts a pose this far (m, rad) from the predicted one, found with at least this share of the view's
+ * cells matched and a model's depth scale this far (log) from the map's: beyond, it matched the wrong surfaces. */
+const MAX_SCALE_ERROR = 0.25;
+const MAX_ODOMETRY_MOVE = 0.3;
+const MAX_ODOMETRY_TURN = 0.35;
+const MIN_ODOMETRY_SHARE = 0.15;
 
 export interface DepthEstimator {
   inputSize(width: number, height: number): { width: number; height: number };
@@ -25,6 +34,8 @@ export interface PoseEstimate {
 /** Gives each keyframe its camera-to-world pose (src/tracking/trackedPose.ts: the tracker). */
 export interface PoseSource {
   poseFor(keyframe: Keyframe, depth: DepthResult): PoseEstimate;
+  /** The last keyframe, which `poseFor` could not place, is at `pose` (dense odometry): track on from there. */
+  resume?(pose: Float32Array): void;
   reset(): void;
 }
 
@@ -32,7 +43,15 @@ export interface PoseSource {
 function depthFromInput(given: GivenDepth): DepthResult & { timings: { inferenceMs: number; postMs: number } } {
   const confidence = new Float32Array(given.depth.length);
   for (let i = 0; i < confidence.length; i++) confidence[i] = given.depth[i]! > 0 ? 1 : 0;
-  return { width: given.width, height: given.height, depth: given.depth, confidence, intrinsics: given.intrinsics, timings: { inferenceMs: 0, postMs: 0 } };
+  return {
+    width: given.width,
+    height: given.height,
+    depth: given.depth,
+    confidence,
+    intrinsics: given.intrinsics,
+    source: given.source ?? 'sensor',
+    timings: { inferenceMs: 0, postMs: 0 },
+  };
 }
 
 /** What the pipeline needs to do with a frame it does not own the format of. */
@@ -65,6 +84,8 @@ export class KeyframePipeline<F> {
   private readonly queue: (Keyframe & { given?: GivenDepth })[] = [];
   /** The last tracked pose, shown for keyframes whose tracking is lost. */
   private lastPose: Float32Array = identity();
+  /** The tracked pose before the last, for a constant-velocity guess where the tracker has none. */
+  private prevPose: Float32Array | null = null;
   readonly map: VoxelMap;
   /** Every tracked keyframe, for later stages (object lifting, spatial questions). */
   readonly stored: StoredKeyframe[] = [];
@@ -143,6 +164,7 @@ export class KeyframePipeline<F> {
     this.selector.reset();
     this.pose.reset();
     this.lastPose = identity();
+    this.prevPose = null;
     this.map.clear();
     this.stored.length = 0;
     this.lostFrames.length = 0;
@@ -167,21 +189,60 @@ export class KeyframePipeline<F> {
     });
   }
 
+  /**
+   * A keyframe the tracker could not place (features too few or unmatched: a fast turn, a part of the room not seen
+   * yet) is placed by dense alignment of its depth with the map from the constant-velocity guess (odometry,
+   * src/geometry/depthAlignment.ts; a model's depth is also brought to the map's scale and shape), and the tracker
+   * resumes from it, so walking into an unseen part of the room does not stop the capture. Unplaced where the map
+   * cannot tell (too little overlap) or the result strays too far.
+   */
+  private placeByOdometry(estimate: PoseEstimate, depth: DepthResult): { estimate: PoseEstimate; depth: DepthResult } {
+    if (estimate.pose || this.map.size === 0) return { estimate, depth };
+    const initial = this.predictedPose();
+    const cell = Math.max(2, Math.round(depth.width / 160));
+    const view = this.map.view(invertRigid(initial), depth.intrinsics, depth.width, depth.height, cell);
+    const model = (depth.source ?? 'model') === 'model';
+    const aligned = alignDepthToMap(depth, view, initial, { estimateScale: model });
+    if (!aligned) return { estimate, depth };
+    const moved = composeRigid(invertRigid(initial), aligned.pose);
+    const angle = Math.acos(Math.min(1, Math.max(-1, (moved.R[0]! + moved.R[4]! + moved.R[8]! - 1) / 2)));
+    if (
+      Math.hypot(...moved.t) > MAX_ODOMETRY_MOVE ||
+      angle > MAX_ODOMETRY_TURN ||
+      Math.abs(Math.log(aligned.scale)) > MAX_SCALE_ERROR ||
+      aligned.inliers < MIN_ODOMETRY_SHARE * view.cols * view.rows
+    ) {
+      return { estimate, depth };
+    }
+    const pose = rigidToMatrix(aligned.pose);
+    this.pose.resume?.(pose);
+    return { estimate: { pose, tracking: { status: 'tracked', inliers: aligned.inliers, odometry: true } }, depth: { ...depth, depth: aligned.depth } };
+  }
+
+  /** The last pose moved on as it moved from the one before (constant velocity). */
+  private predictedPose(): Rigid {
+    const last = matrixToRigid(this.lastPose);
+    if (!this.prevPose) return last;
+    return composeRigid(last, composeRigid(invertRigid(matrixToRigid(this.prevPose)), last));
+  }
+
   /** Null when the capture was reset while the depth model ran: nothing of the old capture may reach the new map. */
   private async process(kf: Keyframe & { given?: GivenDepth }, generation: number): Promise<KeyframeGeometry | null> {
     const depth = kf.given ? depthFromInput(kf.given) : await this.depth.estimate(kf.image);
     if (generation !== this.generation) return null;
     const t0 = performance.now();
-    const estimate = this.pose.poseFor(kf, depth);
+    const tracked = this.pose.poseFor(kf, depth);
+    const { estimate, depth: aligned } = this.placeByOdometry(tracked, depth);
     // A lost keyframe adds nothing to the map: no points from an unknown pose.
     let cloud: NewVoxels = { points: new Float32Array(0), colors: new Uint8Array(0) };
     if (estimate.pose) {
-      const lifted = backproject(depth, kf.image, estimate.pose, { maxPoints: this.options.maxPointsPerKeyframe ?? 40_000 });
+      const lifted = backproject(aligned, kf.image, estimate.pose, { maxPoints: this.options.maxPointsPerKeyframe ?? 40_000 });
       cloud = this.map.integrate(lifted.points, lifted.colors);
     }
     if (estimate.pose) {
+      this.prevPose = this.lastPose;
       this.lastPose = estimate.pose;
-      const { intrinsics, ...small } = shrinkDepth(depth);
+      const { intrinsics, ...small } = shrinkDepth(aligned);
       this.stored.push({ index: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs, pose: estimate.pose, intrinsics, depth: small });
       this.world = this.worldFrame.update(estimate.pose, this.map);
     } else {

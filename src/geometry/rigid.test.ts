@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../scripts/fixtures/onnxBuilder';
-import { alignRigid, applyRigid, composeRigid, invertRigid, matrixToRigid, rigidToMatrix, symmetricEigen, type Vec3 } from './rigid';
+import { alignRigid, alignSimilarity, applyRigid, composeRigid, invertRigid, matrixToRigid, rigidToMatrix, symmetricEigen, type Vec3 } from './rigid';
 
 function rotation(axis: Vec3, angle: number): number[] {
   const n = Math.hypot(...axis);
@@ -69,5 +69,18 @@ describe('symmetricEigen', () => {
       const av = [0, 1, 2].map((r) => a[r * 3]! * v[0]! + a[r * 3 + 1]! * v[1]! + a[r * 3 + 2]! * v[2]!);
       av.forEach((x, r) => expect(x).toBeCloseTo(values[k]! * v[r]!, 9));
     }
+  });
+});
+
+describe('alignSimilarity', () => {
+  it('recovers a known scale, rotation and translation', () => {
+    const rand = seededRandom(11);
+    const T = { R: rotation([1, 0.2, -0.4], 0.9), t: [1, 2, -0.5] as Vec3 };
+    const src = Array.from({ length: 30 }, () => [rand() * 4 - 2, rand() * 2 - 1, rand() * 3] as Vec3);
+    const dst = src.map((p) => applyRigid(T, [0.92 * p[0], 0.92 * p[1], 0.92 * p[2]]));
+    const { scale, rigid } = alignSimilarity(src, dst);
+    expect(scale).toBeCloseTo(0.92, 6);
+    for (let i = 0; i < 9; i++) expect(rigid.R[i]).toBeCloseTo(T.R[i]!, 6);
+    for (let a = 0; a < 3; a++) expect(rigid.t[a]).toBeCloseTo(T.t[a]!, 6);
   });
 });

@@ -116,6 +116,28 @@ export function alignRigid(src: Vec3[], dst: Vec3[], weights?: number[]): Rigid 
   return { R, t };
 }
 
+/**
+ * The similarity (scale s, then rigid) minimising Σ‖s·R·src + t − dst‖² (Umeyama): the rotation is the rigid fit's
+ * (it does not depend on the scale), the scale the projection of the centred targets on the rotated sources.
+ */
+export function alignSimilarity(src: Vec3[], dst: Vec3[]): { scale: number; rigid: Rigid } {
+  const { R } = alignRigid(src, dst);
+  const mean = (ps: Vec3[]) => [0, 1, 2].map((a) => ps.reduce((s, p) => s + p[a]!, 0) / ps.length) as Vec3;
+  const cs = mean(src);
+  const cd = mean(dst);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < src.length; i++) {
+    const x = [src[i]![0] - cs[0], src[i]![1] - cs[1], src[i]![2] - cs[2]];
+    const rx = applyRigid({ R, t: [0, 0, 0] }, x as Vec3);
+    num += rx[0] * (dst[i]![0] - cd[0]) + rx[1] * (dst[i]![1] - cd[1]) + rx[2] * (dst[i]![2] - cd[2]);
+    den += x[0]! ** 2 + x[1]! ** 2 + x[2]! ** 2;
+  }
+  const scale = den > 0 ? num / den : 1;
+  const rcs = applyRigid({ R, t: [0, 0, 0] }, cs);
+  return { scale, rigid: { R, t: [cd[0] - scale * rcs[0], cd[1] - scale * rcs[1], cd[2] - scale * rcs[2]] } };
+}
+
 export function applyRigid(T: Rigid, p: Vec3): Vec3 {
   const { R, t } = T;
   return [

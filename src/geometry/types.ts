@@ -36,6 +36,9 @@ export interface DepthResult {
   confidence: Float32Array;
   /** Intrinsics for this depth map's resolution. */
   intrinsics: Intrinsics;
+  /** A sensor's depth is metric in every frame; a model's scale and shape wander from frame to frame, so the pipeline
+   * brings each keyframe to the map's scale before fusing it (src/geometry/depthAlignment.ts). Default: model. */
+  source?: DepthSource;
   /** Feature tokens from the model, where it exposes them ("3D tokens"). */
   tokens?: { data: Float32Array; dims: number[] };
 }
@@ -48,6 +51,8 @@ export interface TrackingState {
   /** Why tracking failed, in words a user can act on. */
   reason?: string;
   inliers: number;
+  /** Placed by aligning its depth with the map (the features could not place it); `inliers` counts surface points. */
+  odometry?: boolean;
 }
 
 /** The map's gravity frame: +y up, the floor (when found) at y = 0. */
@@ -89,7 +94,11 @@ export interface GivenDepth {
   /** Metres, 0 = invalid. */
   depth: Float32Array;
   intrinsics: Intrinsics;
+  /** Default: sensor (an RGB-D recording's own depth). */
+  source?: DepthSource;
 }
+
+export type DepthSource = 'sensor' | 'model';
 
 /** Axis-aligned bounds (m). */
 export interface Bounds {

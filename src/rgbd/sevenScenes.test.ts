@@ -28,6 +28,19 @@ describe('7-Scenes folder parsing', () => {
     const m = parsePose('1 0 0 0.5\n0 1 0 -1\n0 0 1 2\n0 0 0 1');
     expect(Array.from(m!.slice(12, 15))).toEqual([0.5, -1, 2]);
     expect(parsePose('nan 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1')).toBeNull();
+    // A rotation written with too few digits (columns off unit length by ~1e-4) comes back exactly orthonormal.
+    const r = parsePose('0.99995 0 0 0\n0 0.99990 0.0001 0\n0 -0.0001 1.00004 0\n0 0 0 1')!;
+    const pairs: [number, number][] = [
+      [0, 0],
+      [4, 4],
+      [8, 8],
+      [0, 4],
+      [4, 8],
+    ];
+    for (const [i, j] of pairs) {
+      const dot = r[i]! * r[j]! + r[i + 1]! * r[j + 1]! + r[i + 2]! * r[j + 2]!;
+      expect(dot).toBeCloseTo(i === j ? 1 : 0, 6);
+    }
   });
 
   it('decodes 16-bit millimetre depth to metres and refuses 8-bit images', () => {

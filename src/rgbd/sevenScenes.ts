@@ -47,7 +47,28 @@ export function parsePose(text: string): Float32Array | null {
   if (v.length < 16 || v.slice(0, 16).some((x) => !Number.isFinite(x))) return null;
   const m = new Float32Array(16);
   for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) m[c * 4 + r] = v[r * 4 + c]!;
+  orthonormalise(m);
   return m;
+}
+
+/**
+ * Makes the rotation part exactly a rotation (Gram-Schmidt on its columns). Recorded poses are written with a few
+ * digits and drift from orthonormal by ~1e-4, which reads as a 1 degree rotation error wherever an angle is taken
+ * from the trace of a relative rotation.
+ */
+function orthonormalise(m: Float32Array): void {
+  const a = [m[0]!, m[1]!, m[2]!];
+  const b = [m[4]!, m[5]!, m[6]!];
+  const na = Math.hypot(a[0]!, a[1]!, a[2]!);
+  for (let i = 0; i < 3; i++) a[i]! /= na;
+  const dot = a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+  for (let i = 0; i < 3; i++) b[i]! -= dot * a[i]!;
+  const nb = Math.hypot(b[0]!, b[1]!, b[2]!);
+  for (let i = 0; i < 3; i++) b[i]! /= nb;
+  const c = [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
+  m.set(a, 0);
+  m.set(b, 4);
+  m.set(c, 8);
 }
 
 /** A 16-bit depth PNG in millimetres → metres (0 = invalid). */

@@ -1,9 +1,10 @@
 // Tracking's state in words, one wording for every place that shows it (the capture counters, the notice).
 import type { TrackingState } from '../geometry/types';
 
-/** "ok, 412 matches" / "lost: the view changed too fast or has too few features". */
+/** "ok, 412 matches" / "ok, placed by its depth" / "lost: the view changed too fast or has too few features". */
 export function trackingStatusText(t: TrackingState): string {
-  return t.status === 'lost' ? `lost: ${t.reason ?? 'reason unknown'}` : `ok, ${t.inliers} matches`;
+  if (t.status === 'lost') return `lost: ${t.reason ?? 'reason unknown'}`;
+  return t.odometry ? 'ok, placed by its depth (too few features matched)' : `ok, ${t.inliers} matches`;
 }
 
 /** The notice while tracking is lost: the same reason, and what to do. */

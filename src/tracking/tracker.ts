@@ -2,11 +2,13 @@
 // matched to the previous keyframe for a first pose (3-point RANSAC on 3D-3D pairs), then refined against
 // a local map of recent keyframes' points found by projection, so drift does not pile up frame by frame.
 // Too few inliers (blur, a blank wall) is "lost": no pose, the map is left untouched, and the next frames
-// try to relocalise against every keyframe kept so far.
+// try to relocalise against every keyframe kept so far, unless the caller found the frame's pose another way
+// (dense alignment of its depth with the map) and hands it back with `resume`.
 import { alignRigid, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
 import type { Intrinsics, TrackingStatus } from '../geometry/types';
 import { seededRandom } from '../util/random';
 import { refineByReprojection } from './refinePose';
+import { mostSimilar, thumbnail } from './retrieval';
 import { detectOrb, hamming, matchDescriptors, type Features, type GreyImage } from './orb';
 
 export interface TrackerFrame {
@@ -30,6 +32,8 @@ export interface TrackResult {
 interface MapKeyframe {
   pose: Rigid;
   features: Features;
+  /** The image as retrieval compares it (src/tracking/retrieval.ts). */
+  thumb: Float32Array;
   /** World points of the features with depth (NaN x where none). */
   world: Float32Array;
 }
@@ -90,6 +94,10 @@ const vec = (a: Float32Array, i: number): Vec3 => [a[3 * i]!, a[3 * i + 1]!, a[3
 const inlierThreshold = (z: number) => 0.03 + 0.01 * z * z;
 
 const RANSAC_SEED = 1234;
+/** Keyframes tried by feature matching when the motion model fails: the nearest views to the last pose, and the
+ * views retrieval finds most like the image. Bounded, so a lost frame costs the same at any map size. */
+const NEAREST_CANDIDATES = 4;
+const RETRIEVED_CANDIDATES = 5;
 
 export class Tracker {
   private readonly keyframes: MapKeyframe[] = [];
@@ -98,6 +106,8 @@ export class Tracker {
   private lastPose: Rigid | null = null;
   private prevPose: Rigid | null = null;
   private lost = false;
+  /** The last frame that could not be tracked, kept so `resume` can adopt it at a pose found otherwise. */
+  private unplaced: { features: Features; cam: Float32Array; thumb: Float32Array } | null = null;
   /** RANSAC's sampling; reseeded on reset, so the same frames give the same map whatever was captured before. */
   private rand = seededRandom(RANSAC_SEED);
   private readonly minInliers: number;
@@ -120,40 +130,77 @@ export class Tracker {
     this.lastPose = null;
     this.prevPose = null;
     this.lost = false;
+    this.unplaced = null;
     this.rand = seededRandom(RANSAC_SEED);
+  }
+
+  /**
+   * Adds a frame to the map at a known pose, without tracking it (a benchmark filling the map with thousands of
+   * views; a saved capture's keyframes put back). Tracking then goes on from the map, as after a loss.
+   */
+  addKnownKeyframe(frame: TrackerFrame, pose: Rigid): void {
+    const features = detectOrb(frame.grey);
+    this.addKeyframe(this.mapKeyframe(pose, features, liftFeatures(features, frame), thumbnail(frame.grey)));
+    this.lost = true;
+  }
+
+  /** Bytes held by the keyframes kept for tracking and relocalisation (features, points, thumbnails). */
+  get bytes(): number {
+    let total = 0;
+    for (const kf of this.keyframes) total += kf.features.descriptors.byteLength + kf.features.xy.byteLength + kf.world.byteLength + kf.thumb.byteLength;
+    return total;
+  }
+
+  /**
+   * The last frame, which `track` could not place, is at `pose` after all (dense odometry against the map): it
+   * becomes the reference for the next frame, and a keyframe where the map has none like it, so tracking goes on
+   * from it instead of searching for an earlier view.
+   */
+  resume(pose: Rigid): void {
+    if (!this.unplaced) return;
+    const { features, cam, thumb } = this.unplaced;
+    this.unplaced = null;
+    this.lost = false;
+    // The motion since the last tracked pose is unknown: no velocity until the next frame.
+    this.prevPose = null;
+    this.lastPose = pose;
+    this.lastFrame = this.mapKeyframe(pose, features, cam, thumb);
+    if (this.needsKeyframe(pose)) this.addKeyframe(this.lastFrame);
   }
 
   track(frame: TrackerFrame): TrackResult {
     const features = detectOrb(frame.grey);
+    const thumb = thumbnail(frame.grey);
     const cam = liftFeatures(features, frame);
     let withDepth = 0;
     for (let i = 0; i < features.count; i++) if (!Number.isNaN(cam[3 * i]!)) withDepth++;
+    this.unplaced = null;
     const fail = (reason: string): TrackResult => {
       this.lost = true;
+      this.unplaced = { features, cam, thumb };
       return { status: 'lost', pose: null, inliers: 0, features: features.count, reason, keyframe: false };
     };
     if (withDepth < this.minInliers) {
       return fail(features.count < this.minInliers ? 'too little texture (a blank wall, blur or darkness)' : 'too few pixels with depth');
     }
     if (this.keyframes.length === 0) {
-      this.lastFrame = this.mapKeyframe(IDENTITY, features, cam);
+      this.lastFrame = this.mapKeyframe(IDENTITY, features, cam, thumb);
       this.addKeyframe(this.lastFrame);
       this.lastPose = IDENTITY;
       this.lost = false;
       return { status: 'initialised', pose: IDENTITY, inliers: withDepth, features: features.count, keyframe: true };
     }
 
-    // First estimate from the keyframe whose view is nearest the last pose; when that fails (a fast turn) or
-    // tracking was lost, from the others, nearest first: relocalisation against the map within the same frame.
     // Cheapest first: the motion model's prediction, checked by projecting the local map (no brute-force matching).
+    // When that fails (a fast turn) or tracking was lost, feature matching against a few keyframes: the last frame,
+    // the views nearest the last pose, and the views retrieval finds most like this image (relocalisation).
     let best: { pose: Rigid; inliers: number } | null = null;
     if (this.lastPose && this.prevPose && !this.lost) {
       const velocity = composeRigid(invertRigid(this.prevPose), this.lastPose);
       const guided = this.refineAgainstMap(features, cam, composeRigid(this.lastPose, velocity), frame.intrinsics, 32);
       if (guided.inliers >= 4 * this.minInliers) best = guided;
     }
-    const nearest = this.lastPose ? this.nearestKeyframes(this.lastPose, this.keyframes.length) : [...this.keyframes].reverse();
-    const candidates = best ? [] : this.lastFrame && !this.lost ? [this.lastFrame, ...nearest] : nearest;
+    const candidates = best ? [] : this.candidates(thumb);
     for (const kf of candidates) {
       const est = this.poseFromKeyframe(features, cam, kf);
       if (est && (!best || est.inliers > best.inliers)) best = est;
@@ -171,20 +218,32 @@ export class Tracker {
     this.prevPose = this.lastPose;
     this.lastPose = pose;
     const keyframe = this.needsKeyframe(pose);
-    const current = this.mapKeyframe(pose, features, cam);
+    const current = this.mapKeyframe(pose, features, cam, thumb);
     if (keyframe) this.addKeyframe(current);
     this.lastFrame = current;
     return { status, pose, inliers, features: features.count, keyframe };
   }
 
-  private mapKeyframe(pose: Rigid, features: Features, cam: Float32Array): MapKeyframe {
+  /**
+   * Keyframes to match features with, most promising first, without repeats: the view most like this image (right
+   * after a jump or a loss), the last frame (right after a fast turn), the views nearest the last pose, then the
+   * other views retrieval proposes.
+   */
+  private candidates(thumb: Float32Array): MapKeyframe[] {
+    const nearest = this.lastPose ? this.nearestKeyframes(this.lastPose, NEAREST_CANDIDATES) : [];
+    const [mostAlike, ...similar] = mostSimilar(thumb, this.keyframes, RETRIEVED_CANDIDATES);
+    const last = this.lastFrame && !this.lost ? [this.lastFrame] : [];
+    return [...new Set([...(mostAlike ? [mostAlike] : []), ...last, ...nearest, ...similar])];
+  }
+
+  private mapKeyframe(pose: Rigid, features: Features, cam: Float32Array, thumb: Float32Array): MapKeyframe {
     const world = new Float32Array(cam.length);
     for (let i = 0; i < features.count; i++) {
       const p = vec(cam, i);
       const q = Number.isNaN(p[0]) ? ([Number.NaN, 0, 0] as Vec3) : applyRigid(pose, p);
       world.set(q, 3 * i);
     }
-    return { pose, features, world };
+    return { pose, features, thumb, world };
   }
 
   private addKeyframe(kf: MapKeyframe): void {
