@@ -34,8 +34,17 @@ interface MapKeyframe {
   features: Features;
   /** The image as retrieval compares it (src/tracking/retrieval.ts). */
   thumb: Float32Array;
-  /** World points of the features with depth (NaN x where none). */
+  /** World points of the features with depth (NaN x where none): the mean of every frame's observation of it. */
   world: Float32Array;
+  /** Observations averaged into each world point (0 where none). */
+  weight: Uint16Array;
+}
+
+/** A map point seen in the current frame: feature `feature` of this frame is point `point` of keyframe `kf`. */
+interface Sighting {
+  feature: number;
+  kf: MapKeyframe;
+  point: number;
 }
 
 export interface TrackerOptions {
@@ -98,6 +107,8 @@ const RANSAC_SEED = 1234;
  * views retrieval finds most like the image. Bounded, so a lost frame costs the same at any map size. */
 const NEAREST_CANDIDATES = 4;
 const RETRIEVED_CANDIDATES = 5;
+/** A map point's average stops growing in weight here, so it can still follow a map that is corrected later. */
+const MAX_POINT_WEIGHT = 20;
 
 export class Tracker {
   private readonly keyframes: MapKeyframe[] = [];
@@ -194,7 +205,7 @@ export class Tracker {
     // Cheapest first: the motion model's prediction, checked by projecting the local map (no brute-force matching).
     // When that fails (a fast turn) or tracking was lost, feature matching against a few keyframes: the last frame,
     // the views nearest the last pose, and the views retrieval finds most like this image (relocalisation).
-    let best: { pose: Rigid; inliers: number } | null = null;
+    let best: { pose: Rigid; inliers: number; sightings?: Sighting[] } | null = null;
     if (this.lastPose && this.prevPose && !this.lost) {
       const velocity = composeRigid(invertRigid(this.prevPose), this.lastPose);
       const guided = this.refineAgainstMap(features, cam, composeRigid(this.lastPose, velocity), frame.intrinsics, 32);
@@ -211,7 +222,8 @@ export class Tracker {
     }
     // A guided estimate is already refined against the map; a matched one is refined now.
     const refined = candidates.length === 0 ? best : this.refineAgainstMap(features, cam, best.pose, frame.intrinsics);
-    const pose = refined.inliers >= this.minInliers ? refined.pose : best.pose;
+    const useRefined = refined.inliers >= this.minInliers;
+    const pose = useRefined ? refined.pose : best.pose;
     const inliers = Math.max(refined.inliers, best.inliers);
     const status: TrackingStatus = this.lost ? 'relocalised' : 'tracked';
     this.lost = false;
@@ -219,6 +231,7 @@ export class Tracker {
     this.lastPose = pose;
     const keyframe = this.needsKeyframe(pose);
     const current = this.mapKeyframe(pose, features, cam, thumb);
+    if (useRefined && refined.sightings) this.fuseSightings(refined.sightings, pose, cam, current);
     if (keyframe) this.addKeyframe(current);
     this.lastFrame = current;
     return { status, pose, inliers, features: features.count, keyframe };
@@ -243,7 +256,9 @@ export class Tracker {
       const q = Number.isNaN(p[0]) ? ([Number.NaN, 0, 0] as Vec3) : applyRigid(pose, p);
       world.set(q, 3 * i);
     }
-    return { pose, features, thumb, world };
+    const weight = new Uint16Array(features.count);
+    for (let i = 0; i < features.count; i++) weight[i] = Number.isNaN(cam[3 * i]!) ? 0 : 1;
+    return { pose, features, thumb, world, weight };
   }
 
   private addKeyframe(kf: MapKeyframe): void {
@@ -326,7 +341,13 @@ export class Tracker {
    * Refinement against the local map: points of the recent keyframes are projected with the first estimate,
    * each is matched to the best feature near its projection, and the pose is refined by reprojection.
    */
-  private refineAgainstMap(f: Features, cam: Float32Array, initial: Rigid, k: Intrinsics, radius = 12): { pose: Rigid; inliers: number } {
+  private refineAgainstMap(
+    f: Features,
+    cam: Float32Array,
+    initial: Rigid,
+    k: Intrinsics,
+    radius = 12,
+  ): { pose: Rigid; inliers: number; sightings: Sighting[] } {
     const local = this.nearestKeyframes(initial, this.localKeyframes);
     if (this.lastFrame && !local.includes(this.lastFrame)) local.push(this.lastFrame);
     const toCam = invertRigid(initial);
@@ -342,7 +363,7 @@ export class Tracker {
       if (list) list.push(i);
       else grid.set(key, [i]);
     }
-    const bestFor = new Map<number, { d: number; world: Vec3 }>();
+    const bestFor = new Map<number, { d: number; world: Vec3; kf: MapKeyframe; point: number }>();
     for (const kf of local) {
       for (let j = 0; j < kf.features.count; j++) {
         if (Number.isNaN(kf.world[3 * j]!)) continue;
@@ -368,20 +389,54 @@ export class Tracker {
         }
         if (best >= 0) {
           const prev = bestFor.get(best);
-          if (!prev || bestD < prev.d) bestFor.set(best, { d: bestD, world: vec(kf.world, j) });
+          if (!prev || bestD < prev.d) bestFor.set(best, { d: bestD, world: vec(kf.world, j), kf, point: j });
         }
       }
     }
     // Reprojection refinement over every map point found in the image (no current depth needed), run twice:
     // outliers of the first pass are dropped before the second.
-    let world = [...bestFor.values()].map((m) => m.world);
-    let pixels = [...bestFor.keys()].map((i) => [f.xy[2 * i]!, f.xy[2 * i + 1]!] as [number, number]);
-    if (world.length < this.minInliers) return { pose: initial, inliers: world.length };
-    let r = refineByReprojection(initial, world, pixels, k, 10, 8);
-    world = r.inliers.map((i) => world[i]!);
-    pixels = r.inliers.map((i) => pixels[i]!);
-    if (world.length < this.minInliers) return { pose: initial, inliers: world.length };
-    r = refineByReprojection(r.pose, world, pixels, k, 10, 3);
-    return { pose: r.pose, inliers: r.inliers.length };
+    let found = [...bestFor.entries()].map(([feature, m]) => ({ feature, kf: m.kf, point: m.point, world: m.world }));
+    const pixelsOf = (list: typeof found) => list.map((m) => [f.xy[2 * m.feature]!, f.xy[2 * m.feature + 1]!] as [number, number]);
+    if (found.length < this.minInliers) return { pose: initial, inliers: found.length, sightings: [] };
+    let r = refineByReprojection(
+      initial,
+      found.map((m) => m.world),
+      pixelsOf(found),
+      k,
+      10,
+      8,
+    );
+    found = r.inliers.map((i) => found[i]!);
+    if (found.length < this.minInliers) return { pose: initial, inliers: found.length, sightings: [] };
+    r = refineByReprojection(
+      r.pose,
+      found.map((m) => m.world),
+      pixelsOf(found),
+      k,
+      10,
+      3,
+    );
+    return { pose: r.pose, inliers: r.inliers.length, sightings: r.inliers.map((i) => found[i]!) };
+  }
+
+  /**
+   * Each map point seen again is moved to the mean of its observations: the point as this frame's depth places it
+   * joins the average (where it agrees), and the frame's own feature takes that average. A depth model's errors
+   * differ from frame to frame (scale, smooth shape), so a point seen many times sits where they average out, and
+   * the points the next frames are tracked against agree with each other instead of each carrying its frame's error.
+   */
+  private fuseSightings(sightings: Sighting[], pose: Rigid, cam: Float32Array, current: MapKeyframe): void {
+    for (const { feature, kf, point } of sightings) {
+      if (Number.isNaN(cam[3 * feature]!) || Number.isNaN(kf.world[3 * point]!)) continue;
+      const seen = applyRigid(pose, vec(cam, feature));
+      const old = vec(kf.world, point);
+      if (Math.hypot(seen[0] - old[0], seen[1] - old[1], seen[2] - old[2]) > 2 * inlierThreshold(cam[3 * feature + 2]!)) continue;
+      const w = kf.weight[point]!;
+      const fused: Vec3 = [(w * old[0] + seen[0]) / (w + 1), (w * old[1] + seen[1]) / (w + 1), (w * old[2] + seen[2]) / (w + 1)];
+      kf.world.set(fused, 3 * point);
+      kf.weight[point] = Math.min(MAX_POINT_WEIGHT, w + 1);
+      current.world.set(fused, 3 * feature);
+      current.weight[feature] = kf.weight[point]!;
+    }
   }
 }
