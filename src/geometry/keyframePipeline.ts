@@ -4,6 +4,7 @@
 // worker supplies the image operations (OffscreenCanvas) and the ORT session; tests supply their own.
 import { KeyframeSelector, THUMB_HEIGHT, THUMB_WIDTH, toGrey, type KeyframePolicy } from '../capture/keyframeSelector';
 import type { FrameMeta } from '../capture/frameSink';
+import { mergeDepthWithMap } from '../fusion/mergeDepth';
 import { VoxelMap, type NewVoxels } from '../fusion/voxelMap';
 import { WorldFrameTracker } from '../fusion/worldFrame';
 import { backproject } from './backproject';
@@ -219,6 +220,19 @@ export class KeyframePipeline<F> {
     return { estimate: { pose, tracking: { status: 'tracked', inliers: aligned.inliers, odometry: true } }, depth: { ...depth, depth: aligned.depth } };
   }
 
+  /**
+   * A model's depth is merged with the surfaces the map has along each ray before it is fused
+   * (src/fusion/mergeDepth.ts), so the map converges instead of layering a copy per keyframe. A sensor's depth is
+   * fused as measured.
+   */
+  private mergeWithMap(depth: DepthResult, pose: Float32Array): DepthResult {
+    if ((depth.source ?? 'model') !== 'model' || this.map.size === 0) return depth;
+    const cell = Math.max(2, Math.round(depth.width / 160));
+    const view = this.map.view(invertRigid(matrixToRigid(pose)), depth.intrinsics, depth.width, depth.height, cell);
+    const merged = mergeDepthWithMap(depth.depth, depth.width, depth.height, view);
+    return merged ? { ...depth, depth: merged.depth } : depth;
+  }
+
   /** The last pose moved on as it moved from the one before (constant velocity). */
   private predictedPose(): Rigid {
     const last = matrixToRigid(this.lastPose);
@@ -232,7 +246,9 @@ export class KeyframePipeline<F> {
     if (generation !== this.generation) return null;
     const t0 = performance.now();
     const tracked = this.pose.poseFor(kf, depth);
-    const { estimate, depth: aligned } = this.placeByOdometry(tracked, depth);
+    const placed = this.placeByOdometry(tracked, depth);
+    const { estimate } = placed;
+    const aligned = estimate.pose ? this.mergeWithMap(placed.depth, estimate.pose) : placed.depth;
     // A lost keyframe adds nothing to the map: no points from an unknown pose.
     let cloud: NewVoxels = { points: new Float32Array(0), colors: new Uint8Array(0) };
     if (estimate.pose) {
