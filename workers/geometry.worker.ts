@@ -88,16 +88,16 @@ async function makeEstimator(config: GeometryInitConfig, onProgress: (p: FilePro
   // so. On WASM a keyframe that gets no depth in time is reported and the capture goes on with the next.
   const estimator: DepthEstimator = {
     inputSize: (w, h) => model.inputSize(w, h),
-    async estimate(image) {
+    async estimate(image, options) {
       try {
-        return await withDeadline(model.estimate(image), DEPTH_DEADLINE_MS[backend.kind], 'The depth model');
+        return await withDeadline(model.estimate(image, options), DEPTH_DEADLINE_MS[backend.kind], 'The depth model');
       } catch (err) {
         if (backend.kind !== 'webgpu') throw err;
         onWarning(`The GPU failed while running the depth model (${(err as Error).message}); continuing on WASM.`);
         backend = { kind: 'wasm', reason: 'WebGPU failed during the capture', shaderF16: false };
         const wasm = await createOrtSession(ort, bytes, backend);
         model = new MogeDepthModel(wasm.session, ort.Tensor as unknown as TensorConstructor);
-        return withDeadline(model.estimate(image), DEPTH_DEADLINE_MS.wasm, 'The depth model');
+        return withDeadline(model.estimate(image, options), DEPTH_DEADLINE_MS.wasm, 'The depth model');
       }
     },
   };

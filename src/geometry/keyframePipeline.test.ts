@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEOMETRY_FILE, writeGeometryFixture } from '../../scripts/fixtures/geometry.ts';
 import { identity } from './mat4';
+import { FIRST_ESTIMATES } from './cameraFocal';
 import { KeyframePipeline, type FrameOps, type PoseSource } from './keyframePipeline';
 import { MogeDepthModel, type TensorConstructor } from './moge';
 import type { KeyframeGeometry, RgbaImage } from './types';
@@ -104,6 +105,35 @@ describe('KeyframePipeline on the MoGe fixture', () => {
     }
     // Data flowed: different images gave different geometry.
     expect(out[0]!.points.slice(0, 30)).not.toEqual(out[out.length - 1]!.points.slice(0, 30));
+  });
+
+  it("gives the depth model the capture's focal length once the first keyframes have estimated it", async () => {
+    const asked: ({ fx?: number } | undefined)[] = [];
+    const recording = {
+      inputSize: model.inputSize.bind(model),
+      estimate(image: RgbaImage, options?: { fx?: number }) {
+        asked.push(options);
+        return model.estimate(image, options);
+      },
+    };
+    const out: KeyframeGeometry[] = [];
+    const pipeline = new KeyframePipeline(nearestOps, recording, stillCamera(), { onGeometry: (g) => out.push(g), onError: () => {} });
+    for (let i = 0; i < 7; i++) pipeline.push(frame(i * 40), { sourceFrame: i, timestampMs: i * 1000, forceKeyframe: true });
+    await pipeline.idle();
+    expect(asked.slice(0, FIRST_ESTIMATES).every((o) => o?.fx === undefined)).toBe(true);
+    const first = out
+      .slice(0, FIRST_ESTIMATES)
+      .map((g) => g.intrinsics.fx)
+      .sort((a, b) => a - b);
+    expect(asked[FIRST_ESTIMATES]?.fx).toBeCloseTo(first[FIRST_ESTIMATES >> 1]!, 6);
+    expect(out[FIRST_ESTIMATES]!.intrinsics.fx).toBeCloseTo(asked[FIRST_ESTIMATES]!.fx!, 3);
+    expect(asked[FIRST_ESTIMATES + 1]?.fx).toBeGreaterThan(0);
+    // A new capture estimates its own camera again.
+    pipeline.reset();
+    asked.length = 0;
+    pipeline.push(frame(0), { sourceFrame: 0, timestampMs: 0, forceKeyframe: true });
+    await pipeline.idle();
+    expect(asked[0]?.fx).toBeUndefined();
   });
 
   it('refuses keyframes beyond its queue limit instead of lagging, and forgets them on reset', async () => {

@@ -8,6 +8,7 @@ import { mergeDepthWithMap } from '../fusion/mergeDepth';
 import { VoxelMap, type NewVoxels } from '../fusion/voxelMap';
 import { WorldFrameTracker } from '../fusion/worldFrame';
 import { backproject } from './backproject';
+import { CameraFocal } from './cameraFocal';
 import { alignDepthToMap } from './depthAlignment';
 import { shrinkDepth, type StoredKeyframe } from './keyframeStore';
 import { identity } from './mat4';
@@ -23,7 +24,8 @@ const MIN_ODOMETRY_SHARE = 0.15;
 
 export interface DepthEstimator {
   inputSize(width: number, height: number): { width: number; height: number };
-  estimate(image: RgbaImage): Promise<DepthResult & { timings: { inferenceMs: number; postMs: number } }>;
+  /** `fx`: the capture's focal length (px of `image`) once known; the result's `estimatedFx` is this image's own. */
+  estimate(image: RgbaImage, options?: { fx?: number }): Promise<DepthResult & { timings: { inferenceMs: number; postMs: number }; estimatedFx?: number }>;
 }
 
 export interface PoseEstimate {
@@ -93,6 +95,8 @@ export class KeyframePipeline<F> {
   /** Source frames of keyframes whose tracking was lost: questions about them get "tracking was lost". */
   readonly lostFrames: number[] = [];
   private readonly worldFrame = new WorldFrameTracker();
+  /** One camera per capture: the focal length the depth model's first estimates agree on. */
+  private readonly camera = new CameraFocal();
   /** The current gravity frame (updated every few keyframes). */
   get gravityFrame(): KeyframeGeometry['world'] {
     return this.world;
@@ -170,6 +174,7 @@ export class KeyframePipeline<F> {
     this.stored.length = 0;
     this.lostFrames.length = 0;
     this.worldFrame.reset();
+    this.camera.reset();
     this.world = { toGravity: identity(), gravitySource: 'cameras', voxels: 0, extent: null };
   }
 
@@ -240,9 +245,17 @@ export class KeyframePipeline<F> {
     return composeRigid(last, composeRigid(invertRigid(matrixToRigid(this.prevPose)), last));
   }
 
+  /** The depth model's estimate, given the capture's focal length once the first keyframes have agreed on one. */
+  private async estimateDepth(image: RgbaImage): Promise<DepthResult & { timings: { inferenceMs: number; postMs: number } }> {
+    const fx = this.camera.fxFor(image.width);
+    const depth = await this.depth.estimate(image, fx === undefined ? {} : { fx });
+    if (depth.estimatedFx !== undefined) this.camera.add(depth.estimatedFx, depth.width);
+    return depth;
+  }
+
   /** Null when the capture was reset while the depth model ran: nothing of the old capture may reach the new map. */
   private async process(kf: Keyframe & { given?: GivenDepth }, generation: number): Promise<KeyframeGeometry | null> {
-    const depth = kf.given ? depthFromInput(kf.given) : await this.depth.estimate(kf.image);
+    const depth = kf.given ? depthFromInput(kf.given) : await this.estimateDepth(kf.image);
     if (generation !== this.generation) return null;
     const t0 = performance.now();
     const tracked = this.pose.poseFor(kf, depth);

@@ -176,6 +176,10 @@ describe.each(runtimes)('MogeDepthModel on the fixture, $name', ({ create, Tenso
     const r = await model.estimate(twoToneImage(width, height, 204, 51), { fx });
     expect(r.intrinsics.fx).toBeCloseTo(fx, 3);
     expect(r.depth[300 * width + 100]).toBeCloseTo(depthOf(0.8), 3);
+    // Given a focal 10 % off, it is used, and the image's own estimate is still reported (for the capture's median).
+    const off = await model.estimate(twoToneImage(width, height, 204, 51), { fx: 1.1 * fx });
+    expect(off.intrinsics.fx).toBeCloseTo(1.1 * fx, 3);
+    expect(off.estimatedFx).toBeCloseTo(fx, 1);
   });
 });
 

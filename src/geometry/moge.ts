@@ -175,6 +175,8 @@ export function intrinsicsFromFocal(focal: number, width: number, height: number
 export interface MogeDepth extends DepthResult {
   /** Focal relative to half the diagonal, and the z-shift, as recovered (or focal as given). */
   focal: number;
+  /** The horizontal focal length (px) this image alone gives, even when a known one was used (src/geometry/cameraFocal.ts). */
+  estimatedFx: number;
   shift: number;
   metricScale: number;
   timings: { inferenceMs: number; postMs: number };
@@ -232,8 +234,11 @@ export class MogeDepthModel {
       const metricScale = floatData(outputs[this.scaleName], this.scaleName)[0]!;
       if (points.length !== width * height * 3) throw new Error(`MoGe points have dims [${outputs.points!.dims.join(',')}], expected [1,${height},${width},3]`);
 
-      const knownFocal = options.fx === undefined ? undefined : options.fx / (Math.hypot(width, height) / 2);
+      const halfDiagonal = Math.hypot(width, height) / 2;
+      const knownFocal = options.fx === undefined ? undefined : options.fx / halfDiagonal;
       const { focal, shift } = recoverFocalShift(points, mask, width, height, knownFocal);
+      // What this image alone says of the focal length, for the capture's running estimate.
+      const ownFocal = knownFocal === undefined ? focal : recoverFocalShift(points, mask, width, height).focal;
 
       const depth = new Float32Array(width * height);
       const confidence = new Float32Array(width * height);
@@ -252,6 +257,7 @@ export class MogeDepthModel {
         confidence,
         intrinsics: intrinsicsFromFocal(focal, width, height),
         focal,
+        estimatedFx: ownFocal * halfDiagonal,
         shift,
         metricScale,
         timings: { inferenceMs: t1 - t0, postMs: performance.now() - t1 },
