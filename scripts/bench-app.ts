@@ -1,6 +1,9 @@
-// `npm run bench:app`: drives the redkitchen video flow in headless Chromium (the production build,
+// `npm run bench:app [-- --still]`: drives the redkitchen video flow in headless Chromium (the production build,
 // fixture models) and prints main-thread long tasks during processing, the 3D view's frame time
-// while the workers run, keyframes per second end to end, and the initial JS bundle size (gzip).
+// while the workers run, keyframes per second end to end, the depth model's time per keyframe over the capture
+// (first and last ten), and the initial JS bundle size (gzip). A user orbits the view throughout unless `--still`:
+// comparing the two says whether a depth time that rises during the capture is the view's drawing competing for
+// the cores (software GPU here) or a cost that grows with the map.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +13,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DATA } from '../e2e/chromium.ts';
 import { ensureFixtures } from './fixtures/make-fixtures.ts';
 
 const PORT = 4174;
+const STILL = process.argv.includes('--still');
 
 interface ViewWindow {
   __room3r: { viewStats(): Promise<{ points: number; keyframes: number; frameTimes: number[] }> };
@@ -64,6 +68,9 @@ async function main(): Promise<void> {
         for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
+    // The depth model's time per keyframe as the status line shows it, each time it changes.
+    await page.exposeFunction('__depthShown', (text: string) => depthTexts.push(text));
+    const depthTexts: string[] = [];
     await page.goto(`http://localhost:${PORT}/?models=/models`);
     await page.locator('[data-testid="model-geometry"][data-phase="ready"]').waitFor({ timeout: 120_000 });
     const backend = await page.getByTestId('model-geometry').getAttribute('data-backend');
@@ -78,6 +85,10 @@ async function main(): Promise<void> {
       return performance.now();
     })()`)) as number;
     const viewFramesBefore = await page.evaluate(async () => (await (window as unknown as ViewWindow).__room3r.viewStats()).frameTimes.length);
+    await page.evaluate(`(() => {
+      const el = document.querySelector('[data-testid="depth-model"]');
+      new MutationObserver(() => window.__depthShown(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+    })()`);
     await page.getByTestId('open-video').setInputFiles(VIDEO);
     // A user orbits the view while the capture is processed, so the view draws continuously.
     const box = (await page.locator('.view-host canvas').boundingBox())!;
@@ -87,7 +98,7 @@ async function main(): Promise<void> {
     const orbit = (async () => {
       await page.mouse.move(cx, cy);
       await page.mouse.down();
-      for (let i = 0; orbiting; i++) {
+      for (let i = 0; orbiting && !STILL; i++) {
         await page.mouse.move(cx + 120 * Math.cos(i / 20), cy + 40 * Math.sin(i / 20));
         await page.waitForTimeout(16);
       }
@@ -136,6 +147,11 @@ async function main(): Promise<void> {
       `  keyframes                     ${result.keyframes} in ${seconds.toFixed(1)} s → ${(result.keyframes / seconds).toFixed(2)} keyframes/s end to end`,
     );
     console.log(`  points in the view            ${result.points}`);
+    const depthMs = depthTexts.map((t) => Number.parseFloat(t)).filter((v) => Number.isFinite(v) && v > 0);
+    const median = (xs: number[]) => percentile(xs, 50);
+    console.log(
+      `  depth model per keyframe      first ten median ${median(depthMs.slice(0, 10)).toFixed(0)} ms, last ten ${median(depthMs.slice(-10)).toFixed(0)} ms (${depthMs.length} shown; ${STILL ? 'view left still' : 'view orbited throughout'})`,
+    );
     console.log(
       `  main-thread long tasks >50 ms ${result.longTasks.length}${result.longTasks.length ? ` (max ${Math.max(...result.longTasks).toFixed(0)} ms, total ${result.longTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms)` : ''}`,
     );
@@ -143,7 +159,7 @@ async function main(): Promise<void> {
       `  page frame interval (main)    median ${percentile(result.mainFrames, 50).toFixed(1)} ms, p95 ${percentile(result.mainFrames, 95).toFixed(1)} ms over ${result.mainFrames.length} frames`,
     );
     console.log(
-      `  3D view frame time (worker)   median ${percentile(viewFrames, 50).toFixed(1)} ms, p95 ${percentile(viewFrames, 95).toFixed(1)} ms over ${viewFrames.length} frames while orbiting`,
+      `  3D view frame time (worker)   median ${percentile(viewFrames, 50).toFixed(1)} ms, p95 ${percentile(viewFrames, 95).toFixed(1)} ms over ${viewFrames.length} frames${STILL ? '' : ' while orbiting'}`,
     );
     console.log(
       `  initial JS bundle             ${(bundle.gzip / 1024).toFixed(0)} KiB gzip (${(bundle.raw / 1024).toFixed(0)} KiB raw, ${bundle.files.length} files)`,

@@ -38,4 +38,40 @@ describe('VoxelMap', () => {
     map.integrate(Float32Array.of(Number.NaN, 0, 0, -0.05, -0.05, -0.05, 0.05, 0.05, 0.05), new Uint8Array(9));
     expect(map.size).toBe(2);
   });
+
+  it('sees from a camera exactly the voxels in its view, visiting only the chunks of space in front of it', () => {
+    // Points on a sphere of radius 3 m around the camera, and a wall 1 m in front: most of the map is out of view.
+    const pts: number[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const a = (i * 2.399963) % (2 * Math.PI);
+      const zUnit = 1 - (2 * (i + 0.5)) / 20000;
+      const r = Math.sqrt(1 - zUnit * zUnit);
+      pts.push(3 * r * Math.cos(a), 3 * r * Math.sin(a), 3 * zUnit);
+    }
+    for (let i = 0; i < 100; i++) for (let j = 0; j < 100; j++) pts.push(-0.5 + i * 0.01, -0.5 + j * 0.01, 1);
+    const all = Float32Array.from(pts);
+    const colors = new Uint8Array(all.length);
+    const k = { fx: 100, fy: 100, cx: 80, cy: 60 };
+    const camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] };
+    // The same map with only the points the camera sees (brute force): the view must not change.
+    const visible: number[] = [];
+    for (let p = 0; p < all.length; p += 3) {
+      const [x, y, z] = [all[p]!, all[p + 1]!, all[p + 2]!];
+      const u = (k.fx * x) / z + k.cx;
+      const v = (k.fy * y) / z + k.cy;
+      if (z > 0.1 && u >= -2 && v >= -2 && u < 162 && v < 122) visible.push(x, y, z);
+    }
+    const full = new VoxelMap({ voxelSize: 0.02 });
+    full.integrate(all, colors);
+    const cut = new VoxelMap({ voxelSize: 0.02 });
+    cut.integrate(Float32Array.from(visible), new Uint8Array(visible.length));
+    expect(cut.size).toBeLessThan(full.size / 2);
+    const a = full.view(camera, k, 160, 120, 4);
+    const b = cut.view(camera, k, 160, 120, 4);
+    expect(Array.from(a.observations)).toEqual(Array.from(b.observations));
+    for (let i = 0; i < a.points.length; i++) expect(a.points[i]).toBeCloseTo(b.points[i]!, 5);
+    // The wall fills the middle of the view, the sphere its corners.
+    expect(a.points[3 * (15 * 40 + 20) + 2]).toBeCloseTo(1, 2);
+    expect(a.points[2]).toBeCloseTo(3 / Math.hypot(0.78, 0.58, 1), 1); // a corner ray, 3 m along it
+  });
 });

@@ -34,6 +34,11 @@ const EMPTY = -1;
  * ±65,536 voxels per axis, ±1.3 km at 2 cm. */
 const OFFSET = 1 << 16;
 const SPAN = 1 << 17;
+/** Edge (m) of the chunks voxels are listed by, so a camera's view visits the chunks in front of it, not the whole map. */
+const CHUNK = 0.5;
+/** Chunk coordinates are offset and packed like voxel keys: ±4,096 chunks (±2 km) per axis. */
+const CHUNK_OFFSET = 1 << 12;
+const CHUNK_SPAN = 1 << 13;
 
 export class VoxelMap {
   readonly voxelSize: number;
@@ -45,6 +50,8 @@ export class VoxelMap {
   private sum: Float32Array;
   private rgb: Float32Array;
   private observations: Uint16Array;
+  /** Voxel indices by chunk of space (CHUNK metres a side). */
+  private readonly chunks = new Map<number, number[]>();
 
   constructor(options: VoxelMapOptions = {}) {
     this.voxelSize = options.voxelSize ?? 0.02;
@@ -83,6 +90,11 @@ export class VoxelMap {
       if (v === EMPTY) {
         v = this.insert(key);
         created.push(v);
+        const chunk =
+          ((Math.floor(x / CHUNK) + CHUNK_OFFSET) * CHUNK_SPAN + Math.floor(y / CHUNK) + CHUNK_OFFSET) * CHUNK_SPAN + Math.floor(z / CHUNK) + CHUNK_OFFSET;
+        const list = this.chunks.get(chunk);
+        if (list) list.push(v);
+        else this.chunks.set(chunk, [v]);
       }
       this.sum[3 * v]! += x;
       this.sum[3 * v + 1]! += y;
@@ -127,22 +139,41 @@ export class VoxelMap {
     // Voxels in view, as (voxel, cell) pairs, so the second pass does not project again.
     const seen: number[] = [];
     const camera: number[] = [];
-    for (let v = 0; v < this.count; v++) {
-      const n = this.observations[v]!;
-      const x = this.sum[3 * v]! / n;
-      const y = this.sum[3 * v + 1]! / n;
-      const z = this.sum[3 * v + 2]! / n;
-      const cz = r6 * x + r7 * y + r8 * z + t2;
-      if (!(cz > 0.1 && cz < maxDepth)) continue;
-      const cx = r0 * x + r1 * y + r2 * z + t0;
-      const cy = r3 * x + r4 * y + r5 * z + t1;
-      const u = (k.fx * cx) / cz + k.cx;
-      const w = (k.fy * cy) / cz + k.cy;
-      if (!(u >= 0 && w >= 0 && u < width && w < height)) continue;
-      const c = Math.floor(w / cell) * cols + Math.floor(u / cell);
-      if (cz < nearest[c]!) nearest[c] = cz;
-      seen.push(v, c);
-      camera.push(cx, cy, cz);
+    // Only the chunks whose bounding sphere reaches into the view (a sphere's projection grows by its radius).
+    const radius = (CHUNK * Math.sqrt(3)) / 2;
+    for (const [chunk, voxels] of this.chunks) {
+      const gz = (chunk % CHUNK_SPAN) - CHUNK_OFFSET;
+      const gy = (Math.floor(chunk / CHUNK_SPAN) % CHUNK_SPAN) - CHUNK_OFFSET;
+      const gx = Math.floor(chunk / (CHUNK_SPAN * CHUNK_SPAN)) - CHUNK_OFFSET;
+      const ox = (gx + 0.5) * CHUNK;
+      const oy = (gy + 0.5) * CHUNK;
+      const oz = (gz + 0.5) * CHUNK;
+      const depth = r6 * ox + r7 * oy + r8 * oz + t2;
+      if (depth < -radius || depth > maxDepth + radius) continue;
+      if (depth > radius) {
+        // Twice the sphere's angular radius on the view plane: off-axis, a sphere's image stretches (up to 1 + u²).
+        const grow = (2 * radius) / (depth - radius);
+        const u = (r0 * ox + r1 * oy + r2 * oz + t0) / depth;
+        const w = (r3 * ox + r4 * oy + r5 * oz + t1) / depth;
+        if (u < -k.cx / k.fx - grow || u > (width - k.cx) / k.fx + grow || w < -k.cy / k.fy - grow || w > (height - k.cy) / k.fy + grow) continue;
+      }
+      for (const v of voxels) {
+        const n = this.observations[v]!;
+        const x = this.sum[3 * v]! / n;
+        const y = this.sum[3 * v + 1]! / n;
+        const z = this.sum[3 * v + 2]! / n;
+        const cz = r6 * x + r7 * y + r8 * z + t2;
+        if (!(cz > 0.1 && cz < maxDepth)) continue;
+        const cx = r0 * x + r1 * y + r2 * z + t0;
+        const cy = r3 * x + r4 * y + r5 * z + t1;
+        const u = (k.fx * cx) / cz + k.cx;
+        const w = (k.fy * cy) / cz + k.cy;
+        if (!(u >= 0 && w >= 0 && u < width && w < height)) continue;
+        const c = Math.floor(w / cell) * cols + Math.floor(u / cell);
+        if (cz < nearest[c]!) nearest[c] = cz;
+        seen.push(v, c);
+        camera.push(cx, cy, cz);
+      }
     }
     const points = new Float32Array(cols * rows * 3);
     const weight = new Float32Array(cols * rows);
@@ -178,6 +209,7 @@ export class VoxelMap {
   }
 
   clear(): void {
+    this.chunks.clear();
     this.slots.fill(EMPTY);
     this.count = 0;
     this.sum.fill(0);
