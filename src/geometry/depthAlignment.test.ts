@@ -122,21 +122,22 @@ describe('KeyframePipeline, a keyframe the tracker cannot place', () => {
   const third: Rigid = { R: turn(0.1), t: [0.1, 0, -1.4] };
   const ops: FrameOps<RgbaImage> = { size: (f) => ({ width: f.width, height: f.height }), toRgba: (f) => f, close: () => {} };
   const noModel = { inputSize: () => ({ width: W, height: H }), estimate: () => Promise.reject(new Error('given depth only')) };
+  /** A tracker that places keyframe i at poses[i], or loses it where that is null; `resumed` records dense odometry's hand-back. */
+  const trackerOf = (poses: (Rigid | null)[], resumed: Rigid[] = []): PoseSource => ({
+    poseFor: (kf) => {
+      const pose = poses[kf.index];
+      return pose
+        ? { pose: rigidToMatrix(pose), tracking: { status: 'tracked', inliers: 100 } }
+        : { pose: null, tracking: { status: 'lost', reason: 'test', inliers: 0 } };
+    },
+    resume: (pose) => resumed.push(matrixToRigid(pose)),
+    reset: () => {},
+  });
 
   it("is placed by dense odometry from the camera's motion so far, and the tracker resumes from it", async () => {
     // The tracker places the first two keyframes and loses the third (its features could not be matched).
-    const poses = [first, second, null];
     const resumed: Rigid[] = [];
-    const tracker: PoseSource = {
-      poseFor: (kf) => {
-        const pose = poses[kf.index];
-        return pose
-          ? { pose: rigidToMatrix(pose), tracking: { status: 'tracked', inliers: 100 } }
-          : { pose: null, tracking: { status: 'lost', reason: 'test', inliers: 0 } };
-      },
-      resume: (pose) => resumed.push(matrixToRigid(pose)),
-      reset: () => {},
-    };
+    const tracker = trackerOf([first, second, null], resumed);
     const out: KeyframeGeometry[] = [];
     const pipeline = new KeyframePipeline(ops, noModel, tracker, { onGeometry: (g) => out.push(g), onError: (e) => console.error(e) });
     for (const [i, pose] of [first, second, third].entries()) {
@@ -158,16 +159,7 @@ describe('KeyframePipeline, a keyframe the tracker cannot place', () => {
 
   it('stays lost where the map shares nothing with the keyframe', async () => {
     const away: Rigid = { R: turn(Math.PI), t: [0, 0, -1.5] };
-    const poses = [first, null];
-    const tracker: PoseSource = {
-      poseFor: (kf) => {
-        const pose = poses[kf.index];
-        return pose
-          ? { pose: rigidToMatrix(pose), tracking: { status: 'tracked', inliers: 100 } }
-          : { pose: null, tracking: { status: 'lost', reason: 'test', inliers: 0 } };
-      },
-      reset: () => {},
-    };
+    const tracker = trackerOf([first, null]);
     const out: KeyframeGeometry[] = [];
     const pipeline = new KeyframePipeline(ops, noModel, tracker, { onGeometry: (g) => out.push(g), onError: (e) => console.error(e) });
     for (const [i, pose] of [first, away].entries()) {

@@ -6,7 +6,7 @@
 // surfaces the map already has. The pipeline uses it as odometry for keyframes the tracker's features cannot place.
 // Plain TypeScript (tests and evaluations run it in Node).
 import type { MapView } from '../fusion/voxelMap';
-import { composeRigid, type Rigid } from './rigid';
+import { composeRigid, rotationFromVector, solveLinear, type Rigid } from './rigid';
 import type { DepthResult } from './types';
 
 export interface DepthAlignment {
@@ -140,10 +140,10 @@ export function alignDepthToMap(depth: DepthResult, view: MapView, initial: Rigi
       H[48]! += lambda;
       g[6]! += lambda * (logScale - prior);
     } else H[48] = 1;
-    const step = solve(H, g, 7);
+    const step = solveLinear(H, g, 7);
     if (!step) return null;
     // The Gauss-Newton step is −H⁻¹g: Δ ← Δ·exp(−step), so map points in the keyframe's camera move by exp(step).
-    const dR = rotation(step[0]!, step[1]!, step[2]!);
+    const dR = rotationFromVector(step[0]!, step[1]!, step[2]!);
     R = mul3(dR, R);
     const dt = [step[3]!, step[4]!, step[5]!];
     t = [
@@ -220,55 +220,8 @@ function correctShape(depth: DepthResult, view: MapView, R: number[], t: Vec, sc
   return out;
 }
 
-/** Rotation matrix (row-major) of the rotation vector (x, y, z). */
-function rotation(x: number, y: number, z: number): number[] {
-  const th = Math.hypot(x, y, z);
-  if (th < 1e-12) return [1, -z, y, z, 1, -x, -y, x, 1];
-  const [a, b, c] = [x / th, y / th, z / th];
-  const co = Math.cos(th);
-  const si = Math.sin(th);
-  const C = 1 - co;
-  return [
-    co + a * a * C,
-    a * b * C - c * si,
-    a * c * C + b * si,
-    b * a * C + c * si,
-    co + b * b * C,
-    b * c * C - a * si,
-    c * a * C - b * si,
-    c * b * C + a * si,
-    co + c * c * C,
-  ];
-}
-
 function mul3(A: number[], B: number[]): number[] {
   const out = new Array<number>(9);
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out[r * 3 + c] = A[r * 3]! * B[c]! + A[r * 3 + 1]! * B[3 + c]! + A[r * 3 + 2]! * B[6 + c]!;
   return out;
-}
-
-/** Solves H x = g (H symmetric, n x n) by Gaussian elimination with partial pivoting; null when singular. */
-function solve(H: Float64Array, g: Float64Array, n: number): number[] | null {
-  const M = Array.from(H);
-  const x = Array.from(g);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]!) > Math.abs(M[p * n + c]!)) p = r;
-    if (Math.abs(M[p * n + c]!) < 1e-12) return null;
-    if (p !== c) {
-      for (let k = 0; k < n; k++) [M[c * n + k], M[p * n + k]] = [M[p * n + k]!, M[c * n + k]!];
-      [x[c], x[p]] = [x[p]!, x[c]!];
-    }
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r * n + c]! / M[c * n + c]!;
-      for (let k = c; k < n; k++) M[r * n + k]! -= f * M[c * n + k]!;
-      x[r]! -= f * x[c]!;
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = x[r]!;
-    for (let k = r + 1; k < n; k++) s -= M[r * n + k]! * x[k]!;
-    x[r] = s / M[r * n + r]!;
-  }
-  return x;
 }

@@ -1,25 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../scripts/fixtures/onnxBuilder';
-import { alignRigid, alignSimilarity, applyRigid, composeRigid, invertRigid, matrixToRigid, rigidToMatrix, symmetricEigen, type Vec3 } from './rigid';
+import {
+  alignRigid,
+  alignSimilarity,
+  applyRigid,
+  rotationFromVector,
+  solveLinear,
+  composeRigid,
+  invertRigid,
+  matrixToRigid,
+  rigidToMatrix,
+  symmetricEigen,
+  type Vec3,
+} from './rigid';
 
+/** The rotation by `angle` about `axis` (any length). */
 function rotation(axis: Vec3, angle: number): number[] {
   const n = Math.hypot(...axis);
-  const [x, y, z] = axis.map((v) => v / n) as Vec3;
-  const c = Math.cos(angle);
-  const s = Math.sin(angle);
-  const C = 1 - c;
-  return [
-    c + x * x * C,
-    x * y * C - z * s,
-    x * z * C + y * s,
-    y * x * C + z * s,
-    c + y * y * C,
-    y * z * C - x * s,
-    z * x * C - y * s,
-    z * y * C + x * s,
-    c + z * z * C,
-  ];
+  return rotationFromVector((axis[0] / n) * angle, (axis[1] / n) * angle, (axis[2] / n) * angle);
 }
+
+describe('rotationFromVector and solveLinear', () => {
+  it('turns a vector about its axis by its length, and solves a linear system or says it cannot', () => {
+    const R = rotationFromVector(0, 0, Math.PI / 2); // a quarter turn about z: x → y
+    expect(applyRigid({ R, t: [0, 0, 0] }, [1, 0, 0]).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([0, 1, 0]);
+    expect(solveLinear([2, 1, 1, 3], [3, 5], 2)!.map((v) => Math.round(v * 1e9) / 1e9)).toEqual([0.8, 1.4]);
+    expect(solveLinear([1, 2, 2, 4], [1, 2], 2)).toBeNull();
+  });
+});
 
 describe('alignRigid', () => {
   it('recovers a known rotation and translation exactly', () => {

@@ -138,6 +138,53 @@ export function alignSimilarity(src: Vec3[], dst: Vec3[]): { scale: number; rigi
   return { scale, rigid: { R, t: [cd[0] - scale * rcs[0], cd[1] - scale * rcs[1], cd[2] - scale * rcs[2]] } };
 }
 
+/** The rotation (row-major 3x3) of the rotation vector (x, y, z): axis times angle (Rodrigues). */
+export function rotationFromVector(x: number, y: number, z: number): number[] {
+  const th = Math.hypot(x, y, z);
+  if (th < 1e-12) return [1, -z, y, z, 1, -x, -y, x, 1];
+  const [a, b, c] = [x / th, y / th, z / th];
+  const co = Math.cos(th);
+  const si = Math.sin(th);
+  const C = 1 - co;
+  return [
+    co + a * a * C,
+    a * b * C - c * si,
+    a * c * C + b * si,
+    b * a * C + c * si,
+    co + b * b * C,
+    b * c * C - a * si,
+    c * a * C - b * si,
+    c * b * C + a * si,
+    co + c * c * C,
+  ];
+}
+
+/** Solves the n x n system A x = b (row-major A) by Gaussian elimination with partial pivoting; null when singular. */
+export function solveLinear(A: ArrayLike<number>, b: ArrayLike<number>, n: number): number[] | null {
+  const M = Array.from(A);
+  const x = Array.from(b);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]!) > Math.abs(M[p * n + c]!)) p = r;
+    if (Math.abs(M[p * n + c]!) < 1e-12) return null;
+    if (p !== c) {
+      for (let k = 0; k < n; k++) [M[c * n + k], M[p * n + k]] = [M[p * n + k]!, M[c * n + k]!];
+      [x[c], x[p]] = [x[p]!, x[c]!];
+    }
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r * n + c]! / M[c * n + c]!;
+      for (let k = c; k < n; k++) M[r * n + k]! -= f * M[c * n + k]!;
+      x[r]! -= f * x[c]!;
+    }
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let s = x[r]!;
+    for (let k = r + 1; k < n; k++) s -= M[r * n + k]! * x[k]!;
+    x[r] = s / M[r * n + r]!;
+  }
+  return x;
+}
+
 export function applyRigid(T: Rigid, p: Vec3): Vec3 {
   const { R, t } = T;
   return [

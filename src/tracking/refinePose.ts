@@ -1,60 +1,13 @@
 // Pose refinement by reprojection: Gauss-Newton on SE(3) minimising the Huber-weighted pixel error of map
 // points seen in the current image. Pixels are where the colour camera measured a feature, so this is more
 // precise than fitting 3D to 3D with noisy (and, on Kinect data, imperfectly registered) depth.
-import { applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
+import { applyRigid, composeRigid, invertRigid, rotationFromVector, solveLinear, type Rigid, type Vec3 } from '../geometry/rigid';
 import type { Intrinsics } from '../geometry/types';
-
-/** Solves the 6x6 system A x = b (A symmetric positive definite) by Gaussian elimination with pivoting. */
-function solve6(A: number[], b: number[]): number[] | null {
-  const n = 6;
-  const M = A.map((v) => v);
-  const x = b.slice();
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]!) > Math.abs(M[p * n + c]!)) p = r;
-    if (Math.abs(M[p * n + c]!) < 1e-12) return null;
-    if (p !== c) {
-      for (let k = 0; k < n; k++) [M[c * n + k], M[p * n + k]] = [M[p * n + k]!, M[c * n + k]!];
-      [x[c], x[p]] = [x[p]!, x[c]!];
-    }
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r * n + c]! / M[c * n + c]!;
-      for (let k = c; k < n; k++) M[r * n + k]! -= f * M[c * n + k]!;
-      x[r]! -= f * x[c]!;
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = x[r]!;
-    for (let k = r + 1; k < n; k++) s -= M[r * n + k]! * x[k]!;
-    x[r] = s / M[r * n + r]!;
-  }
-  return x;
-}
 
 /** exp of a twist (ω, v) as a rigid transform (first-order translation is enough for small steps). */
 function expTwist(d: number[]): Rigid {
   const [wx, wy, wz, vx, vy, vz] = d as [number, number, number, number, number, number];
-  const th = Math.hypot(wx, wy, wz);
-  let R: number[];
-  if (th < 1e-12) R = [1, -wz, wy, wz, 1, -wx, -wy, wx, 1];
-  else {
-    const [kx, ky, kz] = [wx / th, wy / th, wz / th];
-    const c = Math.cos(th);
-    const s = Math.sin(th);
-    const C = 1 - c;
-    R = [
-      c + kx * kx * C,
-      kx * ky * C - kz * s,
-      kx * kz * C + ky * s,
-      ky * kx * C + kz * s,
-      c + ky * ky * C,
-      ky * kz * C - kx * s,
-      kz * kx * C - ky * s,
-      kz * ky * C + kx * s,
-      c + kz * kz * C,
-    ];
-  }
-  return { R, t: [vx, vy, vz] };
+  return { R: rotationFromVector(wx, wy, wz), t: [vx, vy, vz] };
 }
 
 export interface ReprojectionResult {
@@ -92,9 +45,10 @@ export function refineByReprojection(pose: Rigid, world: Vec3[], pixels: [number
     }
     for (let a = 0; a < 6; a++) for (let b = 0; b < a; b++) H[a * 6 + b] = H[b * 6 + a]!;
     for (let a = 0; a < 6; a++) H[a * 6 + a]! *= 1.0001; // a touch of damping
-    const step = solve6(
+    const step = solveLinear(
       H,
       g.map((v) => -v),
+      6,
     );
     if (!step) break;
     Tcw = composeRigid(expTwist(step), Tcw);
