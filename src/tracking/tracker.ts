@@ -2,8 +2,9 @@
 // matched to the previous keyframe for a first pose (3-point RANSAC on 3D-3D pairs), then refined against
 // a local map of recent keyframes' points found by projection, so drift does not pile up frame by frame.
 // Too few inliers (blur, a blank wall) is "lost": no pose, the map is left untouched, and the next frames
-// try to relocalise against every keyframe kept so far, unless the caller found the frame's pose another way
-// (dense alignment of its depth with the map) and hands it back with `resume`.
+// try to relocalise against a few keyframes (the nearest views and those retrieval finds most like the image),
+// unless the caller found the frame's pose another way (dense alignment of its depth with the map) and hands it
+// back with `resume`.
 import { alignRigid, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
 import type { Intrinsics, TrackingStatus } from '../geometry/types';
 import { seededRandom } from '../util/random';
