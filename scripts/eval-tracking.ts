@@ -1,4 +1,5 @@
-// `npm run eval:tracking -- --data <folder> [--every N] [--depth-sim mono [--seed N]] [--json out.json]`: runs the
+// `npm run eval:tracking -- --data <folder> [--every N] [--depth-sim mono [--seed N]] [--revisit N] [--no-loop-closure]
+// [--json out.json]`: runs the
 // geometry pipeline (tracking + fusion) in Node on an RGB-D folder in the 7-Scenes layout, using the given depth
 // (or, with `--depth-sim mono`, that depth degraded as a monocular model errs, with perturbed focal lengths:
 // src/eval/monoDepthSim.ts), and prints keyframes,
@@ -7,7 +8,10 @@
 // gravity-direction.txt, and tracking + fusion fps. With `--depth-sim mono` it also runs the given depth as the
 // reference and prints the ATE after a similarity alignment, the map's scale error against the simulator's bias, the
 // voxel count against the given-depth map's and completeness (the share of the given-depth map's voxels with a voxel
-// within 5 cm, both maps carried into the ground truth's frame by their trajectories' alignments).
+// within 5 cm, both maps carried into the ground truth's frame by their trajectories' alignments). Poses are scored as
+// the map ends (after every loop closure), with the ATE of the poses as first shown beside. `--revisit N` appends the
+// first N frames again after the last (the camera comes back to where it started) and prints the error of those frames;
+// `--no-loop-closure` turns loop closure off, for the comparison.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,21 +29,33 @@ const { values } = parseArgs({
     'depth-sim': { type: 'string' },
     seed: { type: 'string', default: '1' },
     json: { type: 'string' },
+    revisit: { type: 'string', default: '0' },
+    'no-loop-closure': { type: 'boolean', default: false },
   },
 });
 if (!values.data || (values['depth-sim'] !== undefined && values['depth-sim'] !== 'mono')) {
-  console.error('usage: npm run eval:tracking -- --data <folder> [--every N] [--depth-sim mono [--seed N]] [--json out.json]');
+  console.error(
+    'usage: npm run eval:tracking -- --data <folder> [--every N] [--depth-sim mono [--seed N]] [--revisit N] [--no-loop-closure] [--json out.json]',
+  );
   process.exit(2);
 }
 const dir = values.data;
 const every = Math.max(1, Number(values.every));
 const sim = values['depth-sim'] === 'mono' ? new MonoDepthSim({ seed: Number(values.seed) }) : null;
-const { frames, est, gt, statuses, odometry, pipeline, ms } = await runRgbdFolder(dir, every, {
+const revisit = Math.max(0, Number(values.revisit));
+const loopClosure = !values['no-loop-closure'];
+const { frames, est, final, gt, statuses, odometry, pipeline, ms } = await runRgbdFolder(dir, every, {
   verbose: !!process.env.VERBOSE,
   ...(sim ? { depth: (given) => sim.degrade(given) } : {}),
+  loopClosure,
+  revisit,
 });
 const tracked = frames.length - (statuses.lost ?? 0);
-const m = trajectoryMetrics(est, gt);
+const m = trajectoryMetrics(final, gt);
+const asShown = trajectoryMetrics(est, gt);
+// The revisited frames' error, in the whole trajectory's alignment: where the map meets its start again.
+const revisitAte = revisit > 0 ? rmsePositions(final.slice(-revisit), gt.slice(-revisit), m.alignment) : null;
+const loops = pipeline.loopClosures;
 const reference = sim ? await referenceMap(dir, every) : null;
 const mapInGt = mapPoints(pipeline.map.snapshot().points, m.similarity.scale, m.similarity.rigid);
 const comparison = reference
@@ -55,7 +71,7 @@ const comparison = reference
 // Gravity: the map's up, carried into the ground truth's frame by the trajectory alignment.
 let gravityErrorDeg: number | null = null;
 const gravityFile = join(dir, 'gravity-direction.txt');
-const gravity = estimateGravity(pipeline.map.snapshot(2).points, est.map(cameraUp));
+const gravity = estimateGravity(pipeline.map.snapshot(2).points, final.map(cameraUp));
 if (existsSync(gravityFile)) {
   const down = readFileSync(gravityFile, 'utf8').trim().split(/\s+/).map(Number) as Vec3;
   const upGt = applyRigid({ R: m.alignment.R, t: [0, 0, 0] }, gravity.up);
@@ -74,7 +90,13 @@ const result = {
   statuses,
   odometry,
   ateRmse: m.ateRmse,
+  ateRmseAsShown: asShown.ateRmse,
   ateSimilarityRmse: m.ateSimilarityRmse,
+  loopClosure,
+  revisit,
+  revisitAte,
+  loopClosures: loops.length,
+  loopClosureMs: loops.map((l) => ({ optimise: Math.round(l.optimiseMs), apply: Math.round(l.applyMs), nodes: l.nodes })),
   mapScale: m.mapScale,
   ...comparison,
   rpeTranslation: m.rpeTranslation,
@@ -97,7 +119,7 @@ console.log(
 console.log(
   `  tracked                     ${(100 * result.trackedFraction).toFixed(1)} %  ${JSON.stringify(statuses)}, ${odometry} placed by dense odometry   (target 100 % given depth, ≥ 98 % model-like)`,
 );
-console.log(`  ATE RMSE                    ${m.ateRmse.toFixed(4)} m   (target ≤ 0.03 given depth)`);
+console.log(`  ATE RMSE                    ${m.ateRmse.toFixed(4)} m   (target ≤ 0.03 given depth); as first shown ${asShown.ateRmse.toFixed(4)} m`);
 console.log(`  ATE RMSE, similarity        ${m.ateSimilarityRmse.toFixed(4)} m   (target ≤ 0.04 model-like depth)`);
 console.log(
   `  map scale                   x${m.mapScale.toFixed(3)} of the truth${comparison ? `, ${(100 * comparison.scaleError).toFixed(1)} % from the simulator's bias (target within ±2 %)` : ''}`,
@@ -109,6 +131,10 @@ console.log(
   `  gravity                     from the ${gravity.source}${gravityErrorDeg === null ? '' : `, ${gravityErrorDeg.toFixed(1)} deg from the ground truth`}`,
 );
 console.log(`  map                         ${result.mapVoxels} voxels`);
+console.log(
+  `  loop closure                ${loopClosure ? `${loops.length} closed${loops.length ? ` (largest move ${Math.max(...loops.map((l) => l.largestMove)).toFixed(3)} m; ms each, optimising + moving the map: ${result.loopClosureMs.map((l) => `${l.optimise} + ${l.apply}`).join(', ')})` : ''}` : 'off'}`,
+);
+if (revisitAte !== null) console.log(`  revisit                     the first ${revisit} frames again: their ATE ${revisitAte.toFixed(4)} m`);
 if (comparison) {
   console.log(`  map against given depth     x${comparison.voxelRatio.toFixed(2)} its ${comparison.referenceVoxels} voxels (target ≤ 1.3)`);
   console.log(`  completeness                ${(100 * comparison.completeness).toFixed(1)} % of its voxels within 5 cm (target ≥ 90 %)`);
@@ -130,6 +156,16 @@ function mapPoints(points: Float32Array, scale: number, rigid: Rigid): Float32Ar
   const out = new Float32Array(points.length);
   for (let i = 0; i < points.length; i += 3) out.set(applyRigid(rigid, [scale * points[i]!, scale * points[i + 1]!, scale * points[i + 2]!]), i);
   return out;
+}
+
+/** RMSE of positions, `est` carried into `gt`'s frame by `align`. */
+function rmsePositions(est: Rigid[], gt: Rigid[], align: Rigid): number {
+  const sq = est.map((e, i) => {
+    const p = applyRigid(align, e.t);
+    const q = gt[i]!.t;
+    return (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2 + (p[2] - q[2]) ** 2;
+  });
+  return Math.sqrt(sq.reduce((a, b) => a + b, 0) / Math.max(1, sq.length));
 }
 
 function logStd(values: number[]): number {

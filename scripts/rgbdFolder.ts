@@ -42,8 +42,8 @@ const ops: FrameOps<RgbaImage> = {
 const noModel = { inputSize: () => ({ width: 0, height: 0 }), estimate: () => Promise.reject(new Error('this run uses the folder depth, not a depth model')) };
 
 /** A pipeline that reports every keyframe to `onGeometry`. */
-export function rgbdPipeline(onGeometry: (g: KeyframeGeometry) => void): KeyframePipeline<RgbaImage> {
-  return new KeyframePipeline(ops, noModel, new TrackedPose(), { onGeometry, onError: (e) => console.error(e.message) }, { maxQueue: 100_000 });
+export function rgbdPipeline(onGeometry: (g: KeyframeGeometry) => void, options: { loopClosure?: boolean } = {}): KeyframePipeline<RgbaImage> {
+  return new KeyframePipeline(ops, noModel, new TrackedPose(), { onGeometry, onError: (e) => console.error(e.message) }, { maxQueue: 100_000, ...options });
 }
 
 /** Pushes one frame and waits for its geometry; returns the milliseconds spent. */

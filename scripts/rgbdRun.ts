@@ -36,8 +36,10 @@ export interface RgbdRun {
   /** Frames the tracker's features could not place that dense odometry placed (counted as tracked). */
   odometry: number;
   /** Estimated and ground-truth poses of every frame with ground truth (paired by position); a lost frame counts at
-   * the pose the app showed for it (the last tracked one). */
+   * the pose the app showed for it (the last tracked one). `est` as each frame was placed at the time; `final` after
+   * every loop closure (a placed frame's pose as the map ends; a lost one's as shown). */
   est: Rigid[];
+  final: Rigid[];
   gt: Rigid[];
   /** The map's gravity frame after the last frame. */
   world: WorldFrame;
@@ -50,8 +52,14 @@ export interface RgbdRun {
  * Runs the pipeline over the folder; with `verbose`, prints each frame whose tracking gave a reason; `depth` replaces
  * each frame's given depth in order (a monocular model's errors: src/eval/monoDepthSim.ts).
  */
-export async function runRgbdFolder(dir: string, every = 1, options: { verbose?: boolean; depth?: (given: GivenDepth) => GivenDepth } = {}): Promise<RgbdRun> {
-  const loaded = loadRgbdFolder(dir, every);
+export async function runRgbdFolder(
+  dir: string,
+  every = 1,
+  options: { verbose?: boolean; depth?: (given: GivenDepth) => GivenDepth; loopClosure?: boolean; revisit?: number } = {},
+): Promise<RgbdRun> {
+  const once = loadRgbdFolder(dir, every);
+  // A revisit: the first frames again after the last (a camera that comes back to where it started).
+  const loaded = [...once, ...once.slice(0, options.revisit ?? 0)];
   const degrade = options.depth;
   const frames = degrade ? loaded.map((f) => ({ ...f, given: degrade(f.given) })) : loaded;
   const folderFrameCount = groupRgbdFiles(readdirSync(dir)).length;
@@ -62,29 +70,36 @@ export async function runRgbdFolder(dir: string, every = 1, options: { verbose?:
   let odometry = 0;
   let current = frames[0]!;
   let index = 0;
-  const pipeline = rgbdPipeline((g) => {
-    statuses[g.tracking.status] = (statuses[g.tracking.status] ?? 0) + 1;
-    if (g.tracking.odometry) odometry++;
-    if (g.tracking.reason && options.verbose) console.log(`  ${current.id}: ${g.tracking.status} — ${g.tracking.reason}`);
-    if (current.gtPose) {
-      est.push(matrixToRigid(g.pose));
-      gt.push(matrixToRigid(current.gtPose));
-    }
-    tracked.push({
-      index,
-      folderFrame: index * every,
-      id: current.id,
-      status: g.tracking.status,
-      ...(g.tracking.reason ? { reason: g.tracking.reason } : {}),
-      pose: Float32Array.from(g.pose),
-      gtPose: current.gtPose,
-    });
-  });
+  const shown: { index: number; pose: Rigid }[] = [];
+  const pipeline = rgbdPipeline(
+    (g) => {
+      statuses[g.tracking.status] = (statuses[g.tracking.status] ?? 0) + 1;
+      if (g.tracking.odometry) odometry++;
+      if (g.tracking.reason && options.verbose) console.log(`  ${current.id}: ${g.tracking.status} — ${g.tracking.reason}`);
+      if (current.gtPose) {
+        est.push(matrixToRigid(g.pose));
+        gt.push(matrixToRigid(current.gtPose));
+        shown.push({ index, pose: matrixToRigid(g.pose) });
+      }
+      tracked.push({
+        index,
+        folderFrame: index * every,
+        id: current.id,
+        status: g.tracking.status,
+        ...(g.tracking.reason ? { reason: g.tracking.reason } : {}),
+        pose: Float32Array.from(g.pose),
+        gtPose: current.gtPose,
+      });
+    },
+    options.loopClosure === undefined ? {} : { loopClosure: options.loopClosure },
+  );
   let ms = 0;
   for (const [n, f] of frames.entries()) {
     current = f;
     index = n;
     ms += await processFrame(pipeline, f, n);
   }
-  return { dir, every, frames, folderFrameCount, tracked, statuses, odometry, est, gt, world: pipeline.gravityFrame, pipeline, ms };
+  const placed = new Map(pipeline.stored.map((kf) => [kf.sourceFrame, matrixToRigid(kf.pose)]));
+  const final = shown.map((s) => placed.get(s.index) ?? s.pose);
+  return { dir, every, frames, folderFrameCount, tracked, statuses, odometry, est, final, gt, world: pipeline.gravityFrame, pipeline, ms };
 }

@@ -8,7 +8,7 @@ import { cpuBitmap } from '../src/frames/cpuFrame';
 import { KeyframePipeline, type DepthEstimator } from '../src/geometry/keyframePipeline';
 import { identity, transformPoints } from '../src/geometry/mat4';
 import { MogeDepthModel, type TensorConstructor } from '../src/geometry/moge';
-import { keyframeInfo, type GivenDepth, type KeyframeInfo } from '../src/geometry/types';
+import { keyframeInfo, type CorrectionInfo, type GivenDepth, type KeyframeInfo } from '../src/geometry/types';
 import { decodeDepthPng } from '../src/rgbd/sevenScenes';
 import { TrackedPose } from '../src/tracking/trackedPose';
 import { withDeadline } from '../src/util/deadline';
@@ -56,7 +56,7 @@ const objects = new ObjectMap();
 const detectorFrames = new Map<number, ImageBitmap>();
 const pongs = new Map<number, () => void>();
 let pingId = 0;
-let listeners: { onKeyframe(info: KeyframeInfo): void; onError(message: string): void } | null = null;
+let listeners: { onKeyframe(info: KeyframeInfo): void; onError(message: string): void; onCorrected(c: CorrectionInfo): void } | null = null;
 
 // ── Sessions: the map is saved here, where its points and keyframes are (they never cross the main thread) ──
 let sessionsDb: Promise<SessionsDb> | null = null;
@@ -159,6 +159,14 @@ const api = {
         renderPort?.postMessage(message, [g.points.buffer, g.colors.buffer]);
         listeners?.onKeyframe(info);
       },
+      onMapCorrected(c) {
+        // Everything placed by the keyframes follows them: the objects, the saved session, the view, the summary.
+        objects.relift(pipeline?.stored ?? []);
+        writer?.correct({ poses: c.poses, world: c.world, points: c.points.slice(), colors: c.colors.slice() });
+        const message: RenderMessage = { type: 'corrected', correction: c };
+        renderPort?.postMessage(message, [c.points.buffer, c.colors.buffer]);
+        listeners?.onCorrected({ poses: c.poses, world: c.world, points: c.points.length / 3, stats: c.stats });
+      },
       onError(err, kf) {
         keyframeImages.delete(kf.index);
         detectorFrames.get(kf.index)?.close();
@@ -239,8 +247,8 @@ const api = {
     return boxes.length > 0 ? { boxes, segments: [] } : null;
   },
 
-  subscribe(onKeyframe: (info: KeyframeInfo) => void, onError: (message: string) => void): void {
-    listeners = { onKeyframe, onError };
+  subscribe(onKeyframe: (info: KeyframeInfo) => void, onError: (message: string) => void, onCorrected: (c: CorrectionInfo) => void): void {
+    listeners = { onKeyframe, onError, onCorrected };
   },
 
   /** Takes a frame; returns the keyframes waiting (back-pressure) and those a live source had skipped so far. */

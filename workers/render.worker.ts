@@ -2,7 +2,7 @@
 // Keyframe geometry arrives straight from the geometry worker; the main thread sends only
 // input events and sizes, so drawing millions of points never blocks the page.
 import * as Comlink from 'comlink';
-import type { KeyframeGeometry } from '../src/geometry/types';
+import type { KeyframeGeometry, MapCorrection } from '../src/geometry/types';
 import { ProxyElement, type ForwardedEvent } from '../src/view/eventProxy';
 import { MeasureTool, type MeasureReadout } from '../src/view/measure';
 import { SceneView, type ViewHighlights, type ViewStats } from '../src/view/sceneView';
@@ -14,6 +14,8 @@ const element = new ProxyElement();
 let view: SceneView | null = null;
 /** Keyframes that arrive before the canvas (e.g. while the page lays out) are kept and drawn when it comes. */
 const early: KeyframeGeometry[] = [];
+/** A loop closure's corrected map that arrived before the canvas: drawn after the early keyframes. */
+let earlyCorrection: MapCorrection | null = null;
 /** View tools set before the canvas comes: applied when it does. */
 let pendingHighlights: AnswerHighlight | null = null;
 let measuring = false;
@@ -32,6 +34,8 @@ const api = {
     view = new SceneView(canvas, element);
     view.resize(width, height, pixelRatio);
     early.splice(0).forEach((g) => view!.addKeyframe(g));
+    if (earlyCorrection) view.correct(earlyCorrection);
+    earlyCorrection = null;
     view.onMeasure = notifyMeasure;
     view.setMeasuring(measuring);
     notifyMeasure(view.measureReadout());
@@ -45,8 +49,12 @@ const api = {
         if (e.data.geometry.tracking.status === 'lost') return; // nothing to draw: no pose, no points
         if (view) view.addKeyframe(e.data.geometry);
         else early.push(e.data.geometry);
+      } else if (e.data.type === 'corrected') {
+        if (view) view.correct(e.data.correction);
+        else earlyCorrection = e.data.correction;
       } else {
         early.length = 0;
+        earlyCorrection = null;
         pendingHighlights = null;
         view?.clear();
       }

@@ -11,12 +11,12 @@ import { runVideoFile } from '../capture/videoFileSource';
 import { ScreenWakeLock } from '../capture/wakeLock';
 import { cpuBitmap, type Rotation } from '../frames/cpuFrame';
 import type { AppConfig } from '../config';
-import type { KeyframeInfo } from '../geometry/types';
+import type { CorrectionInfo, KeyframeInfo } from '../geometry/types';
 import type { BackendChoice, BackendPreference } from '../models/backend';
 import type { FileProgress } from '../models/loader';
 import { TIERS } from '../models/tiers';
 import { SceneSummary, spatialContextText } from '../scene/sceneSummary';
-import { trackingLostNotice } from '../scene/trackingText';
+import { loopClosedNotice, trackingLostNotice } from '../scene/trackingText';
 import { forwardCanvasEvents } from '../view/eventProxy';
 import type { MeasureReadout } from '../view/measure';
 import type { ViewHighlights, ViewStats } from '../view/sceneView';
@@ -136,6 +136,7 @@ export class AppController {
     void this.geometry.api.subscribe(
       Comlink.proxy((info: KeyframeInfo) => this.onKeyframe(info)),
       Comlink.proxy((message: string) => useApp.getState().notify('warning', message)),
+      Comlink.proxy((c: CorrectionInfo) => this.onCorrected(c)),
     );
     this.sessions.watchWorker();
   }
@@ -359,6 +360,13 @@ export class AppController {
       lastDepthMs: g.timings.inferenceMs,
     });
     this.sessions.listChanged();
+  }
+
+  /** A loop was closed: the summary takes the corrected path and map (the view and the saved session already have). */
+  private onCorrected(c: CorrectionInfo): void {
+    this.summary.correct(c.poses, c.world, c.points);
+    useApp.getState().setScene(summaryFigures(this.summary));
+    useApp.getState().notify('info', loopClosedNotice(c.stats), 'loop');
   }
 
   /** Frame counters, flushed to the store at most once per animation frame (not once per video frame). */

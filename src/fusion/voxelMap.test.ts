@@ -74,4 +74,31 @@ describe('VoxelMap', () => {
     expect(a.points[3 * (15 * 40 + 20) + 2]).toBeCloseTo(1, 2);
     expect(a.points[2]).toBeCloseTo(3 / Math.hypot(0.78, 0.58, 1), 1); // a corner ray, 3 m along it
   });
+
+  it('moves each voxel with the keyframe that first saw it when a loop closure corrects the keyframes', () => {
+    const map = new VoxelMap({ voxelSize: 0.02 });
+    const wall = (z: number) => {
+      const pts: number[] = [];
+      for (let i = 0; i < 20; i++) for (let j = 0; j < 20; j++) pts.push(i * 0.02 + 0.01, j * 0.02 + 0.01, z);
+      return Float32Array.from(pts);
+    };
+    const grey = (v: number) => new Uint8Array(1200).fill(v);
+    map.integrate(wall(1.01), grey(100), 0);
+    // Keyframe 7 saw the same wall 10 cm off (drift), and keyframe 0's voxels again (those stay keyframe 0's).
+    map.integrate(wall(1.11), grey(200), 7);
+    map.integrate(wall(1.01), grey(100), 7);
+    expect(map.size).toBe(800);
+    map.correct((anchor) => (anchor === 7 ? { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, -0.1] } : undefined));
+    // The two copies of the wall are one again: their sightings and colours merged.
+    expect(map.size).toBe(400);
+    const all = map.snapshot();
+    for (let i = 0; i < all.points.length / 3; i++) {
+      expect(all.points[3 * i + 2]).toBeCloseTo(1.01, 5);
+      expect(all.colors[3 * i]).toBe(Math.round((100 * 2 + 200) / 3));
+    }
+    expect(map.snapshot(3).points.length).toBe(1200);
+    // The chunk index follows: the camera's view finds the moved voxels.
+    const view = map.view({ R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] }, { fx: 100, fy: 100, cx: 0, cy: 0 }, 40, 40, 4);
+    expect(view.points[2]).toBeCloseTo(1.01, 5);
+  });
 });

@@ -1,7 +1,9 @@
 // The world map: a sparse voxel grid (a few centimetres a voxel) holding the mean position, mean colour
 // and observation count of the surface points that fall in each voxel. Memory grows with the
 // surface seen, not with the number of frames: filming the same room again updates voxels instead of adding.
-// Storage is an open-addressing hash table over typed arrays (no per-voxel objects).
+// Storage is an open-addressing hash table over typed arrays (no per-voxel objects). Each voxel remembers the keyframe
+// that first saw it (its anchor), so a loop closure that moves keyframes moves their voxels with them.
+import type { Rigid } from '../geometry/rigid';
 
 export interface VoxelMapOptions {
   /** Edge of a voxel (m). */
@@ -50,6 +52,8 @@ export class VoxelMap {
   private sum: Float32Array;
   private rgb: Float32Array;
   private observations: Uint16Array;
+  /** The keyframe (id) that first saw each voxel; -1 when none was named. */
+  private anchors: Int32Array;
   /** Voxel indices by chunk of space (CHUNK metres a side). */
   private readonly chunks = new Map<number, number[]>();
 
@@ -61,6 +65,7 @@ export class VoxelMap {
     this.sum = new Float32Array(this.capacity * 3);
     this.rgb = new Float32Array(this.capacity * 3);
     this.observations = new Uint16Array(this.capacity);
+    this.anchors = new Int32Array(this.capacity);
   }
 
   get size(): number {
@@ -69,33 +74,23 @@ export class VoxelMap {
 
   /** Bytes held by the map's arrays. */
   get bytes(): number {
-    return this.keys.byteLength + this.slots.byteLength + this.sum.byteLength + this.rgb.byteLength + this.observations.byteLength;
+    return this.keys.byteLength + this.slots.byteLength + this.sum.byteLength + this.rgb.byteLength + this.observations.byteLength + this.anchors.byteLength;
   }
 
-  /** Adds world points (xyz) with colours (rgb). Returns the voxels this call created (mean position and colour). */
-  integrate(points: Float32Array, colors: Uint8Array): NewVoxels {
-    const inv = 1 / this.voxelSize;
+  /**
+   * Adds world points (xyz) with colours (rgb), seen from keyframe `anchor`. Returns the voxels this call created (mean
+   * position and colour).
+   */
+  integrate(points: Float32Array, colors: Uint8Array, anchor = -1): NewVoxels {
     const created: number[] = [];
     for (let p = 0; p < points.length / 3; p++) {
       const x = points[3 * p]!;
       const y = points[3 * p + 1]!;
       const z = points[3 * p + 2]!;
-      if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
-      const ix = Math.floor(x * inv) + OFFSET;
-      const iy = Math.floor(y * inv) + OFFSET;
-      const iz = Math.floor(z * inv) + OFFSET;
-      if (ix < 0 || iy < 0 || iz < 0 || ix >= SPAN || iy >= SPAN || iz >= SPAN) continue;
-      const key = (ix * SPAN + iy) * SPAN + iz;
-      let v = this.find(key);
-      if (v === EMPTY) {
-        v = this.insert(key);
-        created.push(v);
-        const chunk =
-          ((Math.floor(x / CHUNK) + CHUNK_OFFSET) * CHUNK_SPAN + Math.floor(y / CHUNK) + CHUNK_OFFSET) * CHUNK_SPAN + Math.floor(z / CHUNK) + CHUNK_OFFSET;
-        const list = this.chunks.get(chunk);
-        if (list) list.push(v);
-        else this.chunks.set(chunk, [v]);
-      }
+      const before = this.count;
+      const v = this.voxelAt(x, y, z, anchor);
+      if (v === EMPTY) continue;
+      if (this.count > before) created.push(v);
       this.sum[3 * v]! += x;
       this.sum[3 * v + 1]! += y;
       this.sum[3 * v + 2]! += z;
@@ -105,6 +100,61 @@ export class VoxelMap {
       if (this.observations[v]! < 65535) this.observations[v]!++;
     }
     return this.means(created);
+  }
+
+  /**
+   * Moves every voxel by the correction of the keyframe that first saw it (a world transform; undefined leaves it), as a
+   * loop closure moved the keyframes. Voxels that land in one cell merge.
+   */
+  correct(correctionOf: (anchor: number) => Rigid | undefined): void {
+    const n = this.count;
+    const sum = this.sum.slice(0, 3 * n);
+    const rgb = this.rgb.slice(0, 3 * n);
+    const observations = this.observations.slice(0, n);
+    const anchors = this.anchors.slice(0, n);
+    const corrections = new Map<number, Rigid | undefined>();
+    this.clear();
+    for (let i = 0; i < n; i++) {
+      const count = observations[i]!;
+      const anchor = anchors[i]!;
+      if (!corrections.has(anchor)) corrections.set(anchor, correctionOf(anchor));
+      const c = corrections.get(anchor);
+      let x = sum[3 * i]! / count;
+      let y = sum[3 * i + 1]! / count;
+      let z = sum[3 * i + 2]! / count;
+      if (c) {
+        const { R, t } = c;
+        [x, y, z] = [R[0]! * x + R[1]! * y + R[2]! * z + t[0], R[3]! * x + R[4]! * y + R[5]! * z + t[1], R[6]! * x + R[7]! * y + R[8]! * z + t[2]];
+      }
+      const v = this.voxelAt(x, y, z, anchor);
+      if (v === EMPTY) continue;
+      this.sum[3 * v]! += x * count;
+      this.sum[3 * v + 1]! += y * count;
+      this.sum[3 * v + 2]! += z * count;
+      for (let a = 0; a < 3; a++) this.rgb[3 * v + a]! += rgb[3 * i + a]!;
+      this.observations[v] = Math.min(65535, this.observations[v]! + count);
+    }
+  }
+
+  /** The voxel holding (x, y, z), created (with `anchor`) when new; EMPTY outside the grid or for a non-finite point. */
+  private voxelAt(x: number, y: number, z: number, anchor: number): number {
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) return EMPTY;
+    const inv = 1 / this.voxelSize;
+    const ix = Math.floor(x * inv) + OFFSET;
+    const iy = Math.floor(y * inv) + OFFSET;
+    const iz = Math.floor(z * inv) + OFFSET;
+    if (ix < 0 || iy < 0 || iz < 0 || ix >= SPAN || iy >= SPAN || iz >= SPAN) return EMPTY;
+    const key = (ix * SPAN + iy) * SPAN + iz;
+    const found = this.find(key);
+    if (found !== EMPTY) return found;
+    const v = this.insert(key);
+    this.anchors[v] = anchor;
+    const chunk =
+      ((Math.floor(x / CHUNK) + CHUNK_OFFSET) * CHUNK_SPAN + Math.floor(y / CHUNK) + CHUNK_OFFSET) * CHUNK_SPAN + Math.floor(z / CHUNK) + CHUNK_OFFSET;
+    const list = this.chunks.get(chunk);
+    if (list) list.push(v);
+    else this.chunks.set(chunk, [v]);
+    return v;
   }
 
   /** Mean position and colour of every voxel seen at least `minObservations` times. */
@@ -215,6 +265,7 @@ export class VoxelMap {
     this.sum.fill(0);
     this.rgb.fill(0);
     this.observations.fill(0);
+    this.anchors.fill(-1);
   }
 
   private hash(key: number): number {
@@ -257,7 +308,7 @@ export class VoxelMap {
       this.keys[h] = oldKeys[i]!;
       this.slots[h] = oldSlots[i]!;
     }
-    const extend = <T extends Float32Array | Uint16Array>(a: T, per: number, make: (n: number) => T): T => {
+    const extend = <T extends Float32Array | Uint16Array | Int32Array>(a: T, per: number, make: (n: number) => T): T => {
       const b = make(this.capacity * per);
       b.set(a);
       return b;
@@ -265,5 +316,6 @@ export class VoxelMap {
     this.sum = extend(this.sum, 3, (n) => new Float32Array(n));
     this.rgb = extend(this.rgb, 3, (n) => new Float32Array(n));
     this.observations = extend(this.observations, 1, (n) => new Uint16Array(n));
+    this.anchors = extend(this.anchors, 1, (n) => new Int32Array(n));
   }
 }

@@ -25,6 +25,17 @@ export class WorldFrameTracker {
     return this.current;
   }
 
+  /**
+   * After a loop closure moved the keyframes (`poses`, in order): their up axes are taken again for the next
+   * re-estimate. The gravity frame itself is kept until then: a correction moves the map by centimetres, and
+   * re-fitting the floor over the whole map would add its cost to the loop closure's.
+   */
+  correct(poses: Float32Array[], map: VoxelMap): WorldFrame {
+    this.ups = poses.map((pose) => cameraUp(matrixToRigid(pose)));
+    if (!this.current) return this.update(poses[poses.length - 1]!, map);
+    return { ...this.current, voxels: map.size };
+  }
+
   reset(): void {
     this.ups = [];
     this.current = null;

@@ -12,8 +12,9 @@ import { CameraFocal } from './cameraFocal';
 import { alignDepthToMap } from './depthAlignment';
 import { shrinkDepth, type StoredKeyframe } from './keyframeStore';
 import { identity } from './mat4';
+import { PoseGraph } from './poseGraph';
 import { composeRigid, invertRigid, matrixToRigid, rigidToMatrix, type Rigid } from './rigid';
-import type { DepthResult, GivenDepth, Keyframe, KeyframeGeometry, RgbaImage, TrackingState } from './types';
+import type { DepthResult, GivenDepth, Keyframe, KeyframeGeometry, LoopClosureStats, MapCorrection, RgbaImage, TrackingState } from './types';
 
 /** Dense odometry trusts a pose this far (m, rad) from the predicted one, found with at least this share of the view's
  * cells matched and a model's depth scale this far (log) from the map's: beyond, it matched the wrong surfaces. */
@@ -21,6 +22,11 @@ const MAX_SCALE_ERROR = 0.25;
 const MAX_ODOMETRY_MOVE = 0.3;
 const MAX_ODOMETRY_TURN = 0.35;
 const MIN_ODOMETRY_SHARE = 0.15;
+/** A loop whose measurement disagrees with the tracked chain by more than this (m, rad) is closed: less is noise. */
+const LOOP_MIN_MOVE = 0.01;
+const LOOP_MIN_TURN = 0.0087;
+/** The most drift a loop may reveal (m, rad), growing with the keyframes between its ends; more is a wrong match. */
+const loopPlausible = (gap: number, d: { moved: number; angle: number }) => d.moved <= 0.1 + 0.01 * gap && d.angle <= 0.1 + 0.005 * gap;
 
 export interface DepthEstimator {
   inputSize(width: number, height: number): { width: number; height: number };
@@ -32,6 +38,10 @@ export interface PoseEstimate {
   /** Column-major camera-to-world, or null when tracking is lost. */
   pose: Float32Array | null;
   tracking: TrackingState;
+  /** Relative poses measured to earlier keyframes (by index): the pose graph's edges. `loop`: measured against a
+   * keyframe far back from its points alone, so it may disagree with the tracked chain by the drift. Left out, the
+   * keyframe is tied to the one placed before it as the poses stand. */
+  edges?: { from: number; relative: Rigid; loop: boolean }[];
 }
 
 /** Gives each keyframe its camera-to-world pose (src/tracking/trackedPose.ts: the tracker). */
@@ -39,6 +49,8 @@ export interface PoseSource {
   poseFor(keyframe: Keyframe, depth: DepthResult): PoseEstimate;
   /** The last keyframe, which `poseFor` could not place, is at `pose` (dense odometry): track on from there. */
   resume?(pose: Float32Array): void;
+  /** A loop closure moved the keyframes: per keyframe index, new pose · old pose⁻¹ (a world transform). */
+  correct?(corrections: ReadonlyMap<number, Rigid>): void;
   reset(): void;
 }
 
@@ -73,12 +85,16 @@ export interface PipelineOptions {
   maxPointsPerKeyframe?: number;
   /** Voxel edge of the fused map (m). */
   voxelSize?: number;
+  /** Close loops (pose-graph optimisation when an old view is recognised); default on. Off for comparisons. */
+  loopClosure?: boolean;
 }
 
 export interface PipelineEvents<F> {
   /** A keyframe was chosen: the frame is still open (e.g. to hand a copy to the VLM); the pipeline closes it afterwards. */
   onKeyframeChosen?(frame: F, keyframe: Omit<Keyframe, 'image'>): void;
   onGeometry(geometry: KeyframeGeometry): void;
+  /** A loop was closed after the last keyframe: every pose and the whole map replace what was shown. */
+  onMapCorrected?(correction: MapCorrection): void;
   onError(error: Error, keyframe: Omit<Keyframe, 'image'>): void;
 }
 
@@ -97,6 +113,12 @@ export class KeyframePipeline<F> {
   private readonly worldFrame = new WorldFrameTracker();
   /** One camera per capture: the focal length the depth model's first estimates agree on. */
   private readonly camera = new CameraFocal();
+  /** Placed keyframes and what tracking measured between them, for loop closure. */
+  private readonly graph = new PoseGraph();
+  /** A loop found by the last keyframe, closed once its geometry is out: (keyframe, older keyframe, disagreement). */
+  private pendingLoop: Pick<LoopClosureStats, 'keyframe' | 'loopTo' | 'disagreement'> | null = null;
+  /** Every loop closed so far, for evaluations and benchmarks. */
+  readonly loopClosures: LoopClosureStats[] = [];
   /** The current gravity frame (updated every few keyframes). */
   get gravityFrame(): KeyframeGeometry['world'] {
     return this.world;
@@ -171,6 +193,9 @@ export class KeyframePipeline<F> {
     this.lastPose = identity();
     this.prevPose = null;
     this.map.clear();
+    this.graph.clear();
+    this.pendingLoop = null;
+    this.loopClosures.length = 0;
     this.stored.length = 0;
     this.lostFrames.length = 0;
     this.worldFrame.reset();
@@ -186,6 +211,13 @@ export class KeyframePipeline<F> {
         try {
           const geometry = await this.process(kf, generation);
           if (geometry) this.events.onGeometry(geometry);
+          // After the keyframe is out, so closing a loop never delays what the user sees of the frame.
+          const loop = this.pendingLoop;
+          this.pendingLoop = null;
+          if (loop && generation === this.generation) {
+            const correction = this.closeLoop(loop);
+            this.events.onMapCorrected?.(correction);
+          }
         } catch (err) {
           if (generation === this.generation) this.events.onError(err as Error, kf);
         }
@@ -238,6 +270,78 @@ export class KeyframePipeline<F> {
     return merged ? { ...depth, depth: merged.depth } : depth;
   }
 
+  /**
+   * Adds a placed keyframe to the pose graph with the edges tracking measured (or, placed otherwise, tied to the
+   * keyframe before it), and notes a loop to close when one disagrees with the chain by more than noise.
+   */
+  private addToGraph(index: number, estimate: PoseEstimate): void {
+    const previous = this.stored[this.stored.length - 1];
+    this.graph.addNode(index, matrixToRigid(estimate.pose!));
+    const edges =
+      estimate.edges ??
+      (previous
+        ? [{ from: previous.index, relative: composeRigid(invertRigid(matrixToRigid(previous.pose)), matrixToRigid(estimate.pose!)), loop: false }]
+        : []);
+    for (const edge of edges) {
+      if (!this.graph.has(edge.from)) continue;
+      if (!edge.loop) {
+        this.graph.addEdge(edge.from, index, edge.relative);
+        continue;
+      }
+      const disagreement = this.graph.disagreement(edge.from, index, edge.relative);
+      if (!loopPlausible(index - edge.from, disagreement)) continue;
+      this.graph.addEdge(edge.from, index, edge.relative);
+      const worth = disagreement.moved > LOOP_MIN_MOVE || disagreement.angle > LOOP_MIN_TURN;
+      if (worth && this.options.loopClosure !== false && (!this.pendingLoop || disagreement.moved > this.pendingLoop.disagreement.moved)) {
+        this.pendingLoop = { keyframe: index, loopTo: edge.from, disagreement };
+      }
+    }
+  }
+
+  /**
+   * Closes a loop: the pose graph is optimised, and everything placed by the keyframes moves with them (the stored
+   * keyframes, the tracker's keyframes and points, the voxels by the keyframe that first saw them; the gravity frame is
+   * re-estimated at its next turn).
+   */
+  private closeLoop(loop: NonNullable<typeof this.pendingLoop>): MapCorrection {
+    const t0 = performance.now();
+    const { corrections, iterations } = this.graph.optimise();
+    const t1 = performance.now();
+    let largestMove = 0;
+    for (const kf of this.stored) {
+      const c = corrections.get(kf.index);
+      if (!c) continue;
+      const before = matrixToRigid(kf.pose);
+      const after = composeRigid(c, before);
+      largestMove = Math.max(largestMove, Math.hypot(after.t[0] - before.t[0], after.t[1] - before.t[1], after.t[2] - before.t[2]));
+      kf.pose = rigidToMatrix(after);
+    }
+    const last = this.stored[this.stored.length - 1];
+    const c = last ? corrections.get(last.index) : undefined;
+    if (c) {
+      this.lastPose = rigidToMatrix(composeRigid(c, matrixToRigid(this.lastPose)));
+      if (this.prevPose) this.prevPose = rigidToMatrix(composeRigid(c, matrixToRigid(this.prevPose)));
+    }
+    this.pose.correct?.(corrections);
+    this.map.correct((anchor) => corrections.get(anchor));
+    this.world = this.worldFrame.correct(
+      this.stored.map((kf) => kf.pose),
+      this.map,
+    );
+    const { points, colors } = this.map.snapshot();
+    const stats: LoopClosureStats = {
+      ...loop,
+      nodes: this.graph.nodeCount,
+      edges: this.graph.edgeCount,
+      iterations,
+      largestMove,
+      optimiseMs: t1 - t0,
+      applyMs: performance.now() - t1,
+    };
+    this.loopClosures.push(stats);
+    return { poses: this.stored.map((kf) => ({ index: kf.index, pose: kf.pose })), world: this.world, points, colors, stats };
+  }
+
   /** The last pose moved on as it moved from the one before (constant velocity). */
   private predictedPose(): Rigid {
     const last = matrixToRigid(this.lastPose);
@@ -266,9 +370,10 @@ export class KeyframePipeline<F> {
     let cloud: NewVoxels = { points: new Float32Array(0), colors: new Uint8Array(0) };
     if (estimate.pose) {
       const lifted = backproject(aligned, kf.image, estimate.pose, { maxPoints: this.options.maxPointsPerKeyframe ?? 40_000 });
-      cloud = this.map.integrate(lifted.points, lifted.colors);
+      cloud = this.map.integrate(lifted.points, lifted.colors, kf.index);
     }
     if (estimate.pose) {
+      this.addToGraph(kf.index, estimate);
       this.prevPose = this.lastPose;
       this.lastPose = estimate.pose;
       const { intrinsics, ...small } = shrinkDepth(aligned);

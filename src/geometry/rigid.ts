@@ -159,6 +159,25 @@ export function rotationFromVector(x: number, y: number, z: number): number[] {
   ];
 }
 
+/** The rotation vector (axis times angle) of a row-major 3x3 rotation: the inverse of `rotationFromVector`. */
+export function vectorFromRotation(R: ArrayLike<number>): Vec3 {
+  const cos = Math.min(1, Math.max(-1, (R[0]! + R[4]! + R[8]! - 1) / 2));
+  const th = Math.acos(cos);
+  const w: Vec3 = [R[7]! - R[5]!, R[2]! - R[6]!, R[3]! - R[1]!];
+  if (th < 1e-6) return [w[0] / 2, w[1] / 2, w[2] / 2];
+  if (Math.PI - th < 1e-4) {
+    // Near a half turn the antisymmetric part vanishes: the axis is the column of R + I with the largest norm.
+    const cols = [0, 1, 2].map((c) => [R[c]! + (c === 0 ? 1 : 0), R[3 + c]! + (c === 1 ? 1 : 0), R[6 + c]! + (c === 2 ? 1 : 0)] as Vec3);
+    const norms = cols.map((c) => Math.hypot(c[0], c[1], c[2]));
+    const best = norms.indexOf(Math.max(...norms));
+    const axis = cols[best]!;
+    const n = norms[best]!;
+    return [(axis[0] / n) * th, (axis[1] / n) * th, (axis[2] / n) * th];
+  }
+  const f = th / (2 * Math.sin(th));
+  return [w[0] * f, w[1] * f, w[2] * f];
+}
+
 /** Solves the n x n system A x = b (row-major A) by Gaussian elimination with partial pivoting; null when singular. */
 export function solveLinear(A: ArrayLike<number>, b: ArrayLike<number>, n: number): number[] | null {
   const M = Array.from(A);

@@ -87,6 +87,39 @@ export interface KeyframeGeometry {
   timings: { inferenceMs: number; postMs: number };
 }
 
+/**
+ * A loop closure moved the keyframes (pose-graph optimisation) and the map with them: what was shown before is replaced
+ * by this.
+ */
+export interface MapCorrection {
+  /** Every placed keyframe's corrected pose (column-major camera-to-world), by keyframe index. */
+  poses: { index: number; pose: Float32Array }[];
+  world: WorldFrame;
+  /** The whole map after the correction (voxel means xyz, colours rgb 0..255). */
+  points: Float32Array;
+  colors: Uint8Array;
+  stats: LoopClosureStats;
+}
+
+/** A map correction as the main thread gets it: the poses and the map's size, not its points. */
+export type CorrectionInfo = Omit<MapCorrection, 'points' | 'colors'> & { points: number };
+
+export interface LoopClosureStats {
+  /** The keyframe that recognised the older one, and that one. */
+  keyframe: number;
+  loopTo: number;
+  /** How far the loop's measurement disagreed with the tracked chain before (m, rad). */
+  disagreement: { moved: number; angle: number };
+  nodes: number;
+  edges: number;
+  iterations: number;
+  /** The largest distance a keyframe moved (m). */
+  largestMove: number;
+  /** Milliseconds: the optimisation, and moving the map (and the tracker's points) after it. */
+  optimiseMs: number;
+  applyMs: number;
+}
+
 /** Depth that comes with the input (RGB-D frames): used instead of the depth model. */
 export interface GivenDepth {
   width: number;

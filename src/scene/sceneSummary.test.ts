@@ -37,6 +37,19 @@ describe('SceneSummary', () => {
     expect(text).toContain('no floor seen yet');
   });
 
+  it('takes a loop closure’s corrected path, world frame and map size', () => {
+    const s = new SceneSummary();
+    s.add(kf(0, [0, 0, 0], [0, 0, 1]));
+    s.add(kf(1, [3, 4, 0], [1, 0, 2]));
+    const moved = new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 3, 0, 0, 1]);
+    const world = { toGravity: moved, gravitySource: 'floor' as const, voxels: 7, extent: [1, 2, 3] as [number, number, number] };
+    s.correct([{ index: 1, pose: moved }], world, 7);
+    expect(s.keyframes[1]!.position).toEqual([3, 0, 0]);
+    expect(s.pathLength).toBeCloseTo(3);
+    expect(s.points).toBe(7);
+    expect(s.extent).toEqual([1, 2, 3]);
+  });
+
   it('says plainly when nothing has been captured', () => {
     expect(spatialContextText(new SceneSummary())).toMatch(/nothing has been captured/);
   });

@@ -42,6 +42,25 @@ export class SceneSummary {
   }
 
   /** Size of the map (m): along the gravity frame's axes once known, else of the raw points; null before any. */
+  /**
+   * A loop closure moved the keyframes: their positions, the path length and the world frame follow; the whole map now
+   * holds `points` voxels (the bounds stay: a correction moves points centimetres, not the map's reach).
+   */
+  correct(poses: { index: number; pose: Float32Array }[], world: WorldFrame, points: number): void {
+    const moved = new Map(poses.map((p) => [p.index, p.pose]));
+    for (const kf of this.keyframes) {
+      const p = moved.get(kf.index);
+      if (p) kf.position = [p[12]!, p[13]!, p[14]!];
+    }
+    this.pathLength = 0;
+    for (let i = 1; i < this.keyframes.length; i++) {
+      const [a, b] = [this.keyframes[i - 1]!.position, this.keyframes[i]!.position];
+      this.pathLength += Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    }
+    this.world = world;
+    this.points = points;
+  }
+
   get extent(): [number, number, number] | null {
     if (this.points === 0) return null;
     if (this.world?.extent) return this.world.extent;

@@ -4,7 +4,8 @@
 // before is touched, the capture goes on in memory, and `resume()` retries (e.g. after old sessions
 // were deleted). A full disk is also retried on its own every `retryMs` while records keep coming, since
 // the browser may credit freed space only later.
-import { isQuotaError, type SessionsDb } from './db';
+import type { MapCorrection } from '../geometry/types';
+import { isQuotaError, sessionRange, type SessionsDb } from './db';
 import type { DetectionRecord, KeyframeRecord, PointChunk, SessionMeta, SessionState } from './types';
 
 export interface WriterEvents {
@@ -16,11 +17,14 @@ export interface WriterEvents {
 
 /** Records per transaction (a keyframe and its points are two). */
 const SLICE = 8;
+/** Points per chunk when a corrected map is saved whole. */
+const CORRECTED_CHUNK = 65_536;
 
 type Pending =
   | { kind: 'keyframe'; record: Omit<KeyframeRecord, 'image'>; image: Promise<Blob | null> }
   | { kind: 'points'; record: PointChunk }
-  | { kind: 'detections'; record: DetectionRecord };
+  | { kind: 'detections'; record: DetectionRecord }
+  | { kind: 'correction'; correction: Omit<MapCorrection, 'stats'> };
 
 export class SessionWriter {
   private queue: Pending[] = [];
@@ -55,6 +59,18 @@ export class SessionWriter {
 
   addPoints(seq: number, points: Float32Array, colors: Uint8Array): void {
     if (points.length) this.push({ kind: 'points', record: { sessionId: this.id, seq, points, colors } });
+  }
+
+  /**
+   * A loop closure moved the keyframes and the map: the saved poses are rewritten and the saved points replaced by the
+   * corrected map (the arrays are kept, not copied). Records still queued take the new poses now; queued points are
+   * part of the corrected map, so they are dropped, as is an earlier correction not yet written.
+   */
+  correct(correction: Omit<MapCorrection, 'stats'>): void {
+    const poses = new Map(correction.poses.map((p) => [p.index, p.pose]));
+    this.queue = this.queue.filter((p) => p.kind !== 'points' && p.kind !== 'correction');
+    for (const p of this.queue) if (p.kind === 'keyframe') p.record = withPose(p.record, poses.get(p.record.index), correction.world);
+    this.push({ kind: 'correction', correction });
   }
 
   addDetections(record: Omit<DetectionRecord, 'sessionId'>): void {
@@ -159,13 +175,38 @@ export class SessionWriter {
       bytes: 0,
       framesSeen: 0,
     };
+    /** The saved keyframes take their corrected poses (the newest also the world frame) and the points are replaced. */
+    const writeCorrection = async (c: Omit<MapCorrection, 'stats'>): Promise<void> => {
+      const poses = new Map(c.poses.map((p) => [p.index, p.pose]));
+      const keyframes = tx.objectStore('keyframes');
+      const saved = await keyframes.getAll(sessionRange(this.id));
+      await Promise.all(saved.filter((k) => poses.has(k.index)).map((k) => keyframes.put(withPose(k, poses.get(k.index), c.world))));
+      const points = tx.objectStore('points');
+      await points.delete(sessionRange(this.id));
+      meta.bytes -= meta.points * 15;
+      const n = c.points.length / 3;
+      // Negative sequence numbers: before the chunks of keyframes still to come, which are numbered by keyframe index.
+      const chunks = Math.ceil(n / CORRECTED_CHUNK);
+      for (let k = 0; k < chunks; k++) {
+        const [a, b] = [k * CORRECTED_CHUNK * 3, Math.min(n, (k + 1) * CORRECTED_CHUNK) * 3];
+        await points.put({ sessionId: this.id, seq: k - chunks, points: c.points.slice(a, b), colors: c.colors.slice(a, b) });
+      }
+      meta.points = n;
+      meta.bytes += n * 15;
+    };
     const writes: Promise<unknown>[] = [];
-    batch.forEach((p, i) => {
+    // In order: a correction deletes the saved points, so what came before it must be written before, and after it after.
+    for (const [i, p] of batch.entries()) {
       if (p.kind === 'keyframe') {
         const image = images[i] ?? null;
         meta.keyframes++;
         meta.bytes += (image?.size ?? 0) + (p.record.stored?.depth.data.byteLength ?? 0) + 512;
         writes.push(tx.objectStore('keyframes').put({ ...p.record, image }));
+      } else if (p.kind === 'correction') {
+        await writeCorrection(p.correction).catch(async (err) => {
+          await Promise.allSettled(writes); // the transaction is lost as a whole: no stray rejections
+          throw err;
+        });
       } else if (p.kind === 'points') {
         meta.points += p.record.points.length / 3;
         meta.bytes += p.record.points.byteLength + p.record.colors.byteLength;
@@ -174,11 +215,17 @@ export class SessionWriter {
         meta.bytes += 64 + 64 * p.record.detections.length;
         writes.push(tx.objectStore('detections').put(p.record));
       }
-    });
+    }
     meta.updatedAt = now;
     meta.state = this.state;
     meta.framesSeen = Math.max(meta.framesSeen, this.framesSeen);
     writes.push(sessions.put(meta));
     await Promise.all([...writes, tx.done]);
   }
+}
+
+/** A keyframe record with a corrected pose (its info's world frame too); unchanged without one. */
+function withPose<R extends Omit<KeyframeRecord, 'image'>>(record: R, pose: Float32Array | undefined, world: MapCorrection['world']): R {
+  if (!pose) return record;
+  return { ...record, info: { ...record.info, pose, world }, stored: record.stored ? { ...record.stored, pose } : null };
 }

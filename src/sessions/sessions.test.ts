@@ -73,6 +73,35 @@ describe('sessions in IndexedDB', () => {
     expect((await loadSession(db, writer.id)).meta.state).toBe('saved');
   });
 
+  it('a loop closure rewrites the saved poses and replaces the saved points, before the keyframes that come after it', async () => {
+    const db = await openSessionsDb();
+    const writer = await record(db, 3);
+    await writer.flush();
+    // Keyframe 3 is still queued when the loop is closed: it takes its corrected pose before it is ever written.
+    writer.addKeyframe({ index: 3, info: info(3), stored: null }, jpeg());
+    writer.addPoints(3, new Float32Array([3, 0, 0]), new Uint8Array(3));
+    const moved = (i: number) => {
+      const pose = info(i).pose;
+      pose[14] = 0.1 * i;
+      return { index: i, pose };
+    };
+    const world = { ...info(0).world, gravitySource: 'floor' as const };
+    writer.correct({ poses: [0, 1, 2, 3].map(moved), world, points: new Float32Array([9, 9, 9, 8, 8, 8, 7, 7, 7]), colors: new Uint8Array(9) });
+    writer.addKeyframe({ index: 4, info: info(4), stored: null }, jpeg());
+    writer.addPoints(4, new Float32Array([4, 0, 0]), new Uint8Array(3));
+    await writer.flush();
+    const loaded = await loadSession(db, writer.id);
+    expect(loaded.keyframes.map((k) => k.info.pose[14])).toEqual([0, 0.1, 0.2, 0.3, 0].map((v) => expect.closeTo(v, 6)));
+    expect(loaded.keyframes[2]!.info.world.gravitySource).toBe('floor');
+    const chunks: number[][] = [];
+    await eachPointChunk(db, writer.id, (c) => chunks.push(Array.from(c.points)));
+    expect(chunks).toEqual([
+      [9, 9, 9, 8, 8, 8, 7, 7, 7],
+      [4, 0, 0],
+    ]);
+    expect(loaded.meta).toMatchObject({ keyframes: 5, points: 4 });
+  });
+
   it('renames, keeps the name when more is saved, saves the chat and deletes everything of one session only', async () => {
     const db = await openSessionsDb();
     const a = await record(db, 2);

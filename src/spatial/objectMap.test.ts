@@ -71,6 +71,27 @@ describe('merging into instances', () => {
     expect(boxDimensions(objects[0]!.box).horizontal[0]).toBeCloseTo(0.4, 1);
   });
 
+  it('lifts every detection again when a loop closure moves the keyframes', () => {
+    const map = new ObjectMap();
+    const kf0 = keyframe(0, 0, [chair]);
+    const kf1 = keyframe(1, 0.2, [{ ...chair, x0: chair.x0 - 10, x1: chair.x1 - 10 }]);
+    map.add(kf0, IMAGE.width, IMAGE.height, [{ label: 'chair', score: 0.8, box: around(chair) }]);
+    map.add(kf1, IMAGE.width, IMAGE.height, [{ label: 'chair', score: 0.9, box: around({ ...chair, x0: chair.x0 - 10, x1: chair.x1 - 10 }) }]);
+    const before = map.objects(identity())[0]!.box.center;
+    // Both keyframes turn out to be 0.5 m further along z.
+    const moved = [kf0, kf1].map((kf) => {
+      const pose = Float32Array.from(kf.pose);
+      pose[14] = 0.5;
+      return { ...kf, pose };
+    });
+    map.relift(moved);
+    const after = map.objects(identity());
+    expect(after.map((o) => o.id)).toEqual(['chair#1']);
+    expect(after[0]!.seenIn).toEqual([0, 1]);
+    expect(after[0]!.box.center[2] - before[2]).toBeCloseTo(0.5, 5);
+    expect(after[0]!.box.center[0]).toBeCloseTo(before[0], 5);
+  });
+
   it('keeps labels apart, drops one-off detections once sightings are required, and forgets on reset', () => {
     const map = new ObjectMap();
     map.add(keyframe(0, 0, [chair]), IMAGE.width, IMAGE.height, [

@@ -39,6 +39,8 @@ const CORE = 0.5;
 export class ObjectMap {
   private instances: Instance[] = [];
   private serials = new Map<string, number>();
+  /** Every keyframe's detections as they came, so a loop closure that moves keyframes can lift them again. */
+  private readonly inputs: { keyframe: number; width: number; height: number; detections: Detection2D[] }[] = [];
 
   get size(): number {
     return this.instances.length;
@@ -46,6 +48,7 @@ export class ObjectMap {
 
   /** Lifts one keyframe's detections and merges them into the instances. */
   add(kf: StoredKeyframe, imageWidth: number, imageHeight: number, detections: Detection2D[]): void {
+    this.inputs.push({ keyframe: kf.index, width: imageWidth, height: imageHeight, detections });
     const sighting: Sighting = { keyframe: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs };
     for (const det of detections) {
       const points = liftDetection(kf, imageWidth, imageHeight, det.box);
@@ -54,9 +57,21 @@ export class ObjectMap {
     }
   }
 
+  /** A loop closure moved the keyframes: every detection is lifted again from its keyframe as `stored` now has it. */
+  relift(stored: readonly StoredKeyframe[]): void {
+    const byIndex = new Map(stored.map((kf) => [kf.index, kf]));
+    const inputs = this.inputs.splice(0);
+    this.reset();
+    for (const i of inputs) {
+      const kf = byIndex.get(i.keyframe);
+      if (kf) this.add(kf, i.width, i.height, i.detections);
+    }
+  }
+
   reset(): void {
     this.instances = [];
     this.serials.clear();
+    this.inputs.length = 0;
   }
 
   /**

@@ -1,6 +1,6 @@
 // The geometry pipeline's pose source: the tracker, fed with the keyframe image and its metric depth.
 import type { PoseEstimate, PoseSource } from '../geometry/keyframePipeline';
-import { matrixToRigid, rigidToMatrix } from '../geometry/rigid';
+import { matrixToRigid, rigidToMatrix, type Rigid } from '../geometry/rigid';
 import type { DepthResult, Keyframe } from '../geometry/types';
 import { rgbaToGrey } from './orb';
 import { Tracker, type TrackerOptions } from './tracker';
@@ -14,8 +14,17 @@ export class TrackedPose implements PoseSource {
 
   poseFor(keyframe: Keyframe, depth: DepthResult): PoseEstimate {
     const { image } = keyframe;
-    const r = this.tracker.track({ grey: rgbaToGrey(image.data, image.width, image.height), depth: depth.depth, intrinsics: depth.intrinsics });
-    return { pose: r.pose ? rigidToMatrix(r.pose) : null, tracking: { status: r.status, reason: r.reason, inliers: r.inliers } };
+    const r = this.tracker.track({
+      id: keyframe.index,
+      grey: rgbaToGrey(image.data, image.width, image.height),
+      depth: depth.depth,
+      intrinsics: depth.intrinsics,
+    });
+    return { pose: r.pose ? rigidToMatrix(r.pose) : null, tracking: { status: r.status, reason: r.reason, inliers: r.inliers }, edges: r.edges };
+  }
+
+  correct(corrections: ReadonlyMap<number, Rigid>): void {
+    this.tracker.correct(corrections);
   }
 
   resume(pose: Float32Array): void {

@@ -4,15 +4,19 @@
 // Too few inliers (blur, a blank wall) is "lost": no pose, the map is left untouched, and the next frames
 // try to relocalise against a few keyframes (the nearest views and those retrieval finds most like the image),
 // unless the caller found the frame's pose another way (dense alignment of its depth with the map) and hands it
-// back with `resume`.
+// back with `resume`. Each frame also reports what it measured relative to earlier frames (edges for the pose graph:
+// src/geometry/poseGraph.ts): the step from the last frame, and where it sees points of a much older keyframe, its pose
+// relative to that one measured from the old points alone (a loop), so drift shows as a disagreement between the two.
 import { alignRigid, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
 import type { Intrinsics, TrackingStatus } from '../geometry/types';
 import { seededRandom } from '../util/random';
 import { refineByReprojection } from './refinePose';
-import { mostSimilar, thumbnail } from './retrieval';
+import { mostSimilar, similarity, thumbnail } from './retrieval';
 import { detectOrb, hamming, matchDescriptors, type Features, type GreyImage } from './orb';
 
 export interface TrackerFrame {
+  /** The frame's id (the pipeline's keyframe index): edges name frames by it. Default: frames counted from 0. */
+  id?: number;
   grey: GreyImage;
   /** Metric depth (m) at the grey image's resolution, 0 where invalid. */
   depth: Float32Array;
@@ -28,9 +32,21 @@ export interface TrackResult {
   /** Why tracking failed, in words a user can act on. */
   reason?: string;
   keyframe: boolean;
+  /** Relative poses this frame measured to earlier frames (empty when lost or the first). */
+  edges: TrackEdge[];
+}
+
+/** The pose of the tracked frame in the frame of an earlier one (`from`, an id), as measured. */
+export interface TrackEdge {
+  from: number;
+  relative: Rigid;
+  /** Measured against a keyframe far back in the capture from its points alone: where drift shows. */
+  loop: boolean;
 }
 
 interface MapKeyframe {
+  /** The frame's id. */
+  node: number;
   pose: Rigid;
   features: Features;
   /** The image as retrieval compares it (src/tracking/retrieval.ts). */
@@ -104,6 +120,10 @@ const vec = (a: Float32Array, i: number): Vec3 => [a[3 * i]!, a[3 * i + 1]!, a[3
 const inlierThreshold = (z: number) => 0.03 + 0.01 * z * z;
 
 const RANSAC_SEED = 1234;
+/** Keyframes this many ids older than the frame are "old": points seen on them measure drift (a loop). */
+export const LOOP_MIN_GAP = 20;
+/** A retrieved old view is checked for a loop only when this much like the image (thumbnail NCC). */
+const LOOP_MIN_SIMILARITY = 0.7;
 /** Keyframes tried by feature matching when the motion model fails: the nearest views to the last pose, and the
  * views retrieval finds most like the image. Bounded, so a lost frame costs the same at any map size. */
 const NEAREST_CANDIDATES = 4;
@@ -119,7 +139,9 @@ export class Tracker {
   private prevPose: Rigid | null = null;
   private lost = false;
   /** The last frame that could not be tracked, kept so `resume` can adopt it at a pose found otherwise. */
-  private unplaced: { features: Features; cam: Float32Array; thumb: Float32Array } | null = null;
+  private unplaced: { node: number; features: Features; cam: Float32Array; thumb: Float32Array } | null = null;
+  /** The id the next frame gets when the caller gives none. */
+  private nextId = 0;
   /** RANSAC's sampling; reseeded on reset, so the same frames give the same map whatever was captured before. */
   private rand = seededRandom(RANSAC_SEED);
   private readonly minInliers: number;
@@ -143,6 +165,7 @@ export class Tracker {
     this.prevPose = null;
     this.lost = false;
     this.unplaced = null;
+    this.nextId = 0;
     this.rand = seededRandom(RANSAC_SEED);
   }
 
@@ -152,7 +175,9 @@ export class Tracker {
    */
   addKnownKeyframe(frame: TrackerFrame, pose: Rigid): void {
     const features = detectOrb(frame.grey);
-    this.addKeyframe(this.mapKeyframe(pose, features, liftFeatures(features, frame), thumbnail(frame.grey)));
+    const node = frame.id ?? this.nextId;
+    this.nextId = node + 1;
+    this.addKeyframe(this.mapKeyframe(node, pose, features, liftFeatures(features, frame), thumbnail(frame.grey)));
     this.lost = true;
   }
 
@@ -170,17 +195,39 @@ export class Tracker {
    */
   resume(pose: Rigid): void {
     if (!this.unplaced) return;
-    const { features, cam, thumb } = this.unplaced;
+    const { node, features, cam, thumb } = this.unplaced;
     this.unplaced = null;
     this.lost = false;
     // The motion since the last tracked pose is unknown: no velocity until the next frame.
     this.prevPose = null;
     this.lastPose = pose;
-    this.lastFrame = this.mapKeyframe(pose, features, cam, thumb);
+    this.lastFrame = this.mapKeyframe(node, pose, features, cam, thumb);
     if (this.needsKeyframe(pose)) this.addKeyframe(this.lastFrame);
   }
 
+  /**
+   * Moves what the tracker holds by a pose-graph correction (per id, a world transform: new pose · old pose⁻¹): each
+   * keyframe's pose and points by its own, the last frame's and the motion model's by the last frame's.
+   */
+  correct(corrections: ReadonlyMap<number, Rigid>): void {
+    const move = (kf: MapKeyframe) => {
+      const c = corrections.get(kf.node);
+      if (!c) return;
+      kf.pose = composeRigid(c, kf.pose);
+      for (let i = 0; i < kf.features.count; i++) if (!Number.isNaN(kf.world[3 * i]!)) kf.world.set(applyRigid(c, vec(kf.world, i)), 3 * i);
+    };
+    for (const kf of this.keyframes) move(kf);
+    if (this.lastFrame && !this.keyframes.includes(this.lastFrame)) move(this.lastFrame);
+    const c = this.lastFrame ? corrections.get(this.lastFrame.node) : undefined;
+    if (c) {
+      if (this.lastPose) this.lastPose = composeRigid(c, this.lastPose);
+      if (this.prevPose) this.prevPose = composeRigid(c, this.prevPose);
+    }
+  }
+
   track(frame: TrackerFrame): TrackResult {
+    const node = frame.id ?? this.nextId;
+    this.nextId = node + 1;
     const features = detectOrb(frame.grey);
     const thumb = thumbnail(frame.grey);
     const cam = liftFeatures(features, frame);
@@ -189,24 +236,24 @@ export class Tracker {
     this.unplaced = null;
     const fail = (reason: string): TrackResult => {
       this.lost = true;
-      this.unplaced = { features, cam, thumb };
-      return { status: 'lost', pose: null, inliers: 0, features: features.count, reason, keyframe: false };
+      this.unplaced = { node, features, cam, thumb };
+      return { status: 'lost', pose: null, inliers: 0, features: features.count, reason, keyframe: false, edges: [] };
     };
     if (withDepth < this.minInliers) {
       return fail(features.count < this.minInliers ? 'too little texture (a blank wall, blur or darkness)' : 'too few pixels with depth');
     }
     if (this.keyframes.length === 0) {
-      this.lastFrame = this.mapKeyframe(IDENTITY, features, cam, thumb);
+      this.lastFrame = this.mapKeyframe(node, IDENTITY, features, cam, thumb);
       this.addKeyframe(this.lastFrame);
       this.lastPose = IDENTITY;
       this.lost = false;
-      return { status: 'initialised', pose: IDENTITY, inliers: withDepth, features: features.count, keyframe: true };
+      return { status: 'initialised', pose: IDENTITY, inliers: withDepth, features: features.count, keyframe: true, edges: [] };
     }
 
     // Cheapest first: the motion model's prediction, checked by projecting the local map (no brute-force matching).
     // When that fails (a fast turn) or tracking was lost, feature matching against a few keyframes: the last frame,
     // the views nearest the last pose, and the views retrieval finds most like this image (relocalisation).
-    let best: { pose: Rigid; inliers: number; sightings?: Sighting[] } | null = null;
+    let best: { pose: Rigid; inliers: number; sightings?: Sighting[]; kf?: MapKeyframe } | null = null;
     if (this.lastPose && this.prevPose && !this.lost) {
       const velocity = composeRigid(invertRigid(this.prevPose), this.lastPose);
       const guided = this.refineAgainstMap(features, cam, composeRigid(this.lastPose, velocity), frame.intrinsics, 32);
@@ -215,7 +262,7 @@ export class Tracker {
     const candidates = best ? [] : this.candidates(thumb);
     for (const kf of candidates) {
       const est = this.poseFromKeyframe(features, cam, kf);
-      if (est && (!best || est.inliers > best.inliers)) best = est;
+      if (est && (!best || est.inliers > best.inliers)) best = { ...est, kf };
       if (best && best.inliers >= 2 * this.minInliers) break;
     }
     if (!best || best.inliers < this.minInliers) {
@@ -227,15 +274,75 @@ export class Tracker {
     const pose = useRefined ? refined.pose : best.pose;
     const inliers = Math.max(refined.inliers, best.inliers);
     const status: TrackingStatus = this.lost ? 'relocalised' : 'tracked';
+    const sightings = useRefined ? (refined.sightings ?? []) : [];
+    const keyframe = this.needsKeyframe(pose);
+    const edges = this.measureEdges(node, pose, sightings, features, cam, thumb, frame.intrinsics, keyframe, best.kf);
     this.lost = false;
     this.prevPose = this.lastPose;
     this.lastPose = pose;
-    const keyframe = this.needsKeyframe(pose);
-    const current = this.mapKeyframe(pose, features, cam, thumb);
-    if (useRefined && refined.sightings) this.fuseSightings(refined.sightings, pose, cam, current);
+    const current = this.mapKeyframe(node, pose, features, cam, thumb);
+    if (sightings.length > 0) this.fuseSightings(sightings, pose, cam, current);
     if (keyframe) this.addKeyframe(current);
     this.lastFrame = current;
-    return { status, pose, inliers, features: features.count, keyframe };
+    return { status, pose, inliers, features: features.count, keyframe, edges };
+  }
+
+  /**
+   * What this frame measured relative to earlier ones. The step from the last frame, measured from the recent
+   * keyframes' points only; and, where it sees enough points of old keyframes (or, on a new keyframe, retrieval finds an
+   * old view much like it), its pose from the old points alone, relative to the old keyframe that gave most of them: a
+   * loop. Measured apart, the two disagree by the drift accumulated since the old keyframe, which the pose graph then
+   * spreads over the loop. Right after a relocalisation there is no step: the frame is tied to the keyframe it matched.
+   */
+  private measureEdges(
+    node: number,
+    pose: Rigid,
+    sightings: Sighting[],
+    features: Features,
+    cam: Float32Array,
+    thumb: Float32Array,
+    k: Intrinsics,
+    isKeyframe: boolean,
+    matched: MapKeyframe | undefined,
+  ): TrackEdge[] {
+    const isOld = (kf: MapKeyframe) => kf.node < node - LOOP_MIN_GAP;
+    if (this.lost || !this.lastFrame) {
+      return matched ? [{ from: matched.node, relative: composeRigid(invertRigid(matched.pose), pose), loop: false }] : [];
+    }
+    const old = sightings.filter((s) => isOld(s.kf));
+    const recent = sightings.filter((s) => !isOld(s.kf));
+    let loop: { pose: Rigid; sightings: Sighting[] } | null = null;
+    if (old.length >= this.minInliers) loop = this.refineOn(old, pose, features, k);
+    else if (isKeyframe) {
+      const [view] = mostSimilar(thumb, this.keyframes.filter(isOld), 1);
+      if (view && similarity(thumb, view.thumb) >= LOOP_MIN_SIMILARITY) {
+        const matchedOld = this.poseFromKeyframe(features, cam, view);
+        if (matchedOld && matchedOld.inliers >= 2 * this.minInliers) {
+          const refined = this.refineAgainstMap(features, cam, matchedOld.pose, k, 12, isOld);
+          if (refined.inliers >= 2 * this.minInliers) loop = { pose: refined.pose, sightings: refined.sightings };
+        }
+      }
+    }
+    const step = loop && recent.length >= this.minInliers ? (this.refineOn(recent, pose, features, k)?.pose ?? pose) : pose;
+    const edges: TrackEdge[] = [{ from: this.lastFrame.node, relative: composeRigid(invertRigid(this.lastFrame.pose), step), loop: false }];
+    if (loop) {
+      const anchor = mostSeen(loop.sightings);
+      if (anchor) edges.push({ from: anchor.node, relative: composeRigid(invertRigid(anchor.pose), loop.pose), loop: true });
+    }
+    return edges;
+  }
+
+  /** The pose refined on some of the map points the frame sees (null when too few of them agree). */
+  private refineOn(sightings: Sighting[], initial: Rigid, f: Features, k: Intrinsics): { pose: Rigid; sightings: Sighting[] } | null {
+    const r = refineByReprojection(
+      initial,
+      sightings.map((s) => vec(s.kf.world, s.point)),
+      sightings.map((s) => [f.xy[2 * s.feature]!, f.xy[2 * s.feature + 1]!] as [number, number]),
+      k,
+      10,
+      3,
+    );
+    return r.inliers.length >= this.minInliers ? { pose: r.pose, sightings: r.inliers.map((i) => sightings[i]!) } : null;
   }
 
   /**
@@ -250,7 +357,7 @@ export class Tracker {
     return [...new Set([...(mostAlike ? [mostAlike] : []), ...last, ...nearest, ...similar])];
   }
 
-  private mapKeyframe(pose: Rigid, features: Features, cam: Float32Array, thumb: Float32Array): MapKeyframe {
+  private mapKeyframe(node: number, pose: Rigid, features: Features, cam: Float32Array, thumb: Float32Array): MapKeyframe {
     const world = new Float32Array(cam.length);
     for (let i = 0; i < features.count; i++) {
       const p = vec(cam, i);
@@ -259,7 +366,7 @@ export class Tracker {
     }
     const weight = new Uint16Array(features.count);
     for (let i = 0; i < features.count; i++) weight[i] = Number.isNaN(cam[3 * i]!) ? 0 : 1;
-    return { pose, features, thumb, world, weight };
+    return { node, pose, features, thumb, world, weight };
   }
 
   private addKeyframe(kf: MapKeyframe): void {
@@ -278,9 +385,9 @@ export class Tracker {
     });
   }
 
-  /** The keyframes whose views are closest to `pose`: the local map. */
-  private nearestKeyframes(pose: Rigid, count: number): MapKeyframe[] {
-    return this.keyframes
+  /** The keyframes (of those `include` takes) whose views are closest to `pose`: the local map. */
+  private nearestKeyframes(pose: Rigid, count: number, include?: (kf: MapKeyframe) => boolean): MapKeyframe[] {
+    return (include ? this.keyframes.filter(include) : this.keyframes)
       .map((kf) => {
         const { moved, angle } = poseDistance(kf.pose, pose);
         return { kf, score: moved + 0.5 * angle };
@@ -348,9 +455,10 @@ export class Tracker {
     initial: Rigid,
     k: Intrinsics,
     radius = 12,
+    include?: (kf: MapKeyframe) => boolean,
   ): { pose: Rigid; inliers: number; sightings: Sighting[] } {
-    const local = this.nearestKeyframes(initial, this.localKeyframes);
-    if (this.lastFrame && !local.includes(this.lastFrame)) local.push(this.lastFrame);
+    const local = this.nearestKeyframes(initial, this.localKeyframes, include);
+    if (this.lastFrame && !local.includes(this.lastFrame) && (!include || include(this.lastFrame))) local.push(this.lastFrame);
     const toCam = invertRigid(initial);
     const { fx, fy, cx, cy } = k;
     // A coarse grid over the current features for the projection search.
@@ -440,4 +548,13 @@ export class Tracker {
       current.weight[feature] = kf.weight[point]!;
     }
   }
+}
+
+/** The keyframe most of these sightings are points of. */
+function mostSeen(sightings: Sighting[]): MapKeyframe | null {
+  const counts = new Map<MapKeyframe, number>();
+  for (const s of sightings) counts.set(s.kf, (counts.get(s.kf) ?? 0) + 1);
+  let best: MapKeyframe | null = null;
+  for (const [kf, n] of counts) if (!best || n > counts.get(best)!) best = kf;
+  return best;
 }

@@ -4,7 +4,7 @@
 // preallocated buffers (only the new range is uploaded) and a frame is drawn only when something changed.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { KeyframeGeometry } from '../geometry/types';
+import type { KeyframeGeometry, MapCorrection } from '../geometry/types';
 import type { AnswerHighlight, Vec3 } from '../spatial/types';
 import { GrowingPointCloud } from './pointBuffer';
 import type { ProxyElement } from './eventProxy';
@@ -95,13 +95,26 @@ export class SceneView {
 
   addKeyframe(kf: KeyframeGeometry): void {
     this.cloud.append(kf.points, kf.colors);
-    this.trajectory.add(kf.pose, kf.intrinsics, kf.width, kf.height);
+    this.trajectory.add(kf.index, kf.pose, kf.intrinsics, kf.width, kf.height);
     this.world.matrix.fromArray(kf.world.toGravity);
     this.world.matrixWorldNeedsUpdate = true;
     const p = kf.points;
     const v = new THREE.Vector3();
     for (let i = 0; i < p.length; i += 3) this.bounds.expandByPoint(v.set(p[i]!, p[i + 1]!, p[i + 2]!));
     if (this.trajectory.size === 1) this.resetView();
+    this.dirty = true;
+  }
+
+  /** A loop closure moved the map: every point is drawn again where it now is, and the cameras with them. */
+  correct(c: MapCorrection): void {
+    this.cloud.clear();
+    this.cloud.append(c.points, c.colors);
+    this.trajectory.move(new Map(c.poses.map((p) => [p.index, p.pose])));
+    this.world.matrix.fromArray(c.world.toGravity);
+    this.world.matrixWorldNeedsUpdate = true;
+    this.bounds.makeEmpty();
+    const v = new THREE.Vector3();
+    for (let i = 0; i < c.points.length; i += 3) this.bounds.expandByPoint(v.set(c.points[i]!, c.points[i + 1]!, c.points[i + 2]!));
     this.dirty = true;
   }
 

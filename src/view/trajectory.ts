@@ -22,6 +22,8 @@ export class TrajectoryView {
   private readonly path = new THREE.BufferGeometry();
   private readonly frusta = new THREE.BufferGeometry();
   private count = 0;
+  /** Each camera drawn (slot = position in this list), so a loop closure can redraw it where it moved. */
+  private readonly cameras: { index: number; k: Intrinsics; width: number; height: number; scale: number }[] = [];
 
   constructor(readonly capacity: number) {
     this.pathPositions = new Float32Array(capacity * 3);
@@ -41,28 +43,48 @@ export class TrajectoryView {
     return this.count;
   }
 
-  /** Adds one keyframe's camera; `pose` is a column-major camera-to-world matrix. */
-  add(pose: Float32Array, k: Intrinsics, width: number, height: number, scale = 0.15): void {
+  /** Adds keyframe `index`'s camera; `pose` is a column-major camera-to-world matrix. */
+  add(index: number, pose: Float32Array, k: Intrinsics, width: number, height: number, scale = 0.15): void {
     if (this.count >= this.capacity) return;
-    const m = new THREE.Matrix4().fromArray(pose);
-    const centre = new THREE.Vector3().setFromMatrixPosition(m);
-    centre.toArray(this.pathPositions, this.count * 3);
-    const corners = frustumCorners(k, width, height, scale).map(([x, y, z]) => new THREE.Vector3(x, y, z).applyMatrix4(m));
-    const segments: THREE.Vector3[] = [];
-    for (let i = 0; i < 4; i++) segments.push(centre, corners[i]!, corners[i]!, corners[(i + 1) % 4]!);
-    segments.forEach((v, i) => v.toArray(this.frustumPositions, (this.count * VERTS_PER_FRUSTUM + i) * 3));
-    const pathAttr = this.path.getAttribute('position') as THREE.BufferAttribute;
-    pathAttr.addUpdateRange(this.count * 3, 3);
-    pathAttr.needsUpdate = true;
-    const frAttr = this.frusta.getAttribute('position') as THREE.BufferAttribute;
-    frAttr.addUpdateRange(this.count * VERTS_PER_FRUSTUM * 3, VERTS_PER_FRUSTUM * 3);
-    frAttr.needsUpdate = true;
+    this.cameras.push({ index, k, width, height, scale });
+    this.write(this.count, pose);
+    this.markUpdated(this.count, 1);
     this.count++;
     this.path.setDrawRange(0, this.count);
     this.frusta.setDrawRange(0, this.count * VERTS_PER_FRUSTUM);
   }
 
+  /** Redraws the cameras a loop closure moved (new poses by keyframe index). */
+  move(poses: ReadonlyMap<number, Float32Array>): void {
+    this.cameras.forEach((c, slot) => {
+      const pose = poses.get(c.index);
+      if (pose) this.write(slot, pose);
+    });
+    this.markUpdated(0, this.count);
+  }
+
+  private write(slot: number, pose: Float32Array): void {
+    const { k, width, height, scale } = this.cameras[slot]!;
+    const m = new THREE.Matrix4().fromArray(pose);
+    const centre = new THREE.Vector3().setFromMatrixPosition(m);
+    centre.toArray(this.pathPositions, slot * 3);
+    const corners = frustumCorners(k, width, height, scale).map(([x, y, z]) => new THREE.Vector3(x, y, z).applyMatrix4(m));
+    const segments: THREE.Vector3[] = [];
+    for (let i = 0; i < 4; i++) segments.push(centre, corners[i]!, corners[i]!, corners[(i + 1) % 4]!);
+    segments.forEach((v, i) => v.toArray(this.frustumPositions, (slot * VERTS_PER_FRUSTUM + i) * 3));
+  }
+
+  private markUpdated(from: number, n: number): void {
+    const pathAttr = this.path.getAttribute('position') as THREE.BufferAttribute;
+    pathAttr.addUpdateRange(from * 3, n * 3);
+    pathAttr.needsUpdate = true;
+    const frAttr = this.frusta.getAttribute('position') as THREE.BufferAttribute;
+    frAttr.addUpdateRange(from * VERTS_PER_FRUSTUM * 3, n * VERTS_PER_FRUSTUM * 3);
+    frAttr.needsUpdate = true;
+  }
+
   clear(): void {
+    this.cameras.length = 0;
     this.count = 0;
     this.path.setDrawRange(0, 0);
     this.frusta.setDrawRange(0, 0);
