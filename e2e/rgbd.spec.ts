@@ -1,5 +1,5 @@
 // An RGB-D folder (7-Scenes layout) through "Open images": its own depth replaces the depth model,
-// and tracking puts every frame into one map.
+// and tracking puts every frame into one map, closing the loop where the walk comes back.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
@@ -19,6 +19,8 @@ test('the redkitchen RGB-D folder becomes one tracked map', async ({ page }, tes
   const poses = Number((await page.getByTestId('pose-count').textContent())!.replace(/\D/g, ''));
   expect(poses).toBeGreaterThanOrEqual(98);
   await expect(page.getByTestId('notice').filter({ hasText: 'RGB-D set' })).toBeVisible();
+  // The walk comes back past views of half a minute before: the loop is closed and the user is told.
+  await expect(page.getByTestId('notice').filter({ hasText: 'Recognised a place seen earlier' })).toBeVisible();
   // Given depth: no depth-model time, and the map spans a kitchen, not a mess.
   await expect(page.getByTestId('depth-model')).toHaveText('not used: depth came with the frames');
   const extent = (await page.locator('.view-overlay span').nth(2).textContent())!.split('×').map((v) => parseFloat(v));

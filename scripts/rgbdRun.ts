@@ -55,9 +55,9 @@ export interface RgbdRun {
 export async function runRgbdFolder(
   dir: string,
   every = 1,
-  options: { verbose?: boolean; depth?: (given: GivenDepth) => GivenDepth; loopClosure?: boolean; revisit?: number } = {},
+  options: { verbose?: boolean; depth?: (given: GivenDepth) => GivenDepth; loopClosure?: boolean; revisit?: number; first?: number } = {},
 ): Promise<RgbdRun> {
-  const once = loadRgbdFolder(dir, every);
+  const once = loadRgbdFolder(dir, every).slice(0, options.first);
   // A revisit: the first frames again after the last (a camera that comes back to where it started).
   const loaded = [...once, ...once.slice(0, options.revisit ?? 0)];
   const degrade = options.depth;
