@@ -100,6 +100,11 @@ describe('sessions in IndexedDB', () => {
       [4, 0, 0],
     ]);
     expect(loaded.meta).toMatchObject({ keyframes: 5, points: 4 });
+    // Reopened, the view gets every point once, where the correction put it.
+    const drawn: number[] = [];
+    const restored = await restoreSession(db, writer.id, (g) => drawn.push(...g.points));
+    expect(drawn).toEqual([9, 9, 9, 8, 8, 8, 7, 7, 7, 4, 0, 0]);
+    expect(restored.stored.map((k) => k.pose[14])).toEqual([0, 0.1, 0.2, 0.3, 0].map((v) => expect.closeTo(v, 6)));
   });
 
   it('renames, keeps the name when more is saved, saves the chat and deletes everything of one session only', async () => {
