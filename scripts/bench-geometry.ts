@@ -4,16 +4,41 @@
 // follow, then back to a part already seen), with the per-frame cost of frames placed by features, by dense odometry
 // and by relocalisation; the cost of relocalising against 100 and 1,000 distinct keyframes; and the map's memory
 // after 100 and after 1,000 keyframes (the sequence looped).
+// `--depth-model` adds the depth network's own cost per keyframe (scripts/bench-depth.ts: the shape-true MoGe-2
+// stand-in at `--tokens a,b,c`, in Node and in Chromium on WASM and WebGPU), beside tracking + fusion; `--depth-only`
+// measures that alone. Also `--depth-runs N`, `--depth-targets node,node-wasm,chrome-wasm,chrome-gpu`, `--depth-timeout S`.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { matrixToRigid } from '../src/geometry/rigid.ts';
 import { rgbaToGrey, type GreyImage } from '../src/tracking/orb.ts';
 import { Tracker, type TrackerFrame } from '../src/tracking/tracker.ts';
+import { benchDepthModel, depthHeader, depthTable, parseDepthOptions } from './bench-depth.ts';
 import { loadRgbdFolder, processFrame, rgbdPipeline, type RgbdFrame } from './rgbdFolder.ts';
 
 const { values } = parseArgs({
-  options: { data: { type: 'string', default: resolve('..', 'shared', 'data', 'redkitchen-7scenes') }, runs: { type: 'string', default: '3' } },
+  options: {
+    data: { type: 'string', default: resolve('..', 'shared', 'data', 'redkitchen-7scenes') },
+    runs: { type: 'string', default: '3' },
+    'depth-model': { type: 'boolean', default: false },
+    'depth-only': { type: 'boolean', default: false },
+    tokens: { type: 'string' },
+    'depth-runs': { type: 'string' },
+    'depth-targets': { type: 'string' },
+    'depth-timeout': { type: 'string' },
+  },
 });
+/** The depth model's table, with tracking + fusion's ms per keyframe beside it when measured. */
+async function depthModel(trackingMs: number | null): Promise<void> {
+  const options = parseDepthOptions({ ...values, data: values.data! });
+  const { results, model } = await benchDepthModel(options);
+  console.log(`bench:geometry --depth-model — the depth network per keyframe (${values.data})`);
+  console.log(depthHeader(model, options));
+  for (const line of depthTable(results, trackingMs)) console.log(line);
+}
+if (values['depth-only']) {
+  await depthModel(null);
+  process.exit(0);
+}
 const frames = loadRgbdFolder(values.data!);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -137,3 +162,4 @@ for (const [n, r] of [
 console.log(
   `  map memory                    ${mib(looped.memory[0]!)} after ${frames.length} keyframes, ${mib(looped.memory[looped.memory.length - 1]!)} after ${looped.n} (sequence looped; ${looped.voxels} voxels)`,
 );
+if (values['depth-model']) await depthModel(1000 / fps[Math.floor(fps.length / 2)]!);

@@ -70,17 +70,17 @@ export interface WrittenFile {
 
 /**
  * Writes `graph` as `<dir>/<file>`: weights inline, or (`external`) in `<file>_data` beside it, streamed tensor by
- * tensor. Returns the files written (paths relative to `dir`).
+ * tensor, at ONNX opset `opset`. Returns the files written (paths relative to `dir`).
  */
-export function writeGraph(dir: string, file: string, graph: GraphBuilder, docString: string, external: boolean): WrittenFile[] {
+export function writeGraph(dir: string, file: string, graph: GraphBuilder, docString: string, external: boolean, opset = 17): WrittenFile[] {
   const full = join(dir, file);
   mkdirSync(dirname(full), { recursive: true });
   if (!external) {
-    const bytes = graph.toBytes(docString);
+    const bytes = graph.toBytes(docString, opset);
     writeFileSync(full, bytes);
     return [{ path: file, bytes: bytes.length }];
   }
-  const { model, dataBytes } = graph.writeExternalData(`${full}_data`, `${basename(file)}_data`, docString);
+  const { model, dataBytes } = graph.writeExternalData(`${full}_data`, `${basename(file)}_data`, docString, opset);
   writeFileSync(full, model);
   return [
     { path: file, bytes: model.length },
