@@ -2,8 +2,9 @@
 // network excluded: the RGB-D folder's own depth is used), min / median / max over runs, through the app's
 // own KeyframePipeline; the same on a sequence with tracking losses (the walk, a jump ahead the motion model cannot
 // follow, then back to a part already seen), with the per-frame cost of frames placed by features, by dense odometry
-// and by relocalisation; the cost of relocalising against 100 and 1,000 distinct keyframes; and the map's memory
-// after 100 and after 1,000 keyframes (the sequence looped).
+// and by relocalisation, and of frames after which a loop was closed; the cost of relocalising against, and of closing
+// a loop over, 100 and 1,000 distinct keyframes (scripts/bench-loop.ts); and the map's memory after 100 and after
+// 1,000 keyframes (the sequence looped).
 // `--depth-model` adds the depth network's own cost per keyframe (scripts/bench-depth.ts: the shape-true MoGe-2
 // stand-in at `--tokens a,b,c`, in Node and in Chromium on WASM and WebGPU), beside tracking + fusion; `--depth-only`
 // measures that alone. Also `--depth-runs N`, `--depth-targets node,node-wasm,chrome-wasm,chrome-gpu`, `--depth-timeout S`.
@@ -13,6 +14,7 @@ import { matrixToRigid } from '../src/geometry/rigid.ts';
 import { rgbaToGrey, type GreyImage } from '../src/tracking/orb.ts';
 import { Tracker, type TrackerFrame } from '../src/tracking/tracker.ts';
 import { benchDepthModel, depthHeader, depthTable, parseDepthOptions } from './bench-depth.ts';
+import { loopClosureCost } from './bench-loop.ts';
 import { loadRgbdFolder, processFrame, rgbdPipeline, type RgbdFrame } from './rgbdFolder.ts';
 
 const { values } = parseArgs({
@@ -51,8 +53,10 @@ async function run(sequence: RgbdFrame[]) {
   });
   const perFrame: { ms: number; placed: string }[] = [];
   for (const [n, f] of sequence.entries()) {
+    const loops = pipeline.loopClosures.length;
     const ms = await processFrame(pipeline, f, n);
-    perFrame.push({ ms, placed: current.odometry ? 'odometry' : current.status });
+    const placed = current.odometry ? 'odometry' : current.status;
+    perFrame.push({ ms, placed: pipeline.loopClosures.length > loops ? `${placed}, then closing a loop` : placed });
   }
   const ms = perFrame.reduce((s, f) => s + f.ms, 0);
   return { fps: sequence.length / (ms / 1000), perFrame, pipeline };
@@ -127,7 +131,7 @@ async function relocalisation(keyframes: number) {
       if (Math.hypot(r.pose.t[0] - gt[0], r.pose.t[1] - gt[1], r.pose.t[2] - gt[2]) < 0.1) within++;
     }
   }
-  return { ms, placed, within, queries: ms.length, bytes: tracker.bytes, heapDelta: process.memoryUsage().heapUsed - heapBefore };
+  return { ms, placed, within, queries: ms.length, bytes: tracker.bytes, heapDelta: process.memoryUsage().heapUsed - heapBefore, tracker };
 }
 const reloc100 = await relocalisation(100);
 const reloc1000 = await relocalisation(1000);
@@ -140,8 +144,13 @@ const looped = await (async () => {
     for (const f of frames) await processFrame(pipeline, f, n++);
     memory.push(pipeline.map.bytes);
   }
-  return { memory, voxels: pipeline.map.size, n };
+  return { memory, voxels: pipeline.map.size, n, map: pipeline.map };
 })();
+
+// Closing a loop over 100 and 1,000 distinct keyframes: the optimisation, then the relocalisation benchmark's tracker
+// (that many keyframes) and a voxel map built from that many keyframes moved by the corrections.
+const loop100 = loopClosureCost(frames, 100, reloc100.tracker, (await run(frames)).pipeline.map);
+const loop1000 = loopClosureCost(frames, 1000, reloc1000.tracker, looped.map);
 
 const line = (xs: number[]) => `min ${xs[0]!.toFixed(1)} / median ${xs[Math.floor(xs.length / 2)]!.toFixed(1)} / max ${xs[xs.length - 1]!.toFixed(1)}`;
 console.log(`bench:geometry — ${values.data} (${frames[0]!.image.width}x${frames[0]!.image.height}, given depth, one Node thread)`);
@@ -157,6 +166,11 @@ for (const [n, r] of [
 ] as const) {
   console.log(
     `  relocalisation, ${String(n).padStart(4)} keyframes median ${median(r.ms).toFixed(1)} ms, max ${Math.max(...r.ms).toFixed(1)} ms per frame (target ≤ 50); ${r.placed}/${r.queries} placed, ${r.within} within 10 cm of the truth; keyframes hold ${mib(r.bytes)}`,
+  );
+}
+for (const c of [loop100, loop1000]) {
+  console.log(
+    `  loop closure, ${String(c.keyframes).padStart(4)} keyframes   optimise ${c.optimiseMs.toFixed(0)} ms (${c.edges} edges), move the tracker's keyframes ${c.trackerMs.toFixed(0)} ms, the map ${c.mapMs.toFixed(0)} ms (${c.voxels} voxels); once per loop, after the keyframe`,
   );
 }
 console.log(

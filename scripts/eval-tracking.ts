@@ -56,7 +56,7 @@ const asShown = trajectoryMetrics(est, gt);
 // The revisited frames' error, in the whole trajectory's alignment: where the map meets its start again.
 const revisitAte = revisit > 0 ? rmsePositions(final.slice(-revisit), gt.slice(-revisit), m.alignment) : null;
 const loops = pipeline.loopClosures;
-const reference = sim ? await referenceMap(dir, every) : null;
+const reference = sim ? await referenceMap(dir, every, loopClosure) : null;
 const mapInGt = mapPoints(pipeline.map.snapshot().points, m.similarity.scale, m.similarity.rigid);
 const comparison = reference
   ? {
@@ -144,9 +144,10 @@ if (noGt) console.log(`  note                        ${noGt} frames have no usab
 console.log(`  tracking + fusion fps       ${result.fps.toFixed(1)} (one Node thread, decoding excluded)`);
 if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
 
-/** The map from the folder's own depth, in the ground truth's frame: what a model-like depth's map is compared with. */
-async function referenceMap(dir: string, every: number): Promise<{ points: Float32Array; voxels: number }> {
-  const run = await runRgbdFolder(dir, every);
+/** The map from the folder's own depth (loop closure on or off as for the run), in the ground truth's frame: what a
+ * model-like depth's map is compared with. */
+async function referenceMap(dir: string, every: number, loopClosure: boolean): Promise<{ points: Float32Array; voxels: number }> {
+  const run = await runRgbdFolder(dir, every, { loopClosure });
   const align = trajectoryMetrics(run.est, run.gt).alignment;
   return { points: mapPoints(run.pipeline.map.snapshot().points, 1, align), voxels: run.pipeline.map.size };
 }

@@ -144,6 +144,8 @@ export class Tracker {
   private nextId = 0;
   /** RANSAC's sampling; reseeded on reset, so the same frames give the same map whatever was captured before. */
   private rand = seededRandom(RANSAC_SEED);
+  /** The loop check's own sampling, so looking for loops does not change how frames are tracked. */
+  private loopRand = seededRandom(RANSAC_SEED + 1);
   private readonly minInliers: number;
   private readonly localKeyframes: number;
   private readonly maxKeyframes: number;
@@ -167,6 +169,7 @@ export class Tracker {
     this.unplaced = null;
     this.nextId = 0;
     this.rand = seededRandom(RANSAC_SEED);
+    this.loopRand = seededRandom(RANSAC_SEED + 1);
   }
 
   /**
@@ -316,7 +319,7 @@ export class Tracker {
     else if (isKeyframe) {
       const [view] = mostSimilar(thumb, this.keyframes.filter(isOld), 1);
       if (view && similarity(thumb, view.thumb) >= LOOP_MIN_SIMILARITY) {
-        const matchedOld = this.poseFromKeyframe(features, cam, view);
+        const matchedOld = this.poseFromKeyframe(features, cam, view, this.loopRand);
         if (matchedOld && matchedOld.inliers >= 2 * this.minInliers) {
           const refined = this.refineAgainstMap(features, cam, matchedOld.pose, k, 12, isOld);
           if (refined.inliers >= 2 * this.minInliers) loop = { pose: refined.pose, sightings: refined.sightings };
@@ -398,7 +401,7 @@ export class Tracker {
   }
 
   /** 3-point RANSAC on descriptor matches with one keyframe, then a least-squares fit on the inliers. */
-  private poseFromKeyframe(f: Features, cam: Float32Array, kf: MapKeyframe): { pose: Rigid; inliers: number } | null {
+  private poseFromKeyframe(f: Features, cam: Float32Array, kf: MapKeyframe, rand = this.rand): { pose: Rigid; inliers: number } | null {
     const matches = matchDescriptors(f.descriptors, f.count, kf.features.descriptors, kf.features.count).filter(
       ([i, j]) => !Number.isNaN(cam[3 * i]!) && !Number.isNaN(kf.world[3 * j]!),
     );
@@ -407,9 +410,9 @@ export class Tracker {
     const dst = matches.map(([, j]) => vec(kf.world, j));
     let bestInliers: number[] = [];
     for (let iter = 0; iter < 200; iter++) {
-      const a = Math.floor(this.rand() * matches.length);
-      const b = Math.floor(this.rand() * matches.length);
-      const c = Math.floor(this.rand() * matches.length);
+      const a = Math.floor(rand() * matches.length);
+      const b = Math.floor(rand() * matches.length);
+      const c = Math.floor(rand() * matches.length);
       if (a === b || b === c || a === c) continue;
       let T: Rigid;
       try {
