@@ -8,7 +8,8 @@ import { identity } from './mat4';
 import { FIRST_ESTIMATES } from './cameraFocal';
 import { KeyframePipeline, type FrameOps, type PoseSource } from './keyframePipeline';
 import { MogeDepthModel, type TensorConstructor } from './moge';
-import type { KeyframeGeometry, RgbaImage } from './types';
+import { composeRigid, rigidToMatrix, type Rigid } from './rigid';
+import type { KeyframeGeometry, MapCorrection, RgbaImage } from './types';
 
 /** Frames are plain RGBA images here; the worker uses VideoFrames with canvas ops of the same shape. */
 const nearestOps: FrameOps<RgbaImage> & { closed: number } = {
@@ -185,6 +186,76 @@ describe('KeyframePipeline on the MoGe fixture', () => {
     const z = out[0]!.points.filter((_, i) => i % 3 === 2);
     expect(Math.min(...z)).toBeCloseTo(2, 5);
     expect(Math.max(...z)).toBeCloseTo(2, 5);
+  });
+});
+
+describe('KeyframePipeline loop closure', () => {
+  const K = { fx: 60, fy: 60, cx: 32, cy: 24 };
+  /** Keyframe i's true camera: 5 cm further along x than the one before, looking at a wall 2 m ahead. */
+  const truth = (i: number) => ({ R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0.05 * i, 0, 0] as [number, number, number] });
+  /** Tracking that measures each step 10 % too long (drift), and, where scripted, a loop to keyframe 0 measured right
+   * (or, for `wrongAt`, 0.3 m off). */
+  function driftingTracker(loopAt: number[], wrongAt = -1): PoseSource & { corrected: number } {
+    let pose = truth(0);
+    const source = {
+      corrected: 0,
+      poseFor(kf: { index: number }) {
+        const step = { R: truth(0).R, t: [0.055, 0, 0] as [number, number, number] };
+        if (kf.index > 0) pose = composeRigid(pose, step);
+        const edges = kf.index > 0 ? [{ from: kf.index - 1, relative: step, loop: false }] : [];
+        if (loopAt.includes(kf.index)) edges.push({ from: 0, relative: truth(kf.index), loop: true });
+        if (kf.index === wrongAt) edges.push({ from: 1, relative: { R: truth(0).R, t: [0.05 * (wrongAt - 1) + 0.3, 0, 0] }, loop: true });
+        return { pose: rigidToMatrix(pose), tracking: { status: 'tracked' as const, inliers: 100 }, edges };
+      },
+      correct(corrections: ReadonlyMap<number, Rigid>) {
+        source.corrected++;
+        pose = composeRigid(corrections.get(Math.max(...corrections.keys()))!, pose);
+      },
+      reset() {},
+    };
+    return source;
+  }
+  const noModel = { inputSize: () => ({ width: 64, height: 48 }), estimate: () => Promise.reject(new Error('depth comes with the frames')) };
+  async function capture(source: PoseSource, keyframes: number) {
+    const corrections: MapCorrection[] = [];
+    const pipeline = new KeyframePipeline(nearestOps, noModel, source, { onGeometry: () => {}, onMapCorrected: (c) => corrections.push(c), onError: () => {} });
+    const depth = { width: 64, height: 48, depth: new Float32Array(64 * 48).fill(2), intrinsics: K };
+    for (let i = 0; i < keyframes; i++) pipeline.push(frame(i * 5), { sourceFrame: i, timestampMs: i * 100, forceKeyframe: true }, depth);
+    await pipeline.idle();
+    return { pipeline, corrections };
+  }
+
+  it('closes a loop: the path, the tracker and the map move back towards the truth, and the view gets the whole map', async () => {
+    const source = driftingTracker([29]);
+    const { pipeline, corrections } = await capture(source, 30);
+    expect(corrections).toHaveLength(1);
+    const c = corrections[0]!;
+    expect(c.stats).toMatchObject({ keyframe: 29, loopTo: 0, nodes: 30 });
+    expect(c.stats.disagreement.moved).toBeCloseTo(0.145, 3);
+    // The last keyframe was 14.5 cm off; the loop brings it back (the chain's steps are spread, not dropped).
+    expect(pipeline.stored[29]!.pose[12]).toBeCloseTo(truth(29).t[0], 2);
+    expect(c.poses).toHaveLength(30);
+    expect(source.corrected).toBe(1);
+    // The wall the last keyframe saw moved with it: the map's points end where the truth puts them.
+    const xs = c.points.filter((_, i) => i % 3 === 0);
+    expect(Math.max(...xs)).toBeLessThan(truth(29).t[0] + (32 / 60) * 2 + 0.05);
+    expect(c.points.length / 3).toBe(pipeline.map.size);
+  });
+
+  it('drops a loop the rest of the graph contradicts, leaving the poses as they were', async () => {
+    const { pipeline, corrections } = await capture(driftingTracker([28], 29), 30);
+    expect(corrections.map((c) => c.stats.keyframe)).toEqual([28]);
+    expect(pipeline.rejectedLoops).toBe(1);
+    expect(pipeline.stored[28]!.pose[12]).toBeCloseTo(truth(28).t[0], 2);
+  });
+
+  it('closes nothing with loop closure off', async () => {
+    const off = new KeyframePipeline(nearestOps, noModel, driftingTracker([29]), { onGeometry: () => {}, onError: () => {} }, { loopClosure: false });
+    const depth = { width: 64, height: 48, depth: new Float32Array(64 * 48).fill(2), intrinsics: K };
+    for (let i = 0; i < 30; i++) off.push(frame(i * 5), { sourceFrame: i, timestampMs: i * 100, forceKeyframe: true }, depth);
+    await off.idle();
+    expect(off.loopClosures).toEqual([]);
+    expect(off.stored[29]!.pose[12]).toBeCloseTo(0.055 * 29, 4);
   });
 });
 

@@ -12,7 +12,7 @@ import { CameraFocal } from './cameraFocal';
 import { alignDepthToMap } from './depthAlignment';
 import { shrinkDepth, type StoredKeyframe } from './keyframeStore';
 import { identity } from './mat4';
-import { PoseGraph } from './poseGraph';
+import { PoseGraph, type PoseEdge } from './poseGraph';
 import { composeRigid, invertRigid, matrixToRigid, rigidToMatrix, type Rigid } from './rigid';
 import type { DepthResult, GivenDepth, Keyframe, KeyframeGeometry, LoopClosureStats, MapCorrection, RgbaImage, TrackingState } from './types';
 
@@ -25,6 +25,10 @@ const MIN_ODOMETRY_SHARE = 0.15;
 /** A loop whose measurement disagrees with the tracked chain by more than this (m, rad) is closed: less is noise. */
 const LOOP_MIN_MOVE = 0.01;
 const LOOP_MIN_TURN = 0.0087;
+/** A closed loop must agree with the optimised graph this well (m, rad); worse, it conflicts with what else was measured
+ * (a wrong match) and is dropped, the poses left as they were. */
+const LOOP_MAX_RESIDUAL_MOVE = 0.03;
+const LOOP_MAX_RESIDUAL_TURN = 0.026;
 /** The most drift a loop may reveal (m, rad), growing with the keyframes between its ends; more is a wrong match. */
 const loopPlausible = (gap: number, d: { moved: number; angle: number }) => d.moved <= 0.1 + 0.01 * gap && d.angle <= 0.1 + 0.005 * gap;
 
@@ -116,9 +120,11 @@ export class KeyframePipeline<F> {
   /** Placed keyframes and what tracking measured between them, for loop closure. */
   private readonly graph = new PoseGraph();
   /** A loop found by the last keyframe, closed once its geometry is out: (keyframe, older keyframe, disagreement). */
-  private pendingLoop: Pick<LoopClosureStats, 'keyframe' | 'loopTo' | 'disagreement'> | null = null;
+  private pendingLoop: (Pick<LoopClosureStats, 'keyframe' | 'loopTo' | 'disagreement'> & { edge: PoseEdge; relative: Rigid }) | null = null;
   /** Every loop closed so far, for evaluations and benchmarks. */
   readonly loopClosures: LoopClosureStats[] = [];
+  /** Loops dropped after optimising: the graph could not meet them (a wrong match). */
+  rejectedLoops = 0;
   /** The current gravity frame (updated every few keyframes). */
   get gravityFrame(): KeyframeGeometry['world'] {
     return this.world;
@@ -196,6 +202,7 @@ export class KeyframePipeline<F> {
     this.graph.clear();
     this.pendingLoop = null;
     this.loopClosures.length = 0;
+    this.rejectedLoops = 0;
     this.stored.length = 0;
     this.lostFrames.length = 0;
     this.worldFrame.reset();
@@ -216,7 +223,7 @@ export class KeyframePipeline<F> {
           this.pendingLoop = null;
           if (loop && generation === this.generation) {
             const correction = this.closeLoop(loop);
-            this.events.onMapCorrected?.(correction);
+            if (correction) this.events.onMapCorrected?.(correction);
           }
         } catch (err) {
           if (generation === this.generation) this.events.onError(err as Error, kf);
@@ -290,10 +297,10 @@ export class KeyframePipeline<F> {
       }
       const disagreement = this.graph.disagreement(edge.from, index, edge.relative);
       if (!loopPlausible(index - edge.from, disagreement)) continue;
-      this.graph.addEdge(edge.from, index, edge.relative);
+      const added = this.graph.addEdge(edge.from, index, edge.relative);
       const worth = disagreement.moved > LOOP_MIN_MOVE || disagreement.angle > LOOP_MIN_TURN;
-      if (worth && this.options.loopClosure !== false && (!this.pendingLoop || disagreement.moved > this.pendingLoop.disagreement.moved)) {
-        this.pendingLoop = { keyframe: index, loopTo: edge.from, disagreement };
+      if (added && worth && this.options.loopClosure !== false && (!this.pendingLoop || disagreement.moved > this.pendingLoop.disagreement.moved)) {
+        this.pendingLoop = { keyframe: index, loopTo: edge.from, disagreement, edge: added, relative: edge.relative };
       }
     }
   }
@@ -301,12 +308,21 @@ export class KeyframePipeline<F> {
   /**
    * Closes a loop: the pose graph is optimised, and everything placed by the keyframes moves with them (the stored
    * keyframes, the tracker's keyframes and points, the voxels by the keyframe that first saw them; the gravity frame is
-   * re-estimated at its next turn).
+   * re-estimated at its next turn). A loop the optimised graph still disagrees with by more than a few centimetres
+   * conflicts with what else was measured (a wrong match): it is dropped and the poses are left as they were (null).
    */
-  private closeLoop(loop: NonNullable<typeof this.pendingLoop>): MapCorrection {
+  private closeLoop(pending: NonNullable<typeof this.pendingLoop>): MapCorrection | null {
+    const { edge, relative, ...loop } = pending;
     const t0 = performance.now();
-    const { corrections, iterations } = this.graph.optimise();
+    const { corrections, iterations, undo } = this.graph.optimise();
     const t1 = performance.now();
+    const left = this.graph.disagreement(loop.loopTo, loop.keyframe, relative);
+    if (left.moved > LOOP_MAX_RESIDUAL_MOVE || left.angle > LOOP_MAX_RESIDUAL_TURN) {
+      undo();
+      this.graph.removeEdge(edge);
+      this.rejectedLoops++;
+      return null;
+    }
     let largestMove = 0;
     for (const kf of this.stored) {
       const c = corrections.get(kf.index);

@@ -341,12 +341,19 @@ export class PoseGraph {
     this.poses.push(pose);
   }
 
-  /** An edge between two nodes already added (`relative`: the pose of `to` in the frame of `from`). */
-  addEdge(from: number, to: number, relative: Rigid, weight = 1): void {
+  /** An edge between two nodes already added (`relative`: the pose of `to` in the frame of `from`); null if not. */
+  addEdge(from: number, to: number, relative: Rigid, weight = 1): PoseEdge | null {
     const a = this.slots.get(from);
     const b = this.slots.get(to);
-    if (a === undefined || b === undefined || a === b) return;
-    this.edges.push({ from: a, to: b, relative, weight });
+    if (a === undefined || b === undefined || a === b) return null;
+    const edge = { from: a, to: b, relative, weight };
+    this.edges.push(edge);
+    return edge;
+  }
+
+  removeEdge(edge: PoseEdge): void {
+    const i = this.edges.indexOf(edge);
+    if (i >= 0) this.edges.splice(i, 1);
   }
 
   /** How far an edge's measurement is from the nodes' poses now: distance (m) and angle (rad). */
@@ -362,12 +369,23 @@ export class PoseGraph {
    * Optimises every pose, the first node held still; returns each node's correction (new pose · old pose⁻¹, a world
    * transform) by id, and the edges' cost before and after.
    */
-  optimise(options: Omit<PoseGraphOptions, 'fixed'> = {}): { corrections: Map<number, Rigid>; initialCost: number; finalCost: number; iterations: number } {
+  optimise(options: Omit<PoseGraphOptions, 'fixed'> = {}): {
+    corrections: Map<number, Rigid>;
+    initialCost: number;
+    finalCost: number;
+    iterations: number;
+    /** Puts every pose back as it was before this optimisation. */
+    undo(): void;
+  } {
+    const before = this.poses;
     const result = optimisePoseGraph(this.poses, this.edges, { ...options, fixed: 0 });
     const corrections = new Map<number, Rigid>();
-    result.poses.forEach((p, slot) => corrections.set(this.ids[slot]!, composeRigid(p, invertRigid(this.poses[slot]!))));
+    result.poses.forEach((p, slot) => corrections.set(this.ids[slot]!, composeRigid(p, invertRigid(before[slot]!))));
     this.poses = result.poses;
-    return { corrections, initialCost: result.initialCost, finalCost: result.finalCost, iterations: result.iterations };
+    const undo = () => {
+      this.poses = before;
+    };
+    return { corrections, initialCost: result.initialCost, finalCost: result.finalCost, iterations: result.iterations, undo };
   }
 
   clear(): void {
