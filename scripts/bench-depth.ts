@@ -15,12 +15,11 @@ import { chromium, type Page } from '@playwright/test';
 import jpeg from 'jpeg-js';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
-import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium.ts';
 import { MogeDepthModel, mogeInputSize, NUM_TOKENS_RANGE, DEFAULT_NUM_TOKENS, type SessionLike, type TensorConstructor } from '../src/geometry/moge.ts';
 import type { RgbaImage } from '../src/geometry/types.ts';
+import { benchServer } from './benchServer.ts';
 import type { DepthBenchWorkerApi, DepthLoadResult } from './bench-depth/bench.worker.ts';
-import { serveFolder } from './serveFolder.ts';
 import { ensureMoge2Standin, STANDIN_ROOT } from './standins/make-standins.ts';
 import { MOGE2_STANDIN_FILE, MOGE2_STANDIN_REPO } from './standins/moge2.ts';
 
@@ -192,21 +191,7 @@ async function chromiumTargets(targets: ('chrome-wasm' | 'chrome-gpu')[], frameN
     for (const target of targets) results.push({ target, runtime: 'Chromium', rows: [], note: `no browser at ${CHROMIUM_PATH}` });
     return results;
   }
-  const server = await createServer({
-    mode: 'e2e',
-    logLevel: 'warn',
-    server: { port: PORT, strictPort: true },
-    plugins: [
-      {
-        name: 'bench-depth-files',
-        configureServer(s) {
-          s.middlewares.use(serveFolder('/bench-models/', STANDIN_ROOT));
-          s.middlewares.use(serveFolder('/bench-frames/', options.data));
-        },
-      },
-    ],
-  });
-  await server.listen();
+  const server = await benchServer(PORT, { models: STANDIN_ROOT, frames: options.data });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     for (const target of targets) {

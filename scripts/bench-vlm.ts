@@ -11,12 +11,11 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DATA } from '../e2e/chromium.ts';
 import { browserMemoryBytes } from '../e2e/memory.ts';
+import { benchServer } from './benchServer.ts';
 import type { BenchWorkerApi, StepTiming } from './bench-vlm/bench.worker.ts';
 import { ensureFixtures, FIXTURE_ROOT } from './fixtures/make-fixtures.ts';
-import { serveFolder } from './serveFolder.ts';
 
 const STANDINS = resolve('.standins/models');
 const FRAMES_FOLDER = join(SHARED_DATA, 'redkitchen-7scenes');
@@ -64,21 +63,7 @@ async function main(): Promise<void> {
 
   // The app's dev server in test mode (a mirror's catalog is trusted: the stand-ins are not the pinned files), plus the
   // models and the frames on this origin.
-  const server = await createServer({
-    mode: 'e2e',
-    logLevel: 'warn',
-    server: { port: PORT, strictPort: true },
-    plugins: [
-      {
-        name: 'bench-vlm-files',
-        configureServer(s) {
-          s.middlewares.use(serveFolder('/bench-models/', modelsRoot));
-          s.middlewares.use(serveFolder('/bench-frames/', FRAMES_FOLDER));
-        },
-      },
-    ],
-  });
-  await server.listen();
+  const server = await benchServer(PORT, { models: modelsRoot, frames: FRAMES_FOLDER });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
   try {
     const page = await browser.newPage();
