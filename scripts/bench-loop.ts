@@ -50,7 +50,7 @@ export function loopClosureCost(frames: RgbdFrame[], keyframes: number, tracker:
   }
   // Revisits: every 50 keyframes one 20–60 back, and the last to the first, measured exactly.
   const loop = (from: number, to: number) => graph.addEdge(from, to, composeRigid(invertRigid(truth[from]!), truth[to]!));
-  for (let i = 50; i < keyframes; i += 50) loop(i - 20 - Math.floor(rand() * 40), i);
+  for (let i = 50; i < keyframes; i += 50) loop(Math.max(0, i - 20 - Math.floor(rand() * 40)), i);
   loop(0, keyframes - 1);
   const t0 = performance.now();
   const { corrections } = graph.optimise();
