@@ -67,7 +67,7 @@ export function recordFrames(video: HTMLVideoElement, sink: FrameSink, signal: A
       if (!busy) {
         busy = true;
         const frame = new VideoFrame(video, { timestamp: Math.round((now - start) * 1000) });
-        sink(frame, { sourceFrame: frames++, timestampMs: now - start })
+        sink(frame, { sourceFrame: frames++, timestampMs: now - start, live: true })
           .then(() => (busy = false))
           .catch((err: unknown) => {
             failed = true;

@@ -18,6 +18,9 @@ export interface FrameMeta {
   timestampMs: number;
   /** Image sets: every image is a keyframe. */
   forceKeyframe?: boolean;
+  /** A live camera: it cannot wait, so keyframes the depth model could not take within the pipeline's lag bound are
+   * skipped (files wait instead). */
+  live?: boolean;
   /** How far the picture must be turned (clockwise) to stand upright: a phone video's rotation metadata. */
   rotation?: Rotation;
   rgbd?: FrameDepthInput;

@@ -157,6 +157,32 @@ describe('KeyframePipeline on the MoGe fixture', () => {
     expect(out.length).toBe(9); // results of a forgotten capture are dropped
   });
 
+  it('keeps a live camera within its lag bound: keyframes a slow depth model cannot take in time are skipped', async () => {
+    // A depth model that takes over 60 ms a keyframe (a sleep, then the fixture).
+    const slow = {
+      inputSize: (w: number, h: number) => model.inputSize(w, h),
+      estimate: async (image: RgbaImage) => {
+        await new Promise((r) => setTimeout(r, 60));
+        return model.estimate(image);
+      },
+    };
+    const live = async (maxLiveLagMs: number) => {
+      const pipeline = new KeyframePipeline(nearestOps, slow, stillCamera(), { onGeometry: () => {}, onError: () => {} }, { maxLiveLagMs });
+      // Before a keyframe has been timed, one may wait beside the one in the model.
+      for (let i = 0; i < 4; i++) pipeline.push(frame(i * 50), { sourceFrame: i, timestampMs: i * 1000, live: true });
+      expect([pipeline.pending, pipeline.skippedKeyframes]).toEqual([2, 2]);
+      await pipeline.idle();
+      for (let i = 4; i < 10; i++) pipeline.push(frame(i * 50), { sourceFrame: i, timestampMs: i * 1000, live: true });
+      const waiting = pipeline.pending;
+      await pipeline.idle();
+      return { waiting, skipped: pipeline.skippedKeyframes };
+    };
+    // A 100 ms bound fits one keyframe of over 60 ms: one waits, four of six are skipped.
+    expect(await live(100)).toEqual({ waiting: 2, skipped: 6 });
+    // A 10 s bound fits all six (up to the count limit): none is skipped.
+    expect(await live(10_000)).toEqual({ waiting: 6, skipped: 2 });
+  });
+
   it('adds no points from a keyframe whose tracking is lost, and keeps the last pose for it', async () => {
     const out: KeyframeGeometry[] = [];
     const pipeline = new KeyframePipeline(nearestOps, model, stillCamera(2), { onGeometry: (g) => out.push(g), onError: () => {} });

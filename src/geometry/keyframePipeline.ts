@@ -85,6 +85,9 @@ export interface PipelineOptions {
   policy?: KeyframePolicy;
   /** Keyframes waiting beyond this are refused (live sources skip frames instead of lagging). */
   maxQueue?: number;
+  /** A live camera's keyframes wait at most about this long (ms, by the measured time per keyframe; at least one may
+   * wait): with a depth model that takes seconds, a count alone would put the map minutes behind the camera. */
+  maxLiveLagMs?: number;
   /** Depth pixels lifted per keyframe before fusion. */
   maxPointsPerKeyframe?: number;
   /** Voxel edge of the fused map (m). */
@@ -136,6 +139,8 @@ export class KeyframePipeline<F> {
   framesSeen = 0;
   /** Keyframes a live source offered while the queue was full (the device could not keep up). */
   skippedKeyframes = 0;
+  /** Recent time per keyframe (ms, depth model included; a running mean), for the live lag bound; 0 until measured. */
+  private keyframeMs = 0;
 
   constructor(
     private readonly ops: FrameOps<F>,
@@ -146,6 +151,17 @@ export class KeyframePipeline<F> {
   ) {
     this.selector = new KeyframeSelector(options.policy);
     this.map = new VoxelMap({ voxelSize: options.voxelSize ?? 0.02 });
+  }
+
+  private get maxQueue(): number {
+    return this.options.maxQueue ?? 8;
+  }
+
+  /** Keyframes a live camera may have waiting: as many as the measured time per keyframe fits in the lag bound (one
+   * until a keyframe has been timed: the depth model may take seconds). */
+  private liveQueueLimit(): number {
+    if (this.keyframeMs <= 0) return 1;
+    return Math.max(1, Math.min(this.maxQueue, Math.floor((this.options.maxLiveLagMs ?? 2000) / this.keyframeMs)));
   }
 
   /** Keyframes chosen but not yet processed (including the one in the model now). */
@@ -160,7 +176,7 @@ export class KeyframePipeline<F> {
       const thumb = this.ops.toRgba(frame, THUMB_WIDTH, THUMB_HEIGHT);
       const decision = this.selector.consider(meta.timestampMs, toGrey(thumb.data, THUMB_WIDTH * THUMB_HEIGHT));
       // Live sources skip keyframes when the queue is full; chosen frames (image sets) always go in.
-      const full = !meta.forceKeyframe && this.queue.length >= (this.options.maxQueue ?? 8);
+      const full = !meta.forceKeyframe && this.queue.length >= (meta.live ? this.liveQueueLimit() : this.maxQueue);
       if (decision.keyframe && full) this.skippedKeyframes++;
       if ((decision.keyframe || meta.forceKeyframe) && !full) {
         const { width, height } = this.ops.size(frame);
@@ -194,6 +210,7 @@ export class KeyframePipeline<F> {
     this.keyframeCount = 0;
     this.framesSeen = 0;
     this.skippedKeyframes = 0;
+    this.keyframeMs = 0;
     this.selector.reset();
     this.pose.reset();
     this.lastPose = identity();
@@ -215,8 +232,11 @@ export class KeyframePipeline<F> {
     this.running = (async () => {
       for (let kf = this.queue.shift(); kf; kf = this.queue.shift()) {
         const generation = this.generation;
+        const started = performance.now();
         try {
           const geometry = await this.process(kf, generation);
+          const ms = performance.now() - started;
+          this.keyframeMs = this.keyframeMs > 0 ? 0.7 * this.keyframeMs + 0.3 * ms : ms;
           if (geometry) this.events.onGeometry(geometry);
           // After the keyframe is out, so closing a loop never delays what the user sees of the frame.
           const loop = this.pendingLoop;
