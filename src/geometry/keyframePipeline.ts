@@ -5,7 +5,7 @@
 import { KeyframeSelector, THUMB_HEIGHT, THUMB_WIDTH, toGrey, type KeyframePolicy } from '../capture/keyframeSelector';
 import type { FrameMeta } from '../capture/frameSink';
 import { mergeDepthWithMap } from '../fusion/mergeDepth';
-import { VoxelMap, type NewVoxels } from '../fusion/voxelMap';
+import { VoxelMap, type MapView, type NewVoxels } from '../fusion/voxelMap';
 import { WorldFrameTracker } from '../fusion/worldFrame';
 import { backproject } from './backproject';
 import { CameraFocal } from './cameraFocal';
@@ -264,8 +264,7 @@ export class KeyframePipeline<F> {
   private placeByOdometry(estimate: PoseEstimate, depth: DepthResult): { estimate: PoseEstimate; depth: DepthResult } {
     if (estimate.pose || this.map.size === 0) return { estimate, depth };
     const initial = this.predictedPose();
-    const cell = Math.max(2, Math.round(depth.width / 160));
-    const view = this.map.view(invertRigid(initial), depth.intrinsics, depth.width, depth.height, cell);
+    const view = this.mapSeenFrom(initial, depth);
     const model = (depth.source ?? 'model') === 'model';
     const aligned = alignDepthToMap(depth, view, initial, { estimateScale: model });
     if (!aligned) return { estimate, depth };
@@ -291,8 +290,7 @@ export class KeyframePipeline<F> {
    */
   private mergeWithMap(depth: DepthResult, pose: Float32Array): DepthResult {
     if ((depth.source ?? 'model') !== 'model' || this.map.size === 0) return depth;
-    const cell = Math.max(2, Math.round(depth.width / 160));
-    const view = this.map.view(invertRigid(matrixToRigid(pose)), depth.intrinsics, depth.width, depth.height, cell);
+    const view = this.mapSeenFrom(matrixToRigid(pose), depth);
     const merged = mergeDepthWithMap(depth.depth, depth.width, depth.height, view);
     return merged ? { ...depth, depth: merged.depth } : depth;
   }
@@ -376,6 +374,12 @@ export class KeyframePipeline<F> {
     };
     this.loopClosures.push(stats);
     return { poses: this.stored.map((kf) => ({ index: kf.index, pose: kf.pose })), world: this.world, points, colors, stats };
+  }
+
+  /** The map's surface as a camera at `pose` with `depth`'s intrinsics sees it, on cells of about 1/160 of its width. */
+  private mapSeenFrom(pose: Rigid, depth: DepthResult): MapView {
+    const cell = Math.max(2, Math.round(depth.width / 160));
+    return this.map.view(invertRigid(pose), depth.intrinsics, depth.width, depth.height, cell);
   }
 
   /** The last pose moved on as it moved from the one before (constant velocity). */
