@@ -18,6 +18,8 @@ import * as ortWeb from 'onnxruntime-web';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium.ts';
 import { MogeDepthModel, mogeInputSize, NUM_TOKENS_RANGE, DEFAULT_NUM_TOKENS, type SessionLike, type TensorConstructor } from '../src/geometry/moge.ts';
 import type { RgbaImage } from '../src/geometry/types.ts';
+import { geometryWasmThreads } from '../src/models/ortSession.ts';
+import { DeadlineError, withDeadline } from '../src/util/deadline.ts';
 import { benchServer } from './benchServer.ts';
 import type { DepthBenchWorkerApi, DepthLoadResult } from './bench-depth/bench.worker.ts';
 import { ensureMoge2Standin, STANDIN_ROOT } from './standins/make-standins.ts';
@@ -63,11 +65,6 @@ const SOURCE = { width: 640, height: 480 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
-/** ORT WASM threads the app's geometry worker gets on this machine (configureOrtWasm: cores − 1, 1..4, when isolated). */
-export function appWasmThreads(cores = cpus().length): number {
-  return Math.max(1, Math.min(4, cores - 1));
-}
-
 function firstColourFrame(dir: string): string {
   const name = readdirSync(dir)
     .filter((f) => f.endsWith('.color.jpg') || f.endsWith('.color.png'))
@@ -100,18 +97,6 @@ function resizeRgba(src: RgbaImage, width: number, height: number): RgbaImage {
   return { width, height, data: out };
 }
 
-class Timeout extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, seconds: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Timeout(`over ${seconds} s`)), seconds * 1000);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 /** Runs each token count on one runtime: a first run, then timed runs, stopping at the first run over the limit. */
 async function measure(
   target: DepthTarget,
@@ -122,10 +107,10 @@ async function measure(
   const rows: DepthRow[] = [];
   for (const tokens of options.tokens) {
     try {
-      const first = await withTimeout(runOnce(tokens), options.timeoutS);
+      const first = await withDeadline(runOnce(tokens), options.timeoutS * 1000, 'one run');
       const row: DepthRow = { target, tokens, width: first.width, height: first.height, firstMs: first.totalMs, ms: [], inferenceMs: [] };
       for (let i = 0; i < options.runs; i++) {
-        const r = await withTimeout(runOnce(tokens), options.timeoutS);
+        const r = await withDeadline(runOnce(tokens), options.timeoutS * 1000, 'one run');
         row.ms.push(r.totalMs);
         row.inferenceMs.push(r.inferenceMs);
       }
@@ -134,8 +119,8 @@ async function measure(
         `  ${target} ${tokens} tokens (${row.width}x${row.height}): first ${(row.firstMs / 1000).toFixed(1)} s, then ${row.ms.map((m) => (m / 1000).toFixed(1)).join(', ')} s`,
       );
     } catch (err) {
-      if (!(err instanceof Timeout)) throw err;
-      return { rows, note: `stopped at ${tokens} tokens: one run took ${err.message}` };
+      if (!(err instanceof DeadlineError)) throw err;
+      return { rows, note: `stopped at ${tokens} tokens: ${err.message}` };
     }
   }
   return { rows };
@@ -151,7 +136,7 @@ async function nodeTarget(target: 'node' | 'node-wasm', modelPath: string, image
     Tensor = ortNode.Tensor as unknown as TensorConstructor;
     runtime = `Node, onnxruntime-node (native CPU), ${threads} threads`;
   } else {
-    const threads = appWasmThreads();
+    const threads = geometryWasmThreads(cpus().length, true);
     ortWeb.env.wasm.numThreads = threads;
     ortWeb.env.logLevel = 'error';
     session = await ortWeb.InferenceSession.create(modelPath, { executionProviders: ['wasm'] });
@@ -202,9 +187,10 @@ async function chromiumTargets(targets: ('chrome-wasm' | 'chrome-gpu')[], frameN
         await page.goto(`http://localhost:${PORT}/scripts/bench-depth/page.html`);
         await page.waitForFunction(() => 'bench' in window, null, { timeout: 120_000 });
         const call = caller(page);
-        const loaded: DepthLoadResult = await withTimeout(
+        const loaded: DepthLoadResult = await withDeadline(
           call('load', target === 'chrome-gpu' ? 'webgpu' : 'wasm', `/bench-models/${MOGE2_STANDIN_REPO}/${MOGE2_STANDIN_FILE}`),
-          options.timeoutS,
+          options.timeoutS * 1000,
+          'loading the model',
         );
         const threads = `${loaded.wasmThreads} WASM thread${loaded.wasmThreads === 1 ? '' : 's'}${loaded.crossOriginIsolated ? '' : ' (not cross-origin isolated)'}`;
         if (target === 'chrome-gpu' && loaded.backend !== 'webgpu') {

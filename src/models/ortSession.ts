@@ -16,7 +16,13 @@ export function configureOrtWasm(ort: OrtModule, wasmPaths: { mjs: string; wasm:
   // Threads need cross-origin isolation; without it ORT must stay single-threaded.
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 2;
-  ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(4, cores - 1)) : 1;
+  ort.env.wasm.numThreads = geometryWasmThreads(cores, isolated);
+}
+
+/** The geometry worker's ORT WASM threads: cores − 1 (the page and the other workers need one), 1..4; 1 when not
+ * cross-origin isolated. */
+export function geometryWasmThreads(cores: number, isolated: boolean): number {
+  return isolated ? Math.max(1, Math.min(4, cores - 1)) : 1;
 }
 
 /** ORT's native logger prints warnings (e.g. shape ops placed on the CPU) as console errors: keep errors only. */

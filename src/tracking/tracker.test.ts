@@ -5,27 +5,38 @@ import { describe, expect, it } from 'vitest';
 import { MonoDepthSim } from '../eval/monoDepthSim';
 import { trajectoryMetrics } from '../eval/trajectoryMetrics';
 import { matrixToRigid, type Rigid } from '../geometry/rigid';
+import type { GivenDepth, Intrinsics } from '../geometry/types';
 import { decodeDepthPng, groupRgbdFiles, parseIntrinsics, parsePose } from '../rgbd/sevenScenes';
 import { seededRandom } from '../util/random';
 import { rgbaToGrey } from './orb';
-import { Tracker } from './tracker';
+import { Tracker, type TrackerFrame } from './tracker';
 
 const DATA = resolve(__dirname, '../../../shared/data/redkitchen-7scenes');
 
+type RgbdFile = ReturnType<typeof groupRgbdFiles>[number];
+const folderFiles = (n: number) => groupRgbdFiles(readdirSync(DATA)).slice(0, n);
+const folderIntrinsics = () => parseIntrinsics(readFileSync(join(DATA, 'camera-intrinsics.txt'), 'utf8'));
+const truth = (f: RgbdFile) => matrixToRigid(parsePose(readFileSync(join(DATA, f.pose!), 'utf8'))!);
+
+/** A folder frame as the tracker takes it; `degrade` replaces the recorded depth (a model's errors). */
+function loadFrame(f: RgbdFile, k: Intrinsics, degrade?: (given: GivenDepth) => GivenDepth): TrackerFrame {
+  const rgb = jpeg.decode(readFileSync(join(DATA, f.color)), { useTArray: true });
+  const d = decodeDepthPng(readFileSync(join(DATA, f.depth!)));
+  const given = degrade ? degrade({ width: d.width, height: d.height, depth: d.depth, intrinsics: k }) : { depth: d.depth, intrinsics: k };
+  return { grey: rgbaToGrey(rgb.data, rgb.width, rgb.height), depth: given.depth, intrinsics: given.intrinsics };
+}
+
 describe.skipIf(!existsSync(DATA))('Tracker on real RGB-D frames (redkitchen, 7-Scenes)', () => {
   it('tracks the first 20 frames with centimetre accuracy against the ground truth', () => {
-    const k = parseIntrinsics(readFileSync(join(DATA, 'camera-intrinsics.txt'), 'utf8'));
-    const frames = groupRgbdFiles(readdirSync(DATA)).slice(0, 20);
+    const k = folderIntrinsics();
     const tracker = new Tracker();
     const est: Rigid[] = [];
     const gt: Rigid[] = [];
-    for (const f of frames) {
-      const rgb = jpeg.decode(readFileSync(join(DATA, f.color)), { useTArray: true });
-      const depth = decodeDepthPng(readFileSync(join(DATA, f.depth!)));
-      const r = tracker.track({ grey: rgbaToGrey(rgb.data, rgb.width, rgb.height), depth: depth.depth, intrinsics: k });
+    for (const f of folderFiles(20)) {
+      const r = tracker.track(loadFrame(f, k));
       expect(r.pose, `${f.id}: ${r.reason}`).not.toBeNull();
       est.push(r.pose!);
-      gt.push(matrixToRigid(parsePose(readFileSync(join(DATA, f.pose!), 'utf8'))!));
+      gt.push(truth(f));
     }
     const m = trajectoryMetrics(est, gt);
     expect(m.ateRmse).toBeLessThan(0.06);
@@ -34,38 +45,29 @@ describe.skipIf(!existsSync(DATA))('Tracker on real RGB-D frames (redkitchen, 7-
   });
 
   it('tracks 40 frames of model-like depth (a wandering scale, smooth shape errors) to a few centimetres in shape', () => {
-    const k = parseIntrinsics(readFileSync(join(DATA, 'camera-intrinsics.txt'), 'utf8'));
-    const frames = groupRgbdFiles(readdirSync(DATA)).slice(0, 40);
+    const k = folderIntrinsics();
     const sim = new MonoDepthSim({ seed: 3, focalErrorStd: 0 });
     const tracker = new Tracker();
     const est: Rigid[] = [];
     const gt: Rigid[] = [];
-    for (const f of frames) {
-      const rgb = jpeg.decode(readFileSync(join(DATA, f.color)), { useTArray: true });
-      const d = decodeDepthPng(readFileSync(join(DATA, f.depth!)));
-      const model = sim.degrade({ width: d.width, height: d.height, depth: d.depth, intrinsics: k });
-      const r = tracker.track({ grey: rgbaToGrey(rgb.data, rgb.width, rgb.height), depth: model.depth, intrinsics: model.intrinsics });
+    for (const f of folderFiles(40)) {
+      const r = tracker.track(loadFrame(f, k, (given) => sim.degrade(given)));
       if (!r.pose) continue;
       est.push(r.pose);
-      gt.push(matrixToRigid(parsePose(readFileSync(join(DATA, f.pose!), 'utf8'))!));
+      gt.push(truth(f));
     }
     expect(est.length).toBeGreaterThanOrEqual(38);
     expect(trajectoryMetrics(est, gt).ateSimilarityRmse).toBeLessThan(0.05);
   });
 
   it('relocalises frames shown out of order against a map of known keyframes, matching only the few retrieval proposes', () => {
-    const k = parseIntrinsics(readFileSync(join(DATA, 'camera-intrinsics.txt'), 'utf8'));
-    const files = groupRgbdFiles(readdirSync(DATA)).slice(0, 40);
-    const load = (f: (typeof files)[number]) => {
-      const rgb = jpeg.decode(readFileSync(join(DATA, f.color)), { useTArray: true });
-      return { grey: rgbaToGrey(rgb.data, rgb.width, rgb.height), depth: decodeDepthPng(readFileSync(join(DATA, f.depth!))).depth, intrinsics: k };
-    };
-    const truth = (f: (typeof files)[number]) => matrixToRigid(parsePose(readFileSync(join(DATA, f.pose!), 'utf8'))!);
+    const k = folderIntrinsics();
+    const files = folderFiles(40);
     const tracker = new Tracker();
     // Every other frame is in the map; the queries are the frames between, in an order no motion model follows.
-    for (let i = 0; i < files.length; i += 2) tracker.addKnownKeyframe(load(files[i]!), truth(files[i]!));
+    for (let i = 0; i < files.length; i += 2) tracker.addKnownKeyframe(loadFrame(files[i]!, k), truth(files[i]!));
     for (const i of [31, 5, 23, 13, 37]) {
-      const r = tracker.track(load(files[i]!));
+      const r = tracker.track(loadFrame(files[i]!, k));
       expect(r.pose, `${files[i]!.id}: ${r.reason}`).not.toBeNull();
       const gt = truth(files[i]!).t;
       expect(Math.hypot(r.pose!.t[0] - gt[0], r.pose!.t[1] - gt[1], r.pose!.t[2] - gt[2])).toBeLessThan(0.1);
@@ -73,13 +75,8 @@ describe.skipIf(!existsSync(DATA))('Tracker on real RGB-D frames (redkitchen, 7-
   });
 
   it('gives the same poses after a reset as a fresh tracker: nothing of an earlier capture carries over', () => {
-    const k = parseIntrinsics(readFileSync(join(DATA, 'camera-intrinsics.txt'), 'utf8'));
-    const frames = groupRgbdFiles(readdirSync(DATA))
-      .slice(0, 6)
-      .map((f) => {
-        const rgb = jpeg.decode(readFileSync(join(DATA, f.color)), { useTArray: true });
-        return { grey: rgbaToGrey(rgb.data, rgb.width, rgb.height), depth: decodeDepthPng(readFileSync(join(DATA, f.depth!))).depth, intrinsics: k };
-      });
+    const k = folderIntrinsics();
+    const frames = folderFiles(6).map((f) => loadFrame(f, k));
     const run = (tracker: Tracker) => frames.map((f) => tracker.track(f).pose);
     const reused = new Tracker();
     run(reused);
