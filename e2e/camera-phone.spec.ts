@@ -66,6 +66,8 @@ test('switch camera, and the camera released in the background without losing th
 
   // Going on adds to the same map and session.
   await tap(page, page.getByRole('button', { name: 'Camera', exact: true }));
+  // The preview taking its place moves the controls below it: tap Record once it is there, as a person would.
+  await expect.poll(() => previewCamera(page)).not.toBeNull();
   await tap(page, page.getByRole('button', { name: 'Record' }));
   await expect.poll(() => keyframeCount(page), { timeout: 60_000 }).toBeGreaterThan(kept);
   await tap(page, page.getByRole('button', { name: 'Stop' }));

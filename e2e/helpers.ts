@@ -40,11 +40,12 @@ export async function ask(page: Page, question: string): Promise<void> {
 export async function expectHittable(control: Locator): Promise<{ x: number; y: number }> {
   await control.scrollIntoViewIfNeeded();
   // As a finger does, aim where the control is once it has stopped moving (a notice above it may just have appeared).
+  // Still means unmoved over 150 ms: a preview or a notice appearing moves it for a few frames.
   let box = await control.boundingBox();
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0, still = 0; i < 40 && still < 3; i++) {
     await control.page().waitForTimeout(50);
     const again = await control.boundingBox();
-    if (JSON.stringify(again) === JSON.stringify(box)) break;
+    still = JSON.stringify(again) === JSON.stringify(box) ? still + 1 : 0;
     box = again;
   }
   expect(box, 'the control has a box on screen').not.toBeNull();

@@ -378,7 +378,13 @@ export class AppController {
       // A live camera cannot wait for a busy depth model: say plainly that views are being left out.
       this.counters.skipped = skipped;
       const why = this.turns.holder ? ` while ${this.turns.holder}` : '';
-      useApp.getState().notify('warning', `The device cannot keep up${why}: ${skipped} keyframes were skipped. Move the camera more slowly.`, 'skipping');
+      useApp
+        .getState()
+        .notify(
+          'warning',
+          `The device cannot keep up${why}: ${skipped === 1 ? '1 keyframe was' : `${skipped} keyframes were`} skipped. Move the camera more slowly.`,
+          'skipping',
+        );
     }
     this.counters.framesSeen++;
     this.counters.queue = pending;
