@@ -19,6 +19,7 @@ export class TrackedPose implements PoseSource {
       grey: rgbaToGrey(image.data, image.width, image.height),
       depth: depth.depth,
       intrinsics: depth.intrinsics,
+      depthSource: depth.source,
     });
     return { pose: r.pose ? rigidToMatrix(r.pose) : null, tracking: { status: r.status, reason: r.reason, inliers: r.inliers }, edges: r.edges };
   }

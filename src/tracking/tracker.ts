@@ -7,8 +7,8 @@
 // back with `resume`. Each frame also reports what it measured relative to earlier frames (edges for the pose graph:
 // src/geometry/poseGraph.ts): the step from the last frame, and where it sees points of a much older keyframe, its pose
 // relative to that one measured from the old points alone (a loop), so drift shows as a disagreement between the two.
-import { alignRigid, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
-import type { Intrinsics, TrackingStatus } from '../geometry/types';
+import { alignRigid, alignSimilarity, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
+import type { DepthSource, Intrinsics, TrackingStatus } from '../geometry/types';
 import { seededRandom } from '../util/random';
 import { refineByReprojection } from './refinePose';
 import { mostSimilar, similarity, thumbnail } from './retrieval';
@@ -21,6 +21,8 @@ export interface TrackerFrame {
   /** Metric depth (m) at the grey image's resolution, 0 where invalid. */
   depth: Float32Array;
   intrinsics: Intrinsics;
+  /** Where the depth came from: a model's is off in scale from frame to frame, a sensor's is not. */
+  depthSource?: DepthSource;
 }
 
 export interface TrackResult {
@@ -120,6 +122,9 @@ const vec = (a: Float32Array, i: number): Vec3 => [a[3 * i]!, a[3 * i + 1]!, a[3
 const inlierThreshold = (z: number) => 0.03 + 0.01 * z * z;
 
 const RANSAC_SEED = 1234;
+/** A model's depth may be this far off in scale from one frame to another (and no farther) in a RANSAC hypothesis. */
+const MIN_DEPTH_SCALE = 0.8;
+const scaled = (p: Vec3, s: number): Vec3 => [p[0] * s, p[1] * s, p[2] * s];
 /** Keyframes this many ids older than the frame are "old": points seen on them measure drift (a loop). */
 export const LOOP_MIN_GAP = 20;
 /** A retrieved old view is checked for a loop only when this much like the image (thumbnail NCC). */
@@ -257,29 +262,35 @@ export class Tracker {
     // When that fails (a fast turn) or tracking was lost, feature matching against a few keyframes: the last frame,
     // the views nearest the last pose, and the views retrieval finds most like this image (relocalisation).
     let best: { pose: Rigid; inliers: number; sightings?: Sighting[]; kf?: MapKeyframe } | null = null;
+    let guided: { pose: Rigid; inliers: number; sightings: Sighting[] } | null = null;
     if (this.lastPose && this.prevPose && !this.lost) {
       const velocity = composeRigid(invertRigid(this.prevPose), this.lastPose);
-      const guided = this.refineAgainstMap(features, cam, composeRigid(this.lastPose, velocity), frame.intrinsics, 32);
+      guided = this.refineAgainstMap(features, cam, composeRigid(this.lastPose, velocity), frame.intrinsics, 32);
       if (guided.inliers >= 4 * this.minInliers) best = guided;
     }
     const candidates = best ? [] : this.candidates(thumb);
     for (const kf of candidates) {
-      const est = this.poseFromKeyframe(features, cam, kf);
+      const est = this.poseFromKeyframe(features, cam, kf, frame);
       if (est && (!best || est.inliers > best.inliers)) best = { ...est, kf };
       if (best && best.inliers >= 2 * this.minInliers) break;
     }
-    if (!best || best.inliers < this.minInliers) {
+    // A guided estimate is already refined against the map; a matched one is refined now.
+    let refined = candidates.length === 0 || !best || best.inliers < this.minInliers ? best : this.refineAgainstMap(features, cam, best.pose, frame.intrinsics);
+    // The motion model's estimate, too weak to take at once, still beats a match that explains fewer of the map's points.
+    if (guided && guided !== best && guided.inliers >= 2 * this.minInliers && (!refined || refined.inliers < Math.max(this.minInliers, guided.inliers))) {
+      best = guided;
+      refined = guided;
+    }
+    if (!best || !refined || best.inliers < this.minInliers) {
       return fail(this.lost ? 'cannot recognise any earlier view yet' : 'the view changed too fast or has too few features');
     }
-    // A guided estimate is already refined against the map; a matched one is refined now.
-    const refined = candidates.length === 0 ? best : this.refineAgainstMap(features, cam, best.pose, frame.intrinsics);
     const useRefined = refined.inliers >= this.minInliers;
     const pose = useRefined ? refined.pose : best.pose;
     const inliers = Math.max(refined.inliers, best.inliers);
     const status: TrackingStatus = this.lost ? 'relocalised' : 'tracked';
     const sightings = useRefined ? (refined.sightings ?? []) : [];
     const keyframe = this.needsKeyframe(pose);
-    const edges = this.measureEdges(node, pose, sightings, features, cam, thumb, frame.intrinsics, keyframe, best.kf);
+    const edges = this.measureEdges(node, pose, sightings, features, cam, thumb, frame, keyframe, best.kf);
     this.lost = false;
     this.prevPose = this.lastPose;
     this.lastPose = pose;
@@ -304,10 +315,11 @@ export class Tracker {
     features: Features,
     cam: Float32Array,
     thumb: Float32Array,
-    k: Intrinsics,
+    frame: TrackerFrame,
     isKeyframe: boolean,
     matched: MapKeyframe | undefined,
   ): TrackEdge[] {
+    const k = frame.intrinsics;
     const isOld = (kf: MapKeyframe) => kf.node < node - LOOP_MIN_GAP;
     if (this.lost || !this.lastFrame) {
       return matched ? [{ from: matched.node, relative: composeRigid(invertRigid(matched.pose), pose), loop: false }] : [];
@@ -319,7 +331,7 @@ export class Tracker {
     else if (isKeyframe) {
       const [view] = mostSimilar(thumb, this.keyframes.filter(isOld), 1);
       if (view && similarity(thumb, view.thumb) >= LOOP_MIN_SIMILARITY) {
-        const matchedOld = this.poseFromKeyframe(features, cam, view, this.loopRand);
+        const matchedOld = this.poseFromKeyframe(features, cam, view, frame, this.loopRand);
         if (matchedOld && matchedOld.inliers >= 2 * this.minInliers) {
           const refined = this.refineAgainstMap(features, cam, matchedOld.pose, k, 12, isOld);
           if (refined.inliers >= 2 * this.minInliers) loop = { pose: refined.pose, sightings: refined.sightings };
@@ -400,42 +412,52 @@ export class Tracker {
       .map((e) => e.kf);
   }
 
-  /** 3-point RANSAC on descriptor matches with one keyframe, then a least-squares fit on the inliers. */
-  private poseFromKeyframe(f: Features, cam: Float32Array, kf: MapKeyframe, rand = this.rand): { pose: Rigid; inliers: number } | null {
+  /**
+   * 3-point RANSAC on descriptor matches with one keyframe, then a least-squares fit on the inliers. A model's depth is
+   * off in scale by several % from frame to frame, which a rigid fit reads as a move along the view: its hypotheses are
+   * similarities, the scale fitted and dropped (the pose is the similarity's rotation and translation).
+   */
+  private poseFromKeyframe(f: Features, cam: Float32Array, kf: MapKeyframe, frame: TrackerFrame, rand = this.rand): { pose: Rigid; inliers: number } | null {
     const matches = matchDescriptors(f.descriptors, f.count, kf.features.descriptors, kf.features.count).filter(
       ([i, j]) => !Number.isNaN(cam[3 * i]!) && !Number.isNaN(kf.world[3 * j]!),
     );
     if (matches.length < this.minInliers) return null;
     const src = matches.map(([i]) => vec(cam, i));
     const dst = matches.map(([, j]) => vec(kf.world, j));
+    const fitScale = frame.depthSource === 'model';
+    const fit = (a: Vec3[], b: Vec3[]): { pose: Rigid; scale: number } => {
+      if (!fitScale) return { pose: alignRigid(a, b), scale: 1 };
+      const { scale, rigid } = alignSimilarity(a, b);
+      return { pose: rigid, scale };
+    };
+    const inliersOf = (h: { pose: Rigid; scale: number }) =>
+      h.scale > MIN_DEPTH_SCALE && h.scale < 1 / MIN_DEPTH_SCALE ? this.inliersOf(h.pose, h.scale === 1 ? src : src.map((p) => scaled(p, h.scale)), dst) : [];
     let bestInliers: number[] = [];
     for (let iter = 0; iter < 200; iter++) {
       const a = Math.floor(rand() * matches.length);
       const b = Math.floor(rand() * matches.length);
       const c = Math.floor(rand() * matches.length);
       if (a === b || b === c || a === c) continue;
-      let T: Rigid;
+      let h: { pose: Rigid; scale: number };
       try {
-        T = alignRigid([src[a]!, src[b]!, src[c]!], [dst[a]!, dst[b]!, dst[c]!]);
+        h = fit([src[a]!, src[b]!, src[c]!], [dst[a]!, dst[b]!, dst[c]!]);
       } catch {
         continue;
       }
-      const inl = this.inliersOf(T, src, dst);
+      const inl = inliersOf(h);
       if (inl.length > bestInliers.length) bestInliers = inl;
       if (bestInliers.length > 0.8 * matches.length) break;
     }
     if (bestInliers.length < 3) return null;
-    let pose = alignRigid(
-      bestInliers.map((k) => src[k]!),
-      bestInliers.map((k) => dst[k]!),
-    );
-    const inl = this.inliersOf(pose, src, dst);
-    if (inl.length >= 3)
-      pose = alignRigid(
+    const refit = (inl: number[]) =>
+      fit(
         inl.map((k) => src[k]!),
         inl.map((k) => dst[k]!),
       );
-    return { pose, inliers: inl.length };
+    let h = refit(bestInliers);
+    const inl = inliersOf(h);
+    if (inl.length >= 3) h = refit(inl);
+    return { pose: h.pose, inliers: inl.length };
   }
 
   private inliersOf(T: Rigid, src: Vec3[], dst: Vec3[]): number[] {
