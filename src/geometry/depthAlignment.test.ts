@@ -109,6 +109,26 @@ describe('alignDepthToMap', () => {
     expect(meanError(aligned!.depth)).toBeLessThan(0.015);
   });
 
+  it('keeps the guess where the view cannot tell: facing one wall, it moves only towards or away from it', () => {
+    // Depth of a wall 3 m ahead (z = 3 in the world), from a camera looking straight at it.
+    const wall = (pose: Rigid): DepthResult => ({
+      ...render(pose),
+      depth: new Float32Array(W * H).fill(3 - pose.t[2]),
+      source: 'sensor',
+    });
+    const at = (x: number, y: number, z: number): Rigid => ({ R: turn(0), t: [x, y, z] });
+    const wallMap = mapFrom(wall(at(0, 0, 0)), at(0, 0, 0));
+    const guess = at(0.13, 0.02, 0.25);
+    const view = wallMap.view(invertRigid(guess), K, W, H, 2);
+    // The camera is truly at (0.1, 0, 0.2): 5 cm nearer the wall than guessed, which the wall shows; 3 cm sideways,
+    // which a featureless wall cannot show.
+    const aligned = alignDepthToMap(wall(at(0.1, 0, 0.2)), view, guess, { estimateScale: false });
+    expect(aligned).not.toBeNull();
+    const [x, y, z] = aligned!.pose.t;
+    expect(Math.abs(z - 0.2)).toBeLessThan(0.005);
+    expect(Math.hypot(x - 0.13, y - 0.02)).toBeLessThan(0.005);
+  });
+
   it('declines when the map and the keyframe share nothing', () => {
     const away: Rigid = { R: turn(Math.PI), t: [0, 0, -1.5] };
     const view = map.view(invertRigid(away), K, W, H, 2);

@@ -6,7 +6,7 @@
 // surfaces the map already has. The pipeline uses it as odometry for keyframes the tracker's features cannot place.
 // Plain TypeScript (tests and evaluations run it in Node).
 import type { MapView } from '../fusion/voxelMap';
-import { composeRigid, rotationFromVector, solveLinear, type Rigid } from './rigid';
+import { composeRigid, rotationFromVector, solveLinear, vectorFromRotation, type Rigid } from './rigid';
 import type { DepthResult } from './types';
 
 export interface DepthAlignment {
@@ -29,6 +29,8 @@ export interface AlignOptions {
   scalePrior?: number;
   /** Standard deviation of the log scale's change from the prior (a model's frame-to-frame wander). */
   scalePriorStd?: number;
+  /** How far (m, rad; one standard deviation) the pose may be from the guess before the view says otherwise. */
+  motionPriorStd?: { translation: number; rotation: number };
   iterations?: number;
 }
 
@@ -37,6 +39,8 @@ const MIN_MATCHES = 150;
 /** The shape correction's grid (cells across, down): a model's shape error is smooth at this scale. */
 const SHAPE_GRID: [number, number] = [6, 4];
 const MIN_SHAPE_SAMPLES = 12;
+/** A constant-velocity guess over a keyframe's interval is off by a few centimetres and degrees. */
+const MOTION_PRIOR_STD = { translation: 0.05, rotation: 0.05 };
 
 type Vec = [number, number, number];
 
@@ -140,6 +144,15 @@ export function alignDepthToMap(depth: DepthResult, view: MapView, initial: Rigi
       H[48]! += lambda;
       g[6]! += lambda * (logScale - prior);
     } else H[48] = 1;
+    // The guess as a prior: a view of one or two planes (a wall, a cabinet front) says nothing about sliding along
+    // them, and without the prior the solution slides there as far as noise takes it.
+    const motion = options.motionPriorStd ?? MOTION_PRIOR_STD;
+    const moved = [...vectorFromRotation(R), ...t];
+    for (let a = 0; a < 6; a++) {
+      const lambda = (spread * spread) / (a < 3 ? motion.rotation : motion.translation) ** 2;
+      H[a * 7 + a]! += lambda;
+      g[a]! -= lambda * moved[a]!;
+    }
     const step = solveLinear(H, g, 7);
     if (!step) return null;
     // The Gauss-Newton step is −H⁻¹g: Δ ← Δ·exp(−step), so map points in the keyframe's camera move by exp(step).
