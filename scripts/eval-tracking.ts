@@ -1,5 +1,5 @@
 // `npm run eval:tracking -- --data <folder> [--every N] [--depth-sim mono [--seed N]] [--revisit N] [--no-loop-closure]
-// [--json out.json]`: runs the
+// [--frames] [--json out.json]`: runs the
 // geometry pipeline (tracking + fusion) in Node on an RGB-D folder in the 7-Scenes layout, using the given depth
 // (or, with `--depth-sim mono`, that depth degraded as a monocular model errs, with perturbed focal lengths:
 // src/eval/monoDepthSim.ts), and prints keyframes,
@@ -11,12 +11,13 @@
 // within 5 cm, both maps carried into the ground truth's frame by their trajectories' alignments). Poses are scored as
 // the map ends (after every loop closure), with the ATE of the poses as first shown beside. `--revisit N` appends the
 // first N frames again after the last (the camera comes back to where it started) and prints the error of those frames;
-// `--no-loop-closure` turns loop closure off, for the comparison.
+// `--no-loop-closure` turns loop closure off, for the comparison; `--frames` lists every frame: how it was placed, its
+// error and its step's error (where the error comes from: one wrong placement or drift).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MonoDepthSim } from '../src/eval/monoDepthSim.ts';
-import { trajectoryMetrics } from '../src/eval/trajectoryMetrics.ts';
+import { frameErrors, trajectoryMetrics } from '../src/eval/trajectoryMetrics.ts';
 import { cameraUp, estimateGravity } from '../src/fusion/gravity.ts';
 import { applyRigid, type Rigid, type Vec3 } from '../src/geometry/rigid.ts';
 import { completeness } from '../src/eval/mapCompare.ts';
@@ -29,13 +30,14 @@ const { values } = parseArgs({
     'depth-sim': { type: 'string' },
     seed: { type: 'string', default: '1' },
     json: { type: 'string' },
+    frames: { type: 'boolean', default: false },
     revisit: { type: 'string', default: '0' },
     'no-loop-closure': { type: 'boolean', default: false },
   },
 });
 if (!values.data || (values['depth-sim'] !== undefined && values['depth-sim'] !== 'mono')) {
   console.error(
-    'usage: npm run eval:tracking -- --data <folder> [--every N] [--depth-sim mono [--seed N]] [--revisit N] [--no-loop-closure] [--json out.json]',
+    'usage: npm run eval:tracking -- --data <folder> [--every N] [--depth-sim mono [--seed N]] [--revisit N] [--no-loop-closure] [--frames] [--json out.json]',
   );
   process.exit(2);
 }
@@ -44,7 +46,18 @@ const every = Math.max(1, Number(values.every));
 const sim = values['depth-sim'] === 'mono' ? new MonoDepthSim({ seed: Number(values.seed) }) : null;
 const revisit = Math.max(0, Number(values.revisit));
 const loopClosure = !values['no-loop-closure'];
-const { frames, est, final, gt, statuses, odometry, pipeline, ms } = await runRgbdFolder(dir, every, {
+const {
+  frames,
+  tracked: trackedFrames,
+  paired,
+  est,
+  final,
+  gt,
+  statuses,
+  odometry,
+  pipeline,
+  ms,
+} = await runRgbdFolder(dir, every, {
   verbose: !!process.env.VERBOSE,
   ...(sim ? { depth: (given) => sim.degrade(given) } : {}),
   loopClosure,
@@ -142,6 +155,17 @@ if (comparison) {
 const noGt = frames.filter((f) => !f.gtPose).length;
 if (noGt) console.log(`  note                        ${noGt} frames have no usable ground-truth pose (missing, or NaN): left out of the metrics`);
 console.log(`  tracking + fusion fps       ${result.fps.toFixed(1)} (one Node thread, decoding excluded)`);
+if (values.frames) {
+  // Where the error comes from: one line per frame, as the map ends (a wrong placement shows as a large step error).
+  console.log('  frame  placed by              error   step error   (cm, in the similarity alignment)');
+  frameErrors(final, gt, m.similarity).forEach((e, i) => {
+    const f = trackedFrames[paired[i]!]!;
+    const how = f.odometry ? 'dense odometry' : f.status;
+    console.log(
+      `  ${String(f.index).padStart(5)}  ${how.padEnd(20)} ${(100 * e.position).toFixed(1).padStart(6)}   ${(100 * e.step).toFixed(1).padStart(6)}${e.step > 0.08 ? '  <' : ''}`,
+    );
+  });
+}
 if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
 
 /** The map from the folder's own depth (loop closure on or off as for the run), in the ground truth's frame: what a

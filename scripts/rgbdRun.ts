@@ -16,6 +16,8 @@ export interface TrackedFrame {
   folderFrame: number;
   id: string;
   status: TrackingStatus;
+  /** Placed by dense odometry (the features could not place it). */
+  odometry: boolean;
   reason?: string;
   /** Column-major camera-to-world in the tracking world (a copy); the last known pose when lost. */
   pose: Float32Array;
@@ -41,6 +43,8 @@ export interface RgbdRun {
   est: Rigid[];
   final: Rigid[];
   gt: Rigid[];
+  /** For each of those, the frame's position in `tracked`. */
+  paired: number[];
   /** The map's gravity frame after the last frame. */
   world: WorldFrame;
   pipeline: KeyframePipeline<RgbaImage>;
@@ -86,6 +90,7 @@ export async function runRgbdFolder(
         folderFrame: index * every,
         id: current.id,
         status: g.tracking.status,
+        odometry: g.tracking.odometry === true,
         ...(g.tracking.reason ? { reason: g.tracking.reason } : {}),
         pose: Float32Array.from(g.pose),
         gtPose: current.gtPose,
@@ -101,5 +106,6 @@ export async function runRgbdFolder(
   }
   const placed = new Map(pipeline.stored.map((kf) => [kf.sourceFrame, matrixToRigid(kf.pose)]));
   const final = shown.map((s) => placed.get(s.index) ?? s.pose);
-  return { dir, every, frames, folderFrameCount, tracked, statuses, odometry, est, final, gt, world: pipeline.gravityFrame, pipeline, ms };
+  const paired = shown.map((s) => s.index);
+  return { dir, every, frames, folderFrameCount, tracked, statuses, odometry, est, final, gt, paired, world: pipeline.gravityFrame, pipeline, ms };
 }

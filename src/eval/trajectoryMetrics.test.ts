@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Rigid } from '../geometry/rigid';
-import { trajectoryMetrics } from './trajectoryMetrics';
+import { frameErrors, trajectoryMetrics } from './trajectoryMetrics';
 
 const I = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 const at = (x: number, y = 0, z = 0): Rigid => ({ R: I, t: [x, y, z] });
@@ -26,5 +26,15 @@ describe('trajectoryMetrics', () => {
     // The shape is right: the similarity takes the scale out, and says how large the map is.
     expect(m.ateSimilarityRmse).toBeCloseTo(0, 9);
     expect(m.mapScale).toBeCloseTo(1.2, 9);
+  });
+
+  it('finds the one frame placed wrongly: its position and the steps into and out of it', () => {
+    const gt = [at(0), at(0.1), at(0.2), at(0.3), at(0.4)];
+    const est = gt.map((p, i) => (i === 2 ? at(0.2, 0.15) : p));
+    const m = trajectoryMetrics(est, gt);
+    const errors = frameErrors(est, gt, m.similarity);
+    expect(errors.map((e) => e.step > 0.1)).toEqual([false, false, true, true, false]);
+    expect(errors[2]!.position).toBeGreaterThan(0.1);
+    expect(errors[0]!.step).toBe(0);
   });
 });

@@ -78,3 +78,19 @@ export function trajectoryMetrics(est: Rigid[], gt: Rigid[]): TrajectoryMetrics 
     displacementPairs: pairs,
   };
 }
+
+/**
+ * Per frame, in the similarity alignment (the path's shape): how far the camera centre is from the truth, and how far
+ * its step from the frame before is from the true step (0 for the first). A single wrong placement shows as one large
+ * step error and, if the next frame is right again, another; drift as small ones adding up.
+ */
+export function frameErrors(est: Rigid[], gt: Rigid[], similarity: { scale: number; rigid: Rigid }): { position: number; step: number }[] {
+  const s = similarity.scale;
+  return est.map((p, i) => {
+    const c = applyRigid(similarity.rigid, [s * p.t[0], s * p.t[1], s * p.t[2]]);
+    if (i === 0) return { position: dist(c, gt[i]!.t), step: 0 };
+    const relE = composeRigid(invertRigid(est[i - 1]!), p);
+    const relG = composeRigid(invertRigid(gt[i - 1]!), gt[i]!);
+    return { position: dist(c, gt[i]!.t), step: dist([s * relE.t[0], s * relE.t[1], s * relE.t[2]], relG.t) };
+  });
+}
