@@ -277,7 +277,7 @@ export class Tracker {
     // A guided estimate is already refined against the map; a matched one is refined now.
     let refined = candidates.length === 0 || !best || best.inliers < this.minInliers ? best : this.refineAgainstMap(features, cam, best.pose, frame.intrinsics);
     // The motion model's estimate, too weak to take at once, still beats a match that explains fewer of the map's points.
-    if (guided && guided !== best && guided.inliers >= 2 * this.minInliers && (!refined || refined.inliers < Math.max(this.minInliers, guided.inliers))) {
+    if (guided && guided !== best && guided.inliers >= 2 * this.minInliers && (!refined || refined.inliers < guided.inliers)) {
       best = guided;
       refined = guided;
     }
@@ -431,7 +431,7 @@ export class Tracker {
       return { pose: rigid, scale };
     };
     const inliersOf = (h: { pose: Rigid; scale: number }) =>
-      h.scale > MIN_DEPTH_SCALE && h.scale < 1 / MIN_DEPTH_SCALE ? this.inliersOf(h.pose, h.scale === 1 ? src : src.map((p) => scaled(p, h.scale)), dst) : [];
+      h.scale > MIN_DEPTH_SCALE && h.scale < 1 / MIN_DEPTH_SCALE ? this.inliersOf(h.pose, src, dst, h.scale) : [];
     let bestInliers: number[] = [];
     for (let iter = 0; iter < 200; iter++) {
       const a = Math.floor(rand() * matches.length);
@@ -460,12 +460,13 @@ export class Tracker {
     return { pose: h.pose, inliers: inl.length };
   }
 
-  private inliersOf(T: Rigid, src: Vec3[], dst: Vec3[]): number[] {
+  /** Pairs that `T` (after scaling the sources by `scale`) brings within the inlier distance. */
+  private inliersOf(T: Rigid, src: Vec3[], dst: Vec3[], scale = 1): number[] {
     const out: number[] = [];
     for (let k = 0; k < src.length; k++) {
-      const p = applyRigid(T, src[k]!);
+      const p = applyRigid(T, scale === 1 ? src[k]! : scaled(src[k]!, scale));
       const d = dst[k]!;
-      if (Math.hypot(p[0] - d[0], p[1] - d[1], p[2] - d[2]) < inlierThreshold(src[k]![2])) out.push(k);
+      if (Math.hypot(p[0] - d[0], p[1] - d[1], p[2] - d[2]) < inlierThreshold(scale * src[k]![2])) out.push(k);
     }
     return out;
   }
