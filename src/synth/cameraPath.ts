@@ -119,6 +119,15 @@ function smoothPolyline(points: P2[], radius: number): P2[] {
   });
 }
 
+/** Grid points averaged each side when smoothing the walked route. */
+const SMOOTHING = 4;
+
+function polylineLength(points: P2[]): number {
+  let length = 0;
+  for (let k = 1; k < points.length; k++) length += Math.hypot(points[k]![0] - points[k - 1]![0], points[k]![1] - points[k - 1]![1]);
+  return length;
+}
+
 /** Points every `step` metres along a polyline. */
 function resample(points: P2[], step: number, count: number): P2[] {
   const out: P2[] = [points[0]!];
@@ -161,11 +170,11 @@ export function generateCameraPath(room: SynthRoom, seed: number): CameraFrame[]
   // Waypoints far apart (farthest-point order from a random start), walked in turn until the path is long enough.
   const needed = speed * (frames / FPS);
   const route: P2[] = [];
-  let length = 0;
   let at = cells[Math.floor(random() * cells.length)]!;
   const visited: number[] = [at];
   route.push(centre(at));
-  for (let leg = 0; length < needed && leg < 40; leg++) {
+  // Measured on the smoothed route, the one walked: a grid path's staircase is longer than it.
+  for (let leg = 0; polylineLength(smoothPolyline(route, SMOOTHING)) < needed && leg < 60; leg++) {
     // The next waypoint: among a few random free cells, the one farthest from those visited, so the walk covers the room.
     let next = at;
     let bestScore = -1;
@@ -181,15 +190,10 @@ export function generateCameraPath(room: SynthRoom, seed: number): CameraFrame[]
     if (visited.length > 4) visited.shift();
     visited.push(next);
     const leg_ = shortestPath(grid.free, grid.nx, grid.nz, at, next);
-    for (const c of leg_.slice(1)) {
-      const p = centre(c);
-      const q = route[route.length - 1]!;
-      length += Math.hypot(p[0] - q[0], p[1] - q[1]);
-      route.push(p);
-    }
+    for (const c of leg_.slice(1)) route.push(centre(c));
     at = next;
   }
-  const walk = resample(smoothPolyline(route, 4), speed / FPS, frames);
+  const walk = resample(smoothPolyline(route, SMOOTHING), speed / FPS, frames);
 
   // Where the walker looks: objects and walls in turn, 1.5–4 s each; one of them is behind them (looking back).
   const targets: { frame: number; point: Vec3 }[] = [];

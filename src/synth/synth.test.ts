@@ -95,6 +95,13 @@ describe('synthetic camera path', () => {
       });
       expect(maxStep).toBeLessThan(0.08);
       expect(maxTurn).toBeLessThan(7.5);
+      // Walking the whole time: every second of the capture moves the camera (no standing still at the end).
+      for (let i = FPS; i < path.length; i += FPS) {
+        let walked = 0;
+        for (let j = i - FPS + 1; j <= i; j++)
+          walked += Math.hypot(path[j]!.position[0] - path[j - 1]!.position[0], path[j]!.position[2] - path[j - 1]!.position[2]);
+        expect(walked).toBeGreaterThan(0.2);
+      }
       expect(total).toBeGreaterThan(1);
       expect(lookedBack).toBe(true);
     }
@@ -169,6 +176,9 @@ describe('synthetic rendering', () => {
       counts.push(countInstances(f.instance, capture.room.objects.length));
     }
     hash.update(JSON.stringify(synthMeta(capture, counts)));
-    expect(hash.digest('hex')).toBe('1f1819ec4cdc9642d71797608b428359c3321e886e86ee7eebfae3e5d896e488');
+    // The whole walk and the whole layout too, not only the frames rendered here.
+    for (const frame of generateCameraPath(capture.room, 3)) hash.update(new Uint8Array(frame.pose.buffer));
+    hash.update(JSON.stringify(capture.room));
+    expect(hash.digest('hex')).toBe('3aa54fdfab2e6bdfb13506ea675d6a5901a5f7ae167d5a4cd9890291c8a4c17e');
   });
 });
