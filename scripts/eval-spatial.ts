@@ -7,10 +7,9 @@
 // need a floor outline, a video or a simulator the metadata lacks: they are covered by unit tests instead.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { answerSpatialQuestion } from '../src/spatial/answer.ts';
+import { answerAndScore } from '../src/eval/answerAndScore.ts';
 import { DEFAULT_META_DIR, listVsiScenes, metaSceneToMemory } from '../src/eval/vsibench/metaScene.ts';
 import { generateSceneQuestions, OBJECT_QUESTION_TYPES, type VsiQuestion, type VsiQuestionType, type Wording } from '../src/eval/vsibench/questions.ts';
-import { scoreVsiAnswer } from '../src/eval/vsibenchScore.ts';
 
 const { values } = parseArgs({
   options: {
@@ -63,19 +62,8 @@ for (const scene of scenes) {
   const memory = metaSceneToMemory(scene.meta);
   const questions: VsiQuestion[] = generateSceneQuestions(scene.sceneId, scene.dataset, scene.meta, { seed, perScene, wording, types: OBJECT_QUESTION_TYPES });
   for (const q of questions) {
-    let prediction = '';
-    let reply: string;
     const t0 = performance.now();
-    try {
-      const answer = answerSpatialQuestion(q.question, memory);
-      if (!answer) reply = '(not routed: answerSpatialQuestion returned null)';
-      else {
-        reply = answer.text;
-        if (answer.value !== null) prediction = String(answer.value);
-      }
-    } catch (err) {
-      reply = `(threw: ${err instanceof Error ? err.message : String(err)})`;
-    }
+    const { prediction, score, reply } = answerAndScore(q.question, q.groundTruth, memory);
     answerMs += performance.now() - t0;
     const { id, sceneId, dataset, questionType, question, groundTruth, answerText } = q;
     results.push({
@@ -87,7 +75,7 @@ for (const scene of scenes) {
       groundTruth,
       ...(answerText ? { answerText } : {}),
       prediction,
-      score: scoreVsiAnswer(prediction, groundTruth),
+      score,
       reply,
     });
   }

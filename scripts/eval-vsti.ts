@@ -9,13 +9,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { meanRelativeAccuracy } from '../src/eval/mra.ts';
+import { answerAndScore } from '../src/eval/answerAndScore.ts';
 import { generateCameraQuestions, type VstiQuestion } from '../src/eval/vsti/questions.ts';
 import { identity } from '../src/geometry/mat4.ts';
 import { groupRgbdFiles, parsePose } from '../src/rgbd/sevenScenes.ts';
-import { answerSpatialQuestion } from '../src/spatial/answer.ts';
 import { buildSceneMemory } from '../src/spatial/sceneMemory.ts';
-import type { SceneMemory, SpatialAnswer } from '../src/spatial/types.ts';
+import type { SceneMemory } from '../src/spatial/types.ts';
 import { runRgbdFolder, type RgbdRun } from './rgbdRun.ts';
 
 const { values } = parseArgs({
@@ -61,24 +60,10 @@ interface Scored {
 }
 
 function score(q: VstiQuestion, memory: SceneMemory): Scored {
-  let a: SpatialAnswer | null = null;
-  try {
-    a = answerSpatialQuestion(q.question, memory);
-  } catch (e) {
-    return { prediction: null, score: 0, text: `error: ${(e as Error).message}` };
-  }
-  if (!a) return { prediction: null, score: 0, text: 'not routed (the VLM would get it)' };
-  const wrongType = a.type !== q.questionType ? ` [routed as ${a.type}]` : '';
-  const prediction = a.value;
-  const s =
-    q.questionType === 'camera_displacement'
-      ? typeof prediction === 'number'
-        ? meanRelativeAccuracy(prediction, q.groundTruth as number)
-        : 0
-      : prediction === q.groundTruth
-        ? 1
-        : 0;
-  return { prediction, score: s, text: a.text + wrongType };
+  const a = answerAndScore(q.question, q.groundTruth, memory);
+  const wrongType = a.routedAs && a.routedAs !== q.questionType ? ` [routed as ${a.routedAs}]` : '';
+  const prediction = a.prediction === '' ? null : q.questionType === 'camera_displacement' ? Number(a.prediction) : a.prediction;
+  return { prediction, score: a.score, text: a.reply + wrongType };
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);

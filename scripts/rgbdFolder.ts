@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
-import { KeyframePipeline, type FrameOps } from '../src/geometry/keyframePipeline.ts';
-import type { GivenDepth, KeyframeGeometry, RgbaImage } from '../src/geometry/types.ts';
+import { KeyframePipeline, type FrameOps, type PoseEstimate, type PoseSource } from '../src/geometry/keyframePipeline.ts';
+import type { GivenDepth, Keyframe, KeyframeGeometry, RgbaImage } from '../src/geometry/types.ts';
 import { decodeDepthPng, groupRgbdFiles, parseIntrinsics, parsePose } from '../src/rgbd/sevenScenes.ts';
 import { TrackedPose } from '../src/tracking/trackedPose.ts';
 
@@ -41,9 +41,31 @@ const ops: FrameOps<RgbaImage> = {
 };
 const noModel = { inputSize: () => ({ width: 0, height: 0 }), estimate: () => Promise.reject(new Error('this run uses the folder depth, not a depth model')) };
 
-/** A pipeline that reports every keyframe to `onGeometry`. */
-export function rgbdPipeline(onGeometry: (g: KeyframeGeometry) => void, options: { loopClosure?: boolean } = {}): KeyframePipeline<RgbaImage> {
-  return new KeyframePipeline(ops, noModel, new TrackedPose(), { onGeometry, onError: (e) => console.error(e.message) }, { maxQueue: 100_000, ...options });
+/** Places each keyframe at its ground-truth pose (by source frame) instead of tracking it: the evaluations' oracle. */
+export class GroundTruthPoses implements PoseSource {
+  constructor(private readonly poses: readonly (Float32Array | null)[]) {}
+  poseFor(keyframe: Keyframe): PoseEstimate {
+    const pose = this.poses[keyframe.sourceFrame] ?? null;
+    return pose
+      ? { pose, tracking: { status: keyframe.index === 0 ? 'initialised' : 'tracked', inliers: 0 } }
+      : { pose: null, tracking: { status: 'lost', reason: 'no ground-truth pose', inliers: 0 } };
+  }
+  reset(): void {}
+}
+
+/** A pipeline that reports every keyframe to `onGeometry`; it tracks the frames unless given another pose source. */
+export function rgbdPipeline(
+  onGeometry: (g: KeyframeGeometry) => void,
+  options: { loopClosure?: boolean; poses?: PoseSource } = {},
+): KeyframePipeline<RgbaImage> {
+  const { poses, ...pipelineOptions } = options;
+  return new KeyframePipeline(
+    ops,
+    noModel,
+    poses ?? new TrackedPose(),
+    { onGeometry, onError: (e) => console.error(e.message) },
+    { maxQueue: 100_000, ...pipelineOptions },
+  );
 }
 
 /** Pushes one frame and waits for its geometry; returns the milliseconds spent. */

@@ -6,7 +6,7 @@ import { matrixToRigid, type Rigid } from '../src/geometry/rigid.ts';
 import type { GivenDepth, RgbaImage, TrackingStatus, WorldFrame } from '../src/geometry/types.ts';
 import type { KeyframePipeline } from '../src/geometry/keyframePipeline.ts';
 import { groupRgbdFiles } from '../src/rgbd/sevenScenes.ts';
-import { loadRgbdFolder, processFrame, rgbdPipeline, type RgbdFrame } from './rgbdFolder.ts';
+import { GroundTruthPoses, loadRgbdFolder, processFrame, rgbdPipeline, type RgbdFrame } from './rgbdFolder.ts';
 
 /** What tracking made of one processed frame. */
 export interface TrackedFrame {
@@ -59,7 +59,15 @@ export interface RgbdRun {
 export async function runRgbdFolder(
   dir: string,
   every = 1,
-  options: { verbose?: boolean; depth?: (given: GivenDepth) => GivenDepth; loopClosure?: boolean; revisit?: number; first?: number } = {},
+  options: {
+    verbose?: boolean;
+    depth?: (given: GivenDepth) => GivenDepth;
+    loopClosure?: boolean;
+    revisit?: number;
+    first?: number;
+    /** Place every frame at its ground-truth pose instead of tracking it (the oracle for poses). */
+    groundTruthPoses?: boolean;
+  } = {},
 ): Promise<RgbdRun> {
   const once = loadRgbdFolder(dir, every).slice(0, options.first);
   // A revisit: the first frames again after the last (a camera that comes back to where it started).
@@ -96,7 +104,10 @@ export async function runRgbdFolder(
         gtPose: current.gtPose,
       });
     },
-    options.loopClosure === undefined ? {} : { loopClosure: options.loopClosure },
+    {
+      ...(options.loopClosure === undefined ? {} : { loopClosure: options.loopClosure }),
+      ...(options.groundTruthPoses ? { poses: new GroundTruthPoses(frames.map((f) => f.gtPose)) } : {}),
+    },
   );
   let ms = 0;
   for (const [n, f] of frames.entries()) {
