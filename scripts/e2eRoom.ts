@@ -15,6 +15,7 @@ import { MonoDepthSim } from '../src/eval/monoDepthSim.ts';
 import { trajectoryMetrics } from '../src/eval/trajectoryMetrics.ts';
 import { ALL_QUESTION_TYPES, generateSceneQuestions } from '../src/eval/vsibench/questions.ts';
 import { metaBoxToOrientedBox } from '../src/eval/vsibench/metaScene.ts';
+import { appearanceOrderQuestions, routePlanQuestions } from '../src/eval/vsibench/videoQuestions.ts';
 import { generateCameraQuestions } from '../src/eval/vsti/questions.ts';
 import { ObjectMap } from '../src/spatial/objectMap.ts';
 import { buildSceneMemory } from '../src/spatial/sceneMemory.ts';
@@ -123,8 +124,15 @@ export async function evaluateRoom(seed: number, options: E2eOptions): Promise<R
   const sceneId = `synth-${seed}`;
   const questionSeed = options.questionSeed ?? 0;
   const gtPoses = pipelineRun.frames.map((f) => f.gtPose);
+  const firstSeconds = new Map<string, number>();
+  for (const i of meta.instances) {
+    if (i.first_frame === null) continue;
+    firstSeconds.set(i.category, Math.min(firstSeconds.get(i.category) ?? Infinity, i.first_frame / meta.fps));
+  }
   const questions = [
     ...generateSceneQuestions(sceneId, 'room3r-synth', seen, { seed: questionSeed, types: ALL_QUESTION_TYPES }),
+    ...appearanceOrderQuestions(sceneId, 'room3r-synth', firstSeconds, { seed: questionSeed }),
+    ...routePlanQuestions(sceneId, 'room3r-synth', seen, { seed: questionSeed }),
     ...generateCameraQuestions(gtPoses, { sceneId, seed: questionSeed, sourceFrameCount: pipelineRun.folderFrameCount }),
   ];
   const tracked = pipelineRun.tracked.filter((t) => t.status !== 'lost').length;

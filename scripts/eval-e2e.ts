@@ -63,8 +63,8 @@ const TASKS: { name: string; types: string[]; target: string; generated?: false 
   { name: 'Room', types: ['room_size_estimation'], target: 'VSI' },
   { name: 'RelDist', types: ['object_rel_distance'], target: 'VSI' },
   { name: 'RelDir', types: ['object_rel_direction_easy', 'object_rel_direction_medium', 'object_rel_direction_hard'], target: 'VSI' },
-  { name: 'Route', types: ['route_planning'], target: 'VSI', generated: false },
-  { name: 'Order', types: ['obj_appearance_order'], target: 'VSI', generated: false },
+  { name: 'Route', types: ['route_planning'], target: 'VSI' },
+  { name: 'Order', types: ['obj_appearance_order'], target: 'VSI' },
   { name: 'CamDisp', types: ['camera_displacement'], target: 'VSTI' },
   { name: 'CamDir', types: ['camera_movement_direction'], target: 'VSTI' },
 ];

@@ -15,7 +15,11 @@ export type VsiQuestionType =
   | 'object_rel_distance'
   | 'object_rel_direction_easy'
   | 'object_rel_direction_medium'
-  | 'object_rel_direction_hard';
+  | 'object_rel_direction_hard'
+  // These two need the video (when each category first appears) or are written by people in the benchmark: generated
+  // only where that ground truth exists (videoQuestions.ts).
+  | 'obj_appearance_order'
+  | 'route_planning';
 
 /** The types the metadata alone can pose and our oracle scene memory can answer (room size needs a floor outline). */
 export const OBJECT_QUESTION_TYPES: VsiQuestionType[] = [
@@ -388,6 +392,9 @@ export function generateSceneQuestions(sceneId: string, dataset: string, meta: M
       case 'object_rel_direction_hard':
         drafts = directionDrafts(meta, dist, rng, perScene, 'hard');
         break;
+      case 'obj_appearance_order':
+      case 'route_planning':
+        throw new Error(`${type} questions need more than the metadata: see videoQuestions.ts`);
     }
     drafts.forEach((d, n) => {
       out.push({
