@@ -104,6 +104,59 @@ describe('merging into instances', () => {
     expect(map.size).toBe(0);
   });
 
+  it('drops an instance the detector does not find again where it would be seen, and keeps one it mostly finds', () => {
+    const map = new ObjectMap();
+    // A confident false detection on the first keyframe, a real chair found on 4 of the 6 keyframes that see it.
+    map.add(keyframe(0, 0, [chair, other]), IMAGE.width, IMAGE.height, [
+      { label: 'chair', score: 0.9, box: around(chair) },
+      { label: 'plant', score: 0.9, box: around(other) },
+    ]);
+    for (let i = 1; i < 6; i++) {
+      map.add(keyframe(i, 0, [chair, other]), IMAGE.width, IMAGE.height, i % 3 === 0 ? [] : [{ label: 'chair', score: 0.8, box: around(chair) }]);
+    }
+    expect(map.objects(identity(), 2).map((o) => o.id)).toEqual(['chair#1']);
+    // Had the place of the "plant" been hidden (something nearer in front of it), it would not count against it.
+    const hidden = new ObjectMap();
+    hidden.add(keyframe(0, 0, [chair, other]), IMAGE.width, IMAGE.height, [{ label: 'plant', score: 0.9, box: around(other) }]);
+    for (let i = 1; i < 6; i++) {
+      const kf = keyframe(i, 0, []);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) kf.depth.data[y * W + x] = 1;
+      hidden.add(kf, IMAGE.width, IMAGE.height, []);
+    }
+    expect(hidden.objects(identity(), 1).map((o) => o.id)).toEqual(['plant#1']);
+  });
+
+  it('fits the box to what the views agree on, not the background each box took in', () => {
+    // The chair at 2 m seen from four places; each loose box also takes in something just beside the chair, within
+    // the depth band, but at a different depth each time (2.15, 2.25, 2.35, 2.4 m): never the same place twice.
+    const map = new ObjectMap();
+    [2.15, 2.25, 2.35, 2.4].forEach((behind, i) => {
+      const shift = i * 10; // the camera moves 0.2 m right each time: the chair appears 10 px further left
+      const c = { x0: chair.x0 - shift, x1: chair.x1 - shift, y0: chair.y0, y1: chair.y1 };
+      const kf = keyframe(i, 0.2 * i, [c]);
+      for (let y = c.y0; y < c.y1; y++) for (let x = c.x1; x < c.x1 + 8; x++) kf.depth.data[y * W + x] = behind;
+      map.add(kf, IMAGE.width, IMAGE.height, [{ label: 'chair', score: 0.9, box: { ...around(c), xmax: (c.x1 + 8) * S } }]);
+    });
+    const [o] = map.objects(identity());
+    expect(o!.seenIn).toHaveLength(4);
+    expect(boxDimensions(o!.box).horizontal[0]).toBeLessThan(0.45);
+  });
+
+  it('leaves out the floor under an object when the gravity frame has the floor at zero', () => {
+    const map = new ObjectMap();
+    map.add(keyframe(0, 0, [chair]), IMAGE.width, IMAGE.height, [{ label: 'chair', score: 0.9, box: around(chair) }]);
+    // Gravity frame: camera down (+y) is down, so up = −y; the chair spans y 0–0.2 m below the camera's centre row.
+    // Put the floor at the chair's middle: half of its points are "below the floor" and are dropped.
+    const toGravity = identity();
+    toGravity[5] = -1;
+    toGravity[10] = -1;
+    toGravity[13] = 0.1;
+    const [all] = map.objects(toGravity, 1, false);
+    const [above] = map.objects(toGravity, 1, true);
+    expect(all!.box.size[1]).toBeGreaterThan(0.35);
+    expect(above!.box.center[1] - above!.box.size[1] / 2).toBeGreaterThan(0.03);
+  });
+
   it('puts objects in the gravity frame it is given', () => {
     const map = new ObjectMap();
     map.add(keyframe(0, 0, [chair]), IMAGE.width, IMAGE.height, [{ label: 'chair', score: 0.9, box: around(chair) }]);

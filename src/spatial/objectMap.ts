@@ -19,14 +19,17 @@ interface Instance {
   label: string;
   serial: number;
   points: number[];
-  /** 10 cm cells the instance occupies: for overlap tests. */
-  cells: Set<number>;
+  /** 10 cm cells the instance's sightings put points in, with how many sightings did: the object's own cells recur
+   * from view to view, the background a box takes in changes with the viewpoint. */
+  cells: Map<number, number>;
   firstSeen: Sighting;
   seenIn: number[];
   bestScore: number;
   /** Points seen in total (the sample is capped), and the draws that keep the sample even. */
   observed: number;
   random: () => number;
+  /** Keyframes since it was first detected that had its centre in view, unhidden: where a detector should find it. */
+  inView: number;
 }
 
 const CELL = 0.1;
@@ -35,6 +38,15 @@ const MAX_POINTS = 3000;
 const SAME_OBJECT_OVERLAP = 0.25;
 /** Inner share of a detection box whose depth sets the object's distance (the rim is often background). */
 const CORE = 0.5;
+/** An instance is kept only if detected on at least this share of the keyframes that had it in view: a false
+ * detection, or a box lifted onto the background, is not found again where it would be seen, a real object mostly is. */
+const MIN_DETECTION_RATE = 0.3;
+/** Keyframes in view before the detection rate is trusted: an object glimpsed a few times keeps the benefit of doubt. */
+const RATE_AFTER_VIEWS = 4;
+/** Share of an instance's sightings that must put points in a cell for the cell to be the object's. */
+const CONFIRMED_SHARE = 0.3;
+/** Points this close above the floor are the floor under an object, not the object (gravity frame, floor at y = 0). */
+const FLOOR_MARGIN = 0.04;
 
 export class ObjectMap {
   private instances: Instance[] = [];
@@ -55,6 +67,7 @@ export class ObjectMap {
       if (points.length < 3 * 8) continue; // too little depth inside the box to place it
       this.merge(det, points, sighting);
     }
+    for (const inst of this.instances) if (inView(kf, inst.points)) inst.inView++;
   }
 
   /** A loop closure moved the keyframes: every detection is lifted again from its keyframe as `stored` now has it. */
@@ -78,11 +91,13 @@ export class ObjectMap {
    * The instances as scene objects in the gravity frame. An instance seen on one keyframe only counts once the
    * capture has moved on (`minSightings`), so a single false detection does not become an object.
    */
-  objects(toGravity: Float32Array, minSightings = 1): SceneObject[] {
+  objects(toGravity: Float32Array, minSightings = 1, floorAtZero = false): SceneObject[] {
     const out: SceneObject[] = [];
     for (const inst of this.instances) {
       if (inst.seenIn.length < minSightings && inst.bestScore < 0.5) continue;
-      const pts = transformPoints(toGravity, inst.points);
+      if (inst.inView >= RATE_AFTER_VIEWS && inst.seenIn.length < MIN_DETECTION_RATE * inst.inView) continue;
+      const all = transformPoints(toGravity, confirmedPoints(inst));
+      const pts = floorAtZero ? aboveFloor(all) : all;
       const box = fitUprightBox(trimOutliers(pts));
       if (!box) continue;
       out.push({
@@ -104,13 +119,17 @@ export class ObjectMap {
     let bestOverlap = 0;
     for (const inst of this.instances) {
       if (inst.label !== det.label) continue;
+      // Against the cells the instance's sightings agree on, so two objects are not joined by background both took in.
+      const confirmed = confirmedCount(inst);
       let shared = 0;
-      for (const c of cells) if (inst.cells.has(c)) shared++;
-      const overlap = shared / Math.min(cells.size, inst.cells.size);
+      let size = 0;
+      for (const n of inst.cells.values()) if (n >= confirmed) size++;
+      for (const c of cells) if ((inst.cells.get(c) ?? 0) >= confirmed) shared++;
+      const overlap = shared / Math.max(1, Math.min(cells.size, size));
       if (overlap > bestOverlap) [best, bestOverlap] = [inst, overlap];
     }
     if (best && bestOverlap >= SAME_OBJECT_OVERLAP) {
-      for (const c of cells) best.cells.add(c);
+      for (const c of cells) best.cells.set(c, (best.cells.get(c) ?? 0) + 1);
       if (!best.seenIn.includes(sighting.keyframe)) best.seenIn.push(sighting.keyframe);
       best.bestScore = Math.max(best.bestScore, det.score);
       addSample(best, points);
@@ -122,16 +141,55 @@ export class ObjectMap {
       label: det.label,
       serial,
       points: [],
-      cells,
+      cells: new Map([...cells].map((c) => [c, 1])),
       firstSeen: sighting,
       seenIn: [sighting.keyframe],
       bestScore: det.score,
       observed: 0,
       random: seededRandom(serial),
+      inView: 0,
     };
     addSample(inst, points);
     this.instances.push(inst);
   }
+}
+
+/** The points higher than FLOOR_MARGIN above the floor (all of them when that leaves too few to fit a box). */
+function aboveFloor(points: Float32Array): Float32Array {
+  const kept: number[] = [];
+  for (let i = 0; i < points.length; i += 3) if (points[i + 1]! > FLOOR_MARGIN) kept.push(points[i]!, points[i + 1]!, points[i + 2]!);
+  return kept.length >= 3 * 8 ? Float32Array.from(kept) : points;
+}
+
+/**
+ * Whether a keyframe had an instance in view: its centre (the mean of its points) projects into the image, away from
+ * the border, in front of the camera, and the keyframe's depth there is not much nearer (something hides it).
+ */
+function inView(kf: StoredKeyframe, points: number[]): boolean {
+  const n = points.length / 3;
+  if (n === 0) return false;
+  let x = 0;
+  let y = 0;
+  let z = 0;
+  for (let i = 0; i < points.length; i += 3) {
+    x += points[i]!;
+    y += points[i + 1]!;
+    z += points[i + 2]!;
+  }
+  const p = kf.pose;
+  const dx = x / n - p[12]!;
+  const dy = y / n - p[13]!;
+  const dz = z / n - p[14]!;
+  const cz = p[8]! * dx + p[9]! * dy + p[10]! * dz;
+  if (cz < 0.3) return false;
+  const { fx, fy, cx, cy } = kf.intrinsics;
+  const { width: w, height: h, data } = kf.depth;
+  const u = cx + (fx * (p[0]! * dx + p[1]! * dy + p[2]! * dz)) / cz;
+  const v = cy + (fy * (p[4]! * dx + p[5]! * dy + p[6]! * dz)) / cz;
+  if (u < 0.05 * w || u > 0.95 * w || v < 0.05 * h || v > 0.95 * h) return false;
+  const d = data[Math.floor(v) * w + Math.floor(u)]!;
+  // No depth there: unknown, not counted. Nearer by more than the object could be deep: hidden.
+  return d > 0 && d > cz - Math.max(0.3, 0.15 * cz);
 }
 
 /** Keeps an even sample of everything observed: reservoir sampling over points. */
@@ -151,15 +209,26 @@ function addSample(inst: Instance, points: number[]): void {
   }
 }
 
+const cellOf = (x: number, y: number, z: number) => ((Math.floor(x / CELL) + 2048) * 4096 + Math.floor(y / CELL) + 2048) * 4096 + Math.floor(z / CELL) + 2048;
+
 function cellsOf(points: number[]): Set<number> {
   const cells = new Set<number>();
-  for (let i = 0; i < points.length; i += 3) {
-    const x = Math.floor(points[i]! / CELL) + 2048;
-    const y = Math.floor(points[i + 1]! / CELL) + 2048;
-    const z = Math.floor(points[i + 2]! / CELL) + 2048;
-    cells.add((x * 4096 + y) * 4096 + z);
-  }
+  for (let i = 0; i < points.length; i += 3) cells.add(cellOf(points[i]!, points[i + 1]!, points[i + 2]!));
   return cells;
+}
+
+/** Sightings a cell needs to count as the object's: a share of them once there are several (one sighting: all). */
+function confirmedCount(inst: Instance): number {
+  return Math.max(1, Math.ceil(CONFIRMED_SHARE * inst.seenIn.length));
+}
+
+/** The instance's sample points in confirmed cells (all of them when that leaves too few to fit a box). */
+function confirmedPoints(inst: Instance): number[] {
+  const need = confirmedCount(inst);
+  const kept: number[] = [];
+  const p = inst.points;
+  for (let i = 0; i < p.length; i += 3) if ((inst.cells.get(cellOf(p[i]!, p[i + 1]!, p[i + 2]!)) ?? 0) >= need) kept.push(p[i]!, p[i + 1]!, p[i + 2]!);
+  return kept.length >= 3 * 8 ? kept : p;
 }
 
 /**
@@ -186,7 +255,10 @@ export function liftDetection(kf: StoredKeyframe, imageWidth: number, imageHeigh
   if (core.length < 4) return [];
   core.sort((a, b) => a - b);
   const ref = core[core.length >> 1]!;
-  const band = Math.max(0.3, 0.25 * ref);
+  // The object's depth extent is about its width or less: the band follows the box's width at that distance (at
+  // least 15 cm, at most a quarter of the distance), so a small object does not take the wall or floor behind it.
+  const widthM = ((x1 - x0 + 1) / kf.intrinsics.fx) * ref;
+  const band = Math.max(0.15, Math.min(0.25 * ref, 0.6 * widthM));
   const { fx, fy, cx, cy } = kf.intrinsics;
   const p = kf.pose;
   const out: number[] = [];

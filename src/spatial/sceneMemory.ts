@@ -43,7 +43,7 @@ export function buildSceneMemory(state: PipelineState): SceneMemory {
   // Once the capture has several keyframes, an object must be seen on two of them to count.
   const minSightings = camera.length >= 5 ? 2 : 1;
   return {
-    objects: state.objects ? state.objects.objects(state.toGravity, minSightings) : [],
+    objects: state.objects ? state.objects.objects(state.toGravity, minSightings, state.floorSeen) : [],
     room,
     camera,
     lostFrames: [...state.lostFrames].sort((a, b) => a - b),
