@@ -7,6 +7,8 @@
 // the object map).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { LATER_QUESTIONS } from '../src/eval/router/laterQuestions.ts';
+import { routerAccuracy } from '../src/eval/router/routerAccuracy.ts';
 import { type E2eOptions, evaluateRoom, type RoomResult, SETTINGS, type Setting } from './e2eRoom.ts';
 
 const { values } = parseArgs({
@@ -117,5 +119,16 @@ for (const t of table) {
   if (gains[0] && gains[0].gain > 0.02)
     console.log(`  ${t.task}: most lost to ${gains[0].s.replace('oracle', '').toLowerCase()} (+${gains[0].gain.toFixed(3)} with the truth)`);
 }
-if (values.json)
-  writeFileSync(values.json, JSON.stringify({ options, rooms: results.map(({ questions: _, ...r }) => r), table, countExact, questions }, null, 1));
+// The router on people's words (src/eval/router/): the hand-written set, and the phrasings written after its rules.
+const router = routerAccuracy();
+const later = routerAccuracy(LATER_QUESTIONS);
+const pct = (a: { correct: number; total: number }) => `${a.correct}/${a.total} (${((100 * a.correct) / a.total).toFixed(1)} %)`;
+console.log(`router on people's words: ${pct(router)} (target ≥ 95 %); on phrasings written after its rules: ${pct(later)}`);
+for (const f of [...router.failures, ...later.failures])
+  console.log(`  routed wrong: "${f.question}" → ${f.got?.type ?? 'the VLM'} (expected ${f.expected.type ?? 'the VLM'})`);
+if (values.json) {
+  writeFileSync(
+    values.json,
+    JSON.stringify({ options, rooms: results.map(({ questions: _, ...r }) => r), table, countExact, router: { people: router, later }, questions }, null, 1),
+  );
+}

@@ -1,7 +1,9 @@
-// npm run synth -- --seed N --out <folder> [--frames N] [--width 640 --height 480] [--no-depth-noise]
-// Renders one synthetic room (src/synth/) to an RGB-D folder with instance masks and meta.json (scripts/synthRoom.ts).
+// npm run synth -- --seed N --out <folder> [--frames N] [--width 640 --height 480] [--no-depth-noise] [--no-video]
+// Renders one synthetic room (src/synth/) to an RGB-D folder with instance masks and meta.json (scripts/synthRoom.ts),
+// and its frames as video.webm (scripts/synthVideo.ts; needs Chromium).
 import { parseArgs } from 'node:util';
 import { writeSynthRoom } from './synthRoom.ts';
+import { writeSynthVideo } from './synthVideo.ts';
 
 const { values } = parseArgs({
   options: {
@@ -11,6 +13,7 @@ const { values } = parseArgs({
     width: { type: 'string', default: '640' },
     height: { type: 'string', default: '480' },
     'no-depth-noise': { type: 'boolean', default: false },
+    'no-video': { type: 'boolean', default: false },
   },
 });
 
@@ -25,7 +28,7 @@ const integer = (name: string, text: string | undefined, min: number, max: numbe
 };
 
 if (!values.out) {
-  console.error('usage: npm run synth -- --seed N --out <folder> [--frames N] [--width W --height H] [--no-depth-noise]');
+  console.error('usage: npm run synth -- --seed N --out <folder> [--frames N] [--width W --height H] [--no-depth-noise] [--no-video]');
   process.exit(2);
 }
 const seed = integer('seed', values.seed, 0, 2 ** 31 - 1)!;
@@ -47,3 +50,7 @@ const counts = Object.entries(meta.object_counts)
 console.log(
   `\nroom ${seed}: ${meta.room_kind}, ${meta.room_size.toFixed(1)} m², ${meta.frames} frames (${(meta.frames / meta.fps).toFixed(1)} s); ${counts}; ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
+if (!values['no-video']) {
+  const video = await writeSynthVideo(values.out, meta.fps);
+  console.log(`video.webm: ${video.frames} frames, ${(video.bytes / 1e6).toFixed(1)} MB`);
+}

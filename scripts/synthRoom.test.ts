@@ -2,11 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
+import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
 import { afterAll, describe, expect, it } from 'vitest';
 import { metaSceneToMemory } from '../src/eval/vsibench/metaScene.ts';
 import type { SynthMeta } from '../src/synth/groundTruth.ts';
 import { loadRgbdFolder } from './rgbdFolder.ts';
 import { writeSynthRoom } from './synthRoom.ts';
+import { writeSynthVideo } from './synthVideo.ts';
 
 describe('writeSynthRoom', () => {
   const dir = mkdtempSync(join(tmpdir(), 'synth-'));
@@ -43,5 +45,16 @@ describe('writeSynthRoom', () => {
     // meta.json is a VSI-Bench metadata row: the benchmark's reader makes one object per instance of it.
     expect(metaSceneToMemory(written).objects).toHaveLength(written.instances.length);
     expect(readdirSync(dir)).toContain('gravity-direction.txt');
+  });
+
+  it('encodes the frames as a video the app can open: one frame per file, in order, every one a key frame', async () => {
+    await writeSynthVideo(dir, 10);
+    const input = new Input({ formats: ALL_FORMATS, source: new BufferSource(readFileSync(join(dir, 'video.webm'))) });
+    const track = (await input.getPrimaryVideoTrack())!;
+    expect([track.codec, track.displayWidth, track.displayHeight]).toEqual(['vp9', 96, 72]);
+    const packets: { timestamp: number; type: string }[] = [];
+    for await (const p of new EncodedPacketSink(track).packets()) packets.push({ timestamp: p.timestamp, type: p.type });
+    expect(packets.map((p) => p.timestamp)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(packets.every((p) => p.type === 'key')).toBe(true);
   });
 });

@@ -103,6 +103,11 @@ const SYNONYMS: Record<string, string> = {
   screen: 'monitor',
   'washing-machine': 'washing machine',
   mouse: 'computer mouse',
+  doorway: 'door',
+  telly: 'tv',
+  settee: 'sofa',
+  loveseat: 'sofa',
+  cupboard: 'cabinet',
 };
 
 const VOCABULARY_SET = new Set(INDOOR_VOCABULARY);

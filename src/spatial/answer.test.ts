@@ -220,3 +220,110 @@ describe('not a spatial question', () => {
     expect(ask('Describe this room.')).toBeNull();
   });
 });
+
+// At the end of the track (frame 30) the camera stands at (1, 1.5, 1.9): the chair#1 box (x 0.75–1.25, y 0–0.9,
+// z 2.25–2.75) is 0.69 m away, the table 0.86 m, the lamp 1.13 m.
+describe('everyday wording', () => {
+  it('answers "which object is closest to the camera?" from where the camera is now', () => {
+    const a = ask('Which object is closest to the camera?')!;
+    expect(a.type).toBe('camera_obj_rel_dist');
+    expect(a.value).toBe('chair');
+    expect(a.figures.chair_m).toBeCloseTo(Math.hypot(0.6, 0.35), 5);
+    expect(a.text).toMatch(/where it is now/);
+    expect(ask("what's the nearest thing to me")!.value).toBe('chair');
+    // Named objects, no frame: still the camera now.
+    expect(ask('which is closer to me, the tv or the lamp?')!.value).toBe('lamp');
+    // At a frame: the camera at frame 1 stands at (0, 1.5, 0), on top of the sofa.
+    expect(ask('Which object is closest to the camera in frame 1?')!.value).toBe('sofa');
+  });
+
+  it('measures from the camera now to an object', () => {
+    const a = ask('how far am i from the tv right now')!;
+    expect(a.type).toBe('camera_obj_abs_dist');
+    // To the tv box's nearest point (0.6, 1.5, 3.95).
+    expect(a.value as number).toBeCloseTo(Math.hypot(0.4, 2.05), 5);
+  });
+
+  it('reads typos, shorthand and lower case', () => {
+    expect(ask('how meny chiars r there')!.value).toBe(2);
+    expect(ask('hw far is the tabel from the sofa')!.value as number).toBeCloseTo(0.8, 5);
+    expect(ask('how far did i wlak')!.value as number).toBeCloseTo(2.9, 5);
+  });
+
+  it('answers directions and order asked in a person’s words', () => {
+    expect(ask('if I stand by the sofa facing the tv, is the lamp on my left?')!.value).toBe('left');
+    expect(ask('facing the tv from the sofa, which side is the plant on')!.value).toBe('right');
+    // "Left of the table" compares the lamp's side with the table's, seen from the sofa facing the tv.
+    const lamp = ask('is the lamp left of the table if I face the TV from the sofa?')!;
+    expect(lamp.value).toBe('left');
+    expect(lamp.objects).toEqual(['sofa#1', 'tv#1', 'lamp#1', 'table#1']);
+    expect(ask('is the plant left of the lamp if I face the TV from the sofa?')!.value).toBe('right');
+    expect(ask('which did I see first, the tv or the sofa?')!.value).toBe('sofa, tv');
+    // At the table, heading +z, the lamp (+x, a little behind) is 104° to the left.
+    const turn = ask("I'm at the sofa facing the table. I walk to the table, then which way do I turn to get to the lamp?")!;
+    expect(turn.type).toBe('route_planning');
+    expect(turn.value).toBe('turn left');
+  });
+
+  it('finds what is nearest to an object among everything mapped', () => {
+    const a = ask('what is nearest to the table?')!;
+    expect(a.type).toBe('object_rel_distance');
+    expect(a.value).toBe('chair');
+    expect(a.figures.chair_m).toBeCloseTo(Math.hypot(0.15, 0.45), 5);
+  });
+});
+
+describe('answers in the unit asked for', () => {
+  it('gives distances in feet and inches', () => {
+    const a = ask('how far is the tv from the sofa in feet')!;
+    expect(a.unit).toBe('ft');
+    expect(a.value as number).toBeCloseTo(3.55 / 0.3048, 5);
+    expect(a.text).toMatch(/^12 ft \(3\.55 m\)/);
+    expect(a.figures.distance_m).toBeCloseTo(3.55, 5);
+    const b = ask('How far is the lamp from the table, in inches?')!;
+    expect(b.unit).toBe('in');
+    expect(b.value as number).toBeCloseTo(Math.hypot(1.25, 0.05) / 0.0254, 5);
+  });
+
+  it('gives sizes in inches, feet or centimetres', () => {
+    const tall = ask('how tall is the lamp in inches')!;
+    expect(tall.unit).toBe('in');
+    expect(tall.value as number).toBeCloseTo(1.6 / 0.0254, 5);
+    expect(tall.text).toMatch(/63 in \(1\.60 m\) tall/);
+    const long = ask('how long is the sofa in cm')!;
+    expect(long.unit).toBe('cm');
+    expect(long.value as number).toBeCloseTo(200, 5);
+    const big = ask('how big is the sofa in feet?')!;
+    expect(big.unit).toBe('ft');
+    expect(big.value as number).toBeCloseTo(2 / 0.3048, 5);
+    // Without a unit, the longest side stays in centimetres and a named one in metres.
+    expect(ask('how big is the sofa')!.unit).toBe('cm');
+    expect(ask('how wide is the table')!.unit).toBe('m');
+  });
+
+  it('gives the floor in square feet and the ceiling in feet', () => {
+    const area = ask('how big is the room in square feet')!;
+    expect(area.unit).toBe('ft²');
+    expect(area.value as number).toBeCloseTo(20 / (0.3048 * 0.3048), 5);
+    expect(area.text).toMatch(/^About 215 ft² \(20\.0 m²\)/);
+    expect(ask("what's the square footage")!.unit).toBe('ft²');
+    expect(ask('how many square meters is the room')!.value).toBe(20);
+    const ceiling = ask('how high is the ceiling in feet')!;
+    expect(ceiling.type).toBe('room_size_estimation');
+    expect(ceiling.unit).toBe('ft');
+    expect(ceiling.value as number).toBeCloseTo(2.6 / 0.3048, 5);
+    expect(ask('how high is the ceiling')!.value as number).toBeCloseTo(2.6, 5);
+  });
+
+  it('gives the camera’s motion and the path walked in feet', () => {
+    const moved = ask('how far did the camera move between frame 1 and frame 20 in feet')!;
+    expect(moved.unit).toBe('ft');
+    expect(moved.value as number).toBeCloseTo(1.9 / 0.3048, 5);
+    const walked = ask('how far have i walked in feet?')!;
+    expect(walked.unit).toBe('ft');
+    expect(walked.value as number).toBeCloseTo(2.9 / 0.3048, 5);
+    // A threshold in feet: 2.9 m is 9.5 ft.
+    expect(ask('did I walk more than 9 feet?')!.value).toBe('yes');
+    expect(ask('did I walk more than 10 feet?')!.value).toBe('no');
+  });
+});

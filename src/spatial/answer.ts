@@ -41,32 +41,33 @@ function solveByType(q: RoutedQuestion, memory: SceneMemory): SpatialAnswer {
     case 'object_counting':
       return countObjects(memory, a);
     case 'object_abs_distance':
-      return absoluteDistance(memory, a, b);
+      return absoluteDistance(memory, a, b, q.unit);
     case 'object_size_estimation':
-      return objectSize(memory, a, q.dimension);
+      return objectSize(memory, a, q.dimension, q.unit);
     case 'room_size_estimation':
-      return roomSize(memory);
+      return roomSize(memory, q.unit, q.dimension === 'height' ? 'ceiling' : 'floor');
     case 'object_rel_distance':
       return relativeDistance(memory, a, q.options, q.labels.slice(1));
     case 'object_rel_direction_easy':
     case 'object_rel_direction_medium':
     case 'object_rel_direction_hard':
-      return relativeDirection(memory, a, b, c, q.variant!, q.options);
+      return relativeDirection(memory, a, b, c, q.variant!, q.options, q.labels[3]);
     case 'route_planning':
       return routeTurns(memory, q.route!, q.options);
     case 'obj_appearance_order':
       return appearanceOrder(memory, q.labels, q.options);
     case 'camera_displacement':
-      return needFrames(2) ?? cameraDisplacement(memory, f1, f2);
+      return needFrames(2) ?? cameraDisplacement(memory, f1, f2, q.unit);
     case 'camera_movement_direction':
       return needFrames(2) ?? cameraMovementDirection(memory, f1, f2, q.options);
+    // Without a frame, the camera is where it is now (its latest tracked position).
     case 'camera_obj_abs_dist':
-      return needFrames(1) ?? cameraObjectDistance(memory, a, f1);
+      return cameraObjectDistance(memory, a, q.frames.length ? f1 : null, q.unit);
     case 'camera_obj_rel_dist':
-      return needFrames(1) ?? cameraObjectRelativeDistance(memory, f1, q.labels, q.options);
+      return cameraObjectRelativeDistance(memory, q.frames.length ? f1 : null, q.labels, q.options);
     case 'obj_obj_relative_pos':
       return needFrames(1) ?? objectObjectRelativePosition(memory, f1, a, b, q.axis!, q.options);
     case 'camera_path_length':
-      return walkedDistance(memory, q.frames.length >= 2 ? [f1, f2] : q.labels.length ? { to: a } : null, q.threshold);
+      return walkedDistance(memory, q.frames.length >= 2 ? [f1, f2] : q.labels.length ? { to: a } : null, q.threshold, q.unit);
   }
 }

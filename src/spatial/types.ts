@@ -92,12 +92,16 @@ export type SpatialQuestionType =
   // A Room3R addition: the length of the path walked ("how far did I walk", "did I walk more than 3 m").
   | 'camera_path_length';
 
+/** The unit a question asks its answer in ("in feet", "how many square feet"); metres and m² are the default. */
+export type QuestionUnit = 'm' | 'cm' | 'ft' | 'in' | 'm2' | 'ft2';
+
 /** A solver's answer: what to say, what it measured, and what to show. */
 export interface SpatialAnswer {
   type: SpatialQuestionType;
   /** A number (in `unit`), an option letter for multiple choice, or null when the map cannot answer. */
   value: number | string | null;
-  unit?: 'm' | 'cm' | 'm²' | 'count';
+  /** Metres, m² and centimetres (the longest side) by default; feet, inches or ft² where the question asks. */
+  unit?: 'm' | 'cm' | 'ft' | 'in' | 'm²' | 'ft²' | 'count';
   /** The chosen option's text, for multiple choice. */
   choiceText?: string;
   /** One or two plain sentences for the chat: the answer first, then how it was measured. */

@@ -3,8 +3,20 @@
 // position) and about the path walked (a Room3R addition: "how far did I walk").
 import { closestPointOnBox, distance, sub } from '../boxGeometry';
 import { cameraAtFrame, pathLength, toCameraAxes, type CameraAt } from '../cameraTrack';
-import type { CameraSample, SceneMemory, SceneObject, SpatialAnswer, SpatialQuestionType, Vec3 } from '../types';
-import { boxHighlight, cannotAnswer, choiceAnswer, metres, notSeen, objectsLabelled, type Option } from './common';
+import type { CameraSample, QuestionUnit, SceneMemory, SceneObject, SpatialAnswer, SpatialQuestionType, Vec3 } from '../types';
+import {
+  boxHighlight,
+  cannotAnswer,
+  choiceAnswer,
+  inUnit,
+  lengthPhrase,
+  lengthText,
+  lengthUnit,
+  metres,
+  notSeen,
+  objectsLabelled,
+  type Option,
+} from './common';
 
 type Resolved = { ok: true; samples: CameraSample[] } | { ok: false; answer: SpatialAnswer };
 
@@ -22,6 +34,20 @@ function resolveFrames(type: SpatialQuestionType, memory: SceneMemory, frames: n
         : `Frame ${frame} is outside what was captured${memory.sourceFrameCount ? ` (frames 1–${memory.sourceFrameCount})` : ''}.`;
   return { ok: false, answer: cannotAnswer(type, text) };
 }
+
+/**
+ * The camera where it is now: its latest tracked position (where the video ended, for a video). A question
+ * about the camera that names no frame ("which object is closest to the camera?", "how far am I from the
+ * door?") means this one.
+ */
+function cameraNow(type: SpatialQuestionType, memory: SceneMemory): Resolved {
+  const last = memory.camera[memory.camera.length - 1];
+  if (last) return { ok: true, samples: [last] };
+  return { ok: false, answer: cannotAnswer(type, 'Nothing has been tracked yet: capture the room first.') };
+}
+
+/** How an answer names the camera position: "at frame 12", or where it is now. */
+const cameraWhere = (frame: number | null) => (frame === null ? 'where it is now (its latest tracked position)' : `at frame ${frame}`);
 
 /**
  * An answer about named frames, with a note where a frame's pose was bridged across a brief loss of tracking
@@ -43,20 +69,21 @@ export function withFrameCaveat(answer: SpatialAnswer, memory: SceneMemory, fram
 
 const cameraMarker = (s: CameraSample, label: string) => ({ from: s.position, to: s.position, label });
 
-export function cameraDisplacement(memory: SceneMemory, frameA: number, frameB: number): SpatialAnswer {
+export function cameraDisplacement(memory: SceneMemory, frameA: number, frameB: number, unit?: QuestionUnit): SpatialAnswer {
   const type = 'camera_displacement';
   const r = resolveFrames(type, memory, [frameA, frameB]);
   if (!r.ok) return r.answer;
   const [a, b] = r.samples as [CameraSample, CameraSample];
   const d = distance(a.position, b.position);
+  const u = lengthUnit(unit);
   return {
     type,
-    value: d,
-    unit: 'm',
-    text: `${metres(d)}: the straight-line distance between the camera's positions at frame ${frameA} and frame ${frameB}, from the tracked camera path.`,
+    value: inUnit(d, u),
+    unit: u,
+    text: `${lengthPhrase(d, u)}: the straight-line distance between the camera's positions at frame ${frameA} and frame ${frameB}, from the tracked camera path.`,
     figures: { displacement_m: d },
     objects: [],
-    highlight: { boxes: [], segments: [{ from: a.position, to: b.position, label: metres(d) }] },
+    highlight: { boxes: [], segments: [{ from: a.position, to: b.position, label: lengthText(d, u) }] },
   };
 }
 
@@ -133,40 +160,51 @@ function nearestInstance(objects: SceneObject[], p: Vec3): { object: SceneObject
   return best;
 }
 
-export function cameraObjectDistance(memory: SceneMemory, label: string, frame: number): SpatialAnswer {
+/** From the camera at a frame (or, with `frame` null, where it is now) to the nearest point of an object. */
+export function cameraObjectDistance(memory: SceneMemory, label: string, frame: number | null, unit?: QuestionUnit): SpatialAnswer {
   const type = 'camera_obj_abs_dist';
   const found = objectsLabelled(memory, label);
   if (!found.length) return notSeen(type, [label]);
-  const r = resolveFrames(type, memory, [frame]);
+  const r = frame === null ? cameraNow(type, memory) : resolveFrames(type, memory, [frame]);
   if (!r.ok) return r.answer;
   const cam = r.samples[0]!;
   const near = nearestInstance(found, cam.position)!;
+  const u = lengthUnit(unit);
   return {
     type,
-    value: near.distance,
-    unit: 'm',
-    text: `${metres(near.distance)} from the camera at frame ${frame} to the nearest point of the ${label}, measured in the 3D map.`,
+    value: inUnit(near.distance, u),
+    unit: u,
+    text: `${lengthPhrase(near.distance, u)} from the camera ${cameraWhere(frame)} to the nearest point of the ${label}, measured in the 3D map.`,
     figures: { distance_m: near.distance },
     objects: [near.object.id],
-    highlight: { boxes: [boxHighlight(near.object)], segments: [{ from: cam.position, to: near.point, label: metres(near.distance) }] },
+    highlight: { boxes: [boxHighlight(near.object)], segments: [{ from: cam.position, to: near.point, label: lengthText(near.distance, u) }] },
   };
 }
 
-export function cameraObjectRelativeDistance(memory: SceneMemory, frame: number, labels: string[], options: Option[]): SpatialAnswer {
+/**
+ * Which of the listed objects is closest to the camera at a frame (or, with `frame` null, where it is now).
+ * With no objects listed ("which object is closest to the camera?"), every kind of object in the map is a
+ * candidate and the answer lists the nearest few.
+ */
+export function cameraObjectRelativeDistance(memory: SceneMemory, frame: number | null, labels: string[], options: Option[]): SpatialAnswer {
   const type = 'camera_obj_rel_dist';
-  const r = resolveFrames(type, memory, [frame]);
+  const r = frame === null ? cameraNow(type, memory) : resolveFrames(type, memory, [frame]);
   if (!r.ok) return r.answer;
   const cam = r.samples[0]!;
-  const measured = labels.map((label) => ({ label, near: nearestInstance(objectsLabelled(memory, label), cam.position) })).filter((m) => m.near);
-  if (!measured.length) return notSeen(type, labels);
+  const every = labels.length === 0;
+  const candidates = every ? [...new Set(memory.objects.map((o) => o.label))] : labels;
+  if (!candidates.length) return cannotAnswer(type, 'No objects are in the map yet: film the room, then ask again.');
+  const measured = candidates.map((label) => ({ label, near: nearestInstance(objectsLabelled(memory, label), cam.position) })).filter((m) => m.near);
+  if (!measured.length) return notSeen(type, candidates);
   measured.sort((x, y) => x.near!.distance - y.near!.distance);
   const best = measured[0]!;
-  const unseen = labels.filter((l) => !measured.some((m) => m.label === l));
+  const unseen = candidates.filter((l) => !measured.some((m) => m.label === l));
+  const listed = (every ? measured.slice(0, 5) : measured).map((m) => `${m.label} ${metres(m.near!.distance)}`).join(', ');
   return choiceAnswer(
     type,
     options,
     best.label,
-    `Distances from the camera at frame ${frame}: ${measured.map((m) => `${m.label} ${metres(m.near!.distance)}`).join(', ')}.${unseen.length ? ` Not seen: ${unseen.join(', ')}.` : ''}`,
+    `${every ? 'Nearest objects to' : 'Distances from'} the camera ${cameraWhere(frame)}: ${listed}.${unseen.length ? ` Not seen: ${unseen.join(', ')}.` : ''}`,
     {
       figures: Object.fromEntries(measured.map((m) => [`${m.label}_m`, m.near!.distance])),
       objects: [best.near!.object.id],
@@ -233,6 +271,7 @@ export function walkedDistance(
   memory: SceneMemory,
   span: [number, number] | { to: string } | null,
   threshold?: { op: 'more' | 'less'; metres: number },
+  unit?: QuestionUnit,
 ): SpatialAnswer {
   const type = 'camera_path_length';
   const track = memory.camera;
@@ -264,14 +303,15 @@ export function walkedDistance(
     how = `from the start to where the camera came closest to the ${span.to} (${metres(best)} from it)`;
   }
   const length = from >= 0 && to > from ? pathLength(track, from, to) : 0;
+  const u = lengthUnit(unit);
   const segments = track.slice(from + 1, to + 1).map((s, i) => ({ from: track[from + i]!.position, to: s.position, label: '' }));
-  if (segments.length) segments[segments.length >> 1]!.label = metres(length);
+  if (segments.length) segments[segments.length >> 1]!.label = lengthText(length, u);
   const figures = { path_m: length };
   const measured = `measured along the tracked camera path ${how}`;
   const highlight = { boxes, segments };
   if (threshold) {
     const yes = threshold.op === 'more' ? length > threshold.metres : length < threshold.metres;
-    return { type, value: yes ? 'yes' : 'no', text: `${yes ? 'Yes' : 'No'}: you walked ${metres(length)}, ${measured}.`, figures, objects, highlight };
+    return { type, value: yes ? 'yes' : 'no', text: `${yes ? 'Yes' : 'No'}: you walked ${lengthPhrase(length, u)}, ${measured}.`, figures, objects, highlight };
   }
-  return { type, value: length, unit: 'm', text: `${metres(length)}, ${measured}.`, figures, objects, highlight };
+  return { type, value: inUnit(length, u), unit: u, text: `${lengthPhrase(length, u)}, ${measured}.`, figures, objects, highlight };
 }

@@ -1,6 +1,6 @@
 // What every solver shares: finding objects by label, the plain "not seen" answer, number wording,
 // and reading a chosen option.
-import type { AnswerHighlight, OrientedBox, SceneMemory, SceneObject, SpatialAnswer, SpatialQuestionType } from '../types';
+import type { AnswerHighlight, OrientedBox, QuestionUnit, SceneMemory, SceneObject, SpatialAnswer, SpatialQuestionType } from '../types';
 
 export interface Option {
   letter: string;
@@ -33,6 +33,36 @@ export function article(label: string): string {
 /** Metres with sensible precision: 2 decimals under 10 m, 1 above. */
 export function metres(v: number): string {
   return `${v < 10 ? v.toFixed(2) : v.toFixed(1)} m`;
+}
+
+export type LengthUnit = 'm' | 'cm' | 'ft' | 'in';
+
+const METRES_PER: Record<LengthUnit, number> = { m: 1, cm: 0.01, ft: 0.3048, in: 0.0254 };
+export const SQUARE_METRES_PER_SQUARE_FOOT = 0.3048 * 0.3048;
+
+/** The length unit a question asked for (metres when it asked none, or an area). */
+export function lengthUnit(unit: QuestionUnit | undefined): LengthUnit {
+  return unit === 'cm' || unit === 'ft' || unit === 'in' ? unit : 'm';
+}
+
+/** A length in metres, in a unit. */
+export function inUnit(metresValue: number, unit: LengthUnit): number {
+  if (unit === 'm') return metresValue;
+  if (unit === 'cm') return metresValue * 100;
+  return metresValue / METRES_PER[unit];
+}
+
+/** A length (given in metres) written in a unit: "2.41 m", "241 cm", "7.9 ft", "34 in". */
+export function lengthText(metresValue: number, unit: LengthUnit = 'm'): string {
+  if (unit === 'm') return metres(metresValue);
+  const v = inUnit(metresValue, unit);
+  if (unit === 'cm') return `${Math.round(v)} cm`;
+  return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ${unit}`;
+}
+
+/** The same, with the metric figure beside feet and inches: "7.9 ft (2.41 m)". */
+export function lengthPhrase(metresValue: number, unit: LengthUnit = 'm'): string {
+  return unit === 'ft' || unit === 'in' ? `${lengthText(metresValue, unit)} (${metres(metresValue)})` : lengthText(metresValue, unit);
 }
 
 /** The options' letters and texts, from "A. text" lines. */

@@ -43,6 +43,11 @@ function pickInstances(memory: SceneMemory, labels: string[]): SceneObject[] | {
   ];
 }
 
+/**
+ * Where `target` is for someone standing by `standBy` facing `facing`. With a `reference` ("is the lamp left
+ * of the sofa if I face the tv from the door?"), whether the target is left or right of the reference object
+ * as that person sees them: the larger angle to the left is the one further left.
+ */
 export function relativeDirection(
   memory: SceneMemory,
   standBy: string,
@@ -50,8 +55,10 @@ export function relativeDirection(
   target: string,
   variant: DirectionVariant,
   options: Option[],
+  reference?: string,
 ): SpatialAnswer {
   const type = `object_rel_direction_${variant}` as const;
+  if (reference) return relativeSide(memory, standBy, facing, target, reference, variant, options);
   const picked = pickInstances(memory, [standBy, facing, target]);
   if ('missing' in picked) return notSeen(type, picked.missing);
   const [a, b, c] = picked as [SceneObject, SceneObject, SceneObject];
@@ -71,6 +78,43 @@ export function relativeDirection(
         segments: [
           { from: a.box.center, to: b.box.center, label: 'facing' },
           { from: a.box.center, to: c.box.center, label: `${Math.abs(angle).toFixed(0)}°` },
+        ],
+      },
+    },
+  );
+}
+
+function relativeSide(
+  memory: SceneMemory,
+  standBy: string,
+  facing: string,
+  target: string,
+  reference: string,
+  variant: DirectionVariant,
+  options: Option[],
+): SpatialAnswer {
+  const type = `object_rel_direction_${variant}` as const;
+  const picked = pickInstances(memory, [standBy, facing, target, reference]);
+  if ('missing' in picked) return notSeen(type, [...new Set(picked.missing)]);
+  const [a, b, c, d] = picked as [SceneObject, SceneObject, SceneObject, SceneObject];
+  const angleC = horizontalAngle(a.box.center, b.box.center, c.box.center);
+  const angleD = horizontalAngle(a.box.center, b.box.center, d.box.center);
+  const word = angleC > angleD ? 'left' : 'right';
+  const side = (angle: number) => `${Math.abs(angle).toFixed(0)}° to the ${angle > 0 ? 'left' : 'right'}`;
+  return choiceAnswer(
+    type,
+    options,
+    word,
+    `Seen from above, standing at the ${standBy} facing the ${facing}, the ${target} is ${side(angleC)} and the ${reference} ${side(angleD)}: the ${target} is to the ${word} of the ${reference}.`,
+    {
+      figures: { angle_deg: angleC, reference_angle_deg: angleD },
+      objects: [a.id, b.id, c.id, d.id],
+      highlight: {
+        boxes: [a, b, c, d].map(boxHighlight),
+        segments: [
+          { from: a.box.center, to: b.box.center, label: 'facing' },
+          { from: a.box.center, to: c.box.center, label: `${Math.abs(angleC).toFixed(0)}°` },
+          { from: a.box.center, to: d.box.center, label: `${Math.abs(angleD).toFixed(0)}°` },
         ],
       },
     },

@@ -1,27 +1,63 @@
 // The room as a whole (VSI-Bench room_size_estimation) and the order things came into view
 // (obj_appearance_order).
-import type { SceneMemory, SpatialAnswer, Vec3 } from '../types';
-import { boxHighlight, cannotAnswer, choiceAnswer, notSeen, objectsLabelled, pickOption, type Option } from './common';
+import type { QuestionUnit, SceneMemory, SpatialAnswer, Vec3 } from '../types';
+import {
+  boxHighlight,
+  cannotAnswer,
+  choiceAnswer,
+  inUnit,
+  lengthPhrase,
+  lengthText,
+  lengthUnit,
+  notSeen,
+  objectsLabelled,
+  pickOption,
+  SQUARE_METRES_PER_SQUARE_FOOT,
+  type Option,
+} from './common';
 
-export function roomSize(memory: SceneMemory): SpatialAnswer {
+/**
+ * The floor area (m², or ft² where the question asks: `unit` 'ft2'), or with `what` 'ceiling' the height of the
+ * ceiling above the floor (in metres or the length unit asked).
+ */
+export function roomSize(memory: SceneMemory, unit?: QuestionUnit, what: 'floor' | 'ceiling' = 'floor'): SpatialAnswer {
   const type = 'room_size_estimation';
   const room = memory.room;
+  if (what === 'ceiling') {
+    if (!room || room.ceilingHeight === null) {
+      return cannotAnswer(type, 'The map has not seen the ceiling yet, so I cannot measure its height. Film up to the ceiling, then ask again.');
+    }
+    const u = lengthUnit(unit);
+    return {
+      type,
+      value: inUnit(room.ceilingHeight, u),
+      unit: u,
+      text: `${lengthPhrase(room.ceilingHeight, u)}: the height of the ceiling above the floor, measured in the 3D map.`,
+      figures: { ceiling_m: room.ceilingHeight },
+      objects: [],
+      highlight: { boxes: [], segments: [] },
+    };
+  }
   if (!room) return cannotAnswer(type, 'The map holds too little of the room to measure its floor yet. Film the walls and floor all round, then ask again.');
   const ring = room.floorPolygon;
   const segments = ring.map((p, i) => {
     const q = ring[(i + 1) % ring.length]!;
     return { from: [p[0], 0, p[1]] as Vec3, to: [q[0], 0, q[1]] as Vec3, label: '' };
   });
-  if (segments[0]) segments[0].label = `${room.floorArea.toFixed(1)} m²`;
+  const feet = unit === 'ft2';
+  const squareFeet = room.floorArea / SQUARE_METRES_PER_SQUARE_FOOT;
+  const area = feet ? `${squareFeet.toFixed(0)} ft²` : `${room.floorArea.toFixed(1)} m²`;
+  if (segments[0]) segments[0].label = area;
   const how = room.floorSeen
     ? 'Measured as the area of the floor outline under the 3D map.'
     : 'Measured as the footprint of the 3D map; no floor plane was found, so this is an estimate.';
-  const ceiling = room.ceilingHeight !== null ? ` The ceiling is ${room.ceilingHeight.toFixed(2)} m high.` : '';
+  const ceilingHigh = (h: number) => (feet ? lengthText(h, 'ft') : `${h.toFixed(2)} m`);
+  const ceiling = room.ceilingHeight !== null ? ` The ceiling is ${ceilingHigh(room.ceilingHeight)} high.` : '';
   return {
     type,
-    value: room.floorArea,
-    unit: 'm²',
-    text: `About ${room.floorArea.toFixed(1)} m². ${how}${ceiling}`,
+    value: feet ? squareFeet : room.floorArea,
+    unit: feet ? 'ft²' : 'm²',
+    text: `About ${area}${feet ? ` (${room.floorArea.toFixed(1)} m²)` : ''}. ${how}${ceiling}`,
     figures: { area_m2: room.floorArea, ...(room.ceilingHeight !== null ? { ceiling_m: room.ceilingHeight } : {}) },
     objects: [],
     highlight: { boxes: [], segments },
