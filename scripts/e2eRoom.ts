@@ -16,12 +16,13 @@ import { trajectoryMetrics } from '../src/eval/trajectoryMetrics.ts';
 import { ALL_QUESTION_TYPES, generateSceneQuestions } from '../src/eval/vsibench/questions.ts';
 import { metaBoxToOrientedBox } from '../src/eval/vsibench/metaScene.ts';
 import { appearanceOrderQuestions, routePlanQuestions } from '../src/eval/vsibench/videoQuestions.ts';
-import { generateCameraQuestions } from '../src/eval/vsti/questions.ts';
+import { type FrameView, generateObjectQuestions } from '../src/eval/vsti/objectQuestions.ts';
+import { generateCameraQuestions, SAMPLED_FRAMES, sampleFrameIndices } from '../src/eval/vsti/questions.ts';
 import { ObjectMap } from '../src/spatial/objectMap.ts';
 import { buildSceneMemory } from '../src/spatial/sceneMemory.ts';
 import type { SceneMemory } from '../src/spatial/types.ts';
 import { SYNTH_VERSION } from '../src/synth/generate.ts';
-import type { SynthMeta } from '../src/synth/groundTruth.ts';
+import { MIN_VISIBLE_FRACTION, type SynthMeta } from '../src/synth/groundTruth.ts';
 import { type RgbdRun, runRgbdFolder } from './rgbdRun.ts';
 import { writeSynthRoom } from './synthRoom.ts';
 
@@ -58,6 +59,20 @@ export interface RoomResult {
   trackedShare: number;
   ateRmse: number;
   questions: E2eQuestion[];
+}
+
+/** The frames VSTI-Bench samples, each with the instances its mask shows enough of (the others null). */
+function frameViews(dir: string, run: RgbdRun, pixels: number): (FrameView | null)[] {
+  const views: (FrameView | null)[] = run.frames.map(() => null);
+  for (const source of sampleFrameIndices(run.frames.length, SAMPLED_FRAMES)) {
+    const frame = run.frames[source]!;
+    const mask = decode(readFileSync(join(dir, `${frame.id}.instance.png`))).data as Uint16Array;
+    const counts = new Map<number, number>();
+    for (const id of mask) if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const visible = new Set([...counts].filter(([, n]) => n >= MIN_VISIBLE_FRACTION * pixels).map(([id]) => id));
+    views[source] = { pose: frame.gtPose!, visible };
+  }
+  return views;
 }
 
 /** The room's folder, rendered once and cached (the folder name carries the generator's version). */
@@ -134,6 +149,11 @@ export async function evaluateRoom(seed: number, options: E2eOptions): Promise<R
     ...appearanceOrderQuestions(sceneId, 'room3r-synth', firstSeconds, { seed: questionSeed }),
     ...routePlanQuestions(sceneId, 'room3r-synth', seen, { seed: questionSeed }),
     ...generateCameraQuestions(gtPoses, { sceneId, seed: questionSeed, sourceFrameCount: pipelineRun.folderFrameCount }),
+    ...generateObjectQuestions(frameViews(dir, pipelineRun, width * height), objects, {
+      sceneId,
+      seed: questionSeed,
+      sourceFrameCount: pipelineRun.folderFrameCount,
+    }),
   ];
   const tracked = pipelineRun.tracked.filter((t) => t.status !== 'lost').length;
   return {

@@ -69,6 +69,9 @@ const TASKS: { name: string; types: string[]; target: string; generated?: false 
   { name: 'Order', types: ['obj_appearance_order'], target: 'VSI' },
   { name: 'CamDisp', types: ['camera_displacement'], target: 'VSTI' },
   { name: 'CamDir', types: ['camera_movement_direction'], target: 'VSTI' },
+  { name: 'CamObjDist', types: ['camera_obj_abs_dist'], target: 'VSTI' },
+  { name: 'CamObjRel', types: ['camera_obj_rel_dist'], target: 'VSTI' },
+  { name: 'ObjObjPos', types: ['obj_obj_relative_pos'], target: 'VSTI' },
 ];
 const questions = results.flatMap((r) => r.questions);
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);

@@ -327,3 +327,29 @@ describe('answers in the unit asked for', () => {
     expect(ask('did I walk more than 10 feet?')!.value).toBe('no');
   });
 });
+
+describe('an object named at a frame', () => {
+  it('is the instance that frame shows, not a nearer one behind the camera', () => {
+    // Two plants: one 3 m ahead of the camera at frame 1 (in view), one 1 m behind it (out of view).
+    const memory: SceneMemory = {
+      ...room(),
+      objects: [
+        object('plant#1', [0, 1.5, 3], [0.4, 0.4, 0.4], 0),
+        object('plant#2', [0, 1.5, -1], [0.4, 0.4, 0.4], 0),
+        object('lamp#1', [0, 1.5, 1.5], [0.4, 0.4, 0.4], 0),
+      ],
+    };
+    const far = answerSpatialQuestion(
+      'What is the approximate distance (in meters) between the camera and the nearest point of the plant in frame 1 of 30?',
+      memory,
+    )!;
+    expect(far.value).toBeCloseTo(2.8, 5);
+    const closest = answerSpatialQuestion(
+      'Measuring from the closest point of each object, which of these objects (plant, lamp) is the closest to the camera in frame 1 of 30?\nA. plant\nB. lamp',
+      memory,
+    )!;
+    expect(closest.value).toBe('B');
+    // Asked about now (no frame), the nearest plant is the nearest, wherever it is.
+    expect(answerSpatialQuestion('how far am I from the plant', memory)!.value).toBeLessThan(2.8);
+  });
+});

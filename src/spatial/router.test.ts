@@ -160,3 +160,13 @@ describe('routeQuestion on the benchmarks’ wording', () => {
     });
   });
 });
+
+describe('relative position', () => {
+  it('takes the object after "relative to" as the reference, whichever is named first', () => {
+    const vocab = ['lamp', 'sofa'];
+    for (const q of ['In frame 12 of 200, relative to the sofa, is the lamp to the left or right?', 'At frame 12, is the lamp to the left of the sofa?']) {
+      const r = routeQuestion(q, vocab)!;
+      expect([r.type, r.labels, r.axis]).toEqual(['obj_obj_relative_pos', ['lamp', 'sofa'], 'left-right']);
+    }
+  });
+});

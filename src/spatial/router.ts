@@ -319,6 +319,8 @@ const FACING_CUE = /\b(?:facing|face|faces|faced|look(?:ing|s)?\s+(?:at|towards?
 /** The object another's side is compared with: "left of the sofa", "to the right of the tv". */
 const REFERENCE_CUE = /\b(?:left|right)\s+(?:side\s+)?(?:of|from)\s+(?:the\s+)?$/;
 /** "closest to the", "nearest the", "the closest thing to the", "nearer to the". */
+/** "relative to the X": X is the reference of a relative position. */
+const RELATIVE_TO_CUE = /\brelative to\s+(?:the\s+)?$/;
 const CLOSEST_TO_CUE = /\b(?:closest|nearest|closer|nearer)\s+(?:(?:thing|object|item|one)s?\s+)?(?:to\s+|from\s+)?(?:the\s+|my\s+)?$/;
 /** The camera as what things are closest to: "closest to the camera", "nearest thing to me", "what am i closest to". */
 const CLOSEST_TO_CAMERA = [
@@ -497,7 +499,19 @@ function routeStem(s: string, options: Option[], known: string[]): RoutedQuestio
   // Two objects in the camera's view at a frame: "at frame 1, is the lamp to the left of the plant?"
   if (frames.length >= 1 && labels.length >= 2) {
     const axis = relationAxis(s);
-    if (axis) return { type: 'obj_obj_relative_pos', labels: labels.slice(0, 2), axis, ...base };
+    // The object asked about first, the reference second: "relative to the sofa, is the lamp to the left?" names
+    // the reference first (VSTI-Bench's own wording).
+    const reference = mentionAfter(s, mentions, RELATIVE_TO_CUE);
+    const ordered = reference
+      ? [
+          ...mentions
+            .filter((m) => m !== reference)
+            .map((m) => m.label)
+            .slice(0, 1),
+          reference.label,
+        ]
+      : labels.slice(0, 2);
+    if (axis) return { type: 'obj_obj_relative_pos', labels: ordered, axis, ...base };
   }
 
   // Closest to an object: the benchmark's "which of these objects (a, b, c) is the closest to the X?" with options,

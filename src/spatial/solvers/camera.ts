@@ -160,6 +160,23 @@ function nearestInstance(objects: SceneObject[], p: Vec3): { object: SceneObject
   return best;
 }
 
+/** Half-angles of the view cone an object's centre must be in to count as in a frame (a phone's field of view is
+ * about 65–75° across and 50–60° high; the cone is that, a little narrowed, as the intrinsics are not in memory). */
+const VIEW_HALF_ANGLE = { x: (32 * Math.PI) / 180, y: (26 * Math.PI) / 180 };
+
+/**
+ * The instance a question about one frame means: among those in that frame's view, the nearest; where none is in
+ * view, the nearest of all. A frame shows one plant of two, and "the plant in frame 12" is that one, even when the
+ * other one, behind the camera, is nearer.
+ */
+function instanceInFrame(objects: SceneObject[], cam: CameraSample): ReturnType<typeof nearestInstance> {
+  const inView = objects.filter((o) => {
+    const [x, y, z] = toCameraAxes(cam, sub(o.box.center, cam.position));
+    return z > 0.1 && Math.abs(Math.atan2(x, z)) <= VIEW_HALF_ANGLE.x && Math.abs(Math.atan2(y, z)) <= VIEW_HALF_ANGLE.y;
+  });
+  return nearestInstance(inView.length ? inView : objects, cam.position);
+}
+
 /** From the camera at a frame (or, with `frame` null, where it is now) to the nearest point of an object. */
 export function cameraObjectDistance(memory: SceneMemory, label: string, frame: number | null, unit?: QuestionUnit): SpatialAnswer {
   const type = 'camera_obj_abs_dist';
@@ -168,7 +185,7 @@ export function cameraObjectDistance(memory: SceneMemory, label: string, frame: 
   const r = frame === null ? cameraNow(type, memory) : resolveFrames(type, memory, [frame]);
   if (!r.ok) return r.answer;
   const cam = r.samples[0]!;
-  const near = nearestInstance(found, cam.position)!;
+  const near = (frame === null ? nearestInstance(found, cam.position) : instanceInFrame(found, cam))!;
   const u = lengthUnit(unit);
   return {
     type,
@@ -194,7 +211,8 @@ export function cameraObjectRelativeDistance(memory: SceneMemory, frame: number 
   const every = labels.length === 0;
   const candidates = every ? [...new Set(memory.objects.map((o) => o.label))] : labels;
   if (!candidates.length) return cannotAnswer(type, 'No objects are in the map yet: film the room, then ask again.');
-  const measured = candidates.map((label) => ({ label, near: nearestInstance(objectsLabelled(memory, label), cam.position) })).filter((m) => m.near);
+  const pick = (found: SceneObject[]) => (frame === null ? nearestInstance(found, cam.position) : instanceInFrame(found, cam));
+  const measured = candidates.map((label) => ({ label, near: pick(objectsLabelled(memory, label)) })).filter((m) => m.near);
   if (!measured.length) return notSeen(type, candidates);
   measured.sort((x, y) => x.near!.distance - y.near!.distance);
   const best = measured[0]!;
@@ -232,8 +250,8 @@ export function objectObjectRelativePosition(
   const r = resolveFrames(type, memory, [frame]);
   if (!r.ok) return r.answer;
   const cam = r.samples[0]!;
-  const oa = nearestInstance(a, cam.position)!.object;
-  const ob = nearestInstance(b, cam.position)!.object;
+  const oa = instanceInFrame(a, cam)!.object;
+  const ob = instanceInFrame(b, cam)!.object;
   const pa = toCameraAxes(cam, sub(oa.box.center, cam.position));
   const pb = toCameraAxes(cam, sub(ob.box.center, cam.position));
   let word: string;
