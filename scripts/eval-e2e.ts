@@ -58,7 +58,7 @@ for (let seed = first; seed < first + rooms; seed++) {
 }
 
 // The benchmarks' tasks: VSI-Bench's eight (relative direction is the mean of its three sub-types) and VSTI-Bench's.
-const TASKS: { name: string; types: string[]; target: string; generated?: false }[] = [
+const TASKS: { name: string; types: string[]; target: string }[] = [
   { name: 'Count', types: ['object_counting'], target: 'VSI' },
   { name: 'AbsDist', types: ['object_abs_distance'], target: 'VSI' },
   { name: 'Size', types: ['object_size_estimation'], target: 'VSI' },
@@ -84,12 +84,10 @@ const scoreOf = (types: string[], setting: Setting): { score: number; n: number 
 const table = TASKS.map((task) => ({
   task: task.name,
   benchmark: task.target,
-  generated: task.generated !== false,
   ...Object.fromEntries(SETTINGS.map((s) => [s, scoreOf(task.types, s)])),
 })) as ({
   task: string;
   benchmark: string;
-  generated: boolean;
 } & Record<Setting, { score: number; n: number }>)[];
 const counting = questions.filter((q) => q.questionType === 'object_counting');
 const countExact = SETTINGS.map((s) => mean(counting.filter((q) => q.answers[s]).map((q) => (q.answers[s]!.score === 1 ? 1 : 0))));
@@ -100,7 +98,7 @@ const header = ['task', 'pipeline', 'oracle poses', 'oracle depth', 'oracle inst
 const rows = table.map((t) => [
   `${t.task} (${t.benchmark})`,
   // '—': the setting does not apply; 'none': no question of the type fits these rooms.
-  ...SETTINGS.map((s) => (!t.generated ? 'no generator yet' : t[s].n ? f3(t[s].score) : t.pipeline.n ? '—' : 'none')),
+  ...SETTINGS.map((s) => (t[s].n ? f3(t[s].score) : t.pipeline.n ? '—' : 'none')),
   String(t.pipeline.n),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

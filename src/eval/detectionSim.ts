@@ -14,9 +14,10 @@
 // - boxJitter 0.10: each box edge moves by a normal error of 10 % of the box's width (left, right) or height (top,
 //   bottom).
 // - labelSwapRate 0.05: 5 % of detections carry a near category's label (chair ↔ stool, table ↔ nightstand, ...).
+import { boxCorners } from '../spatial/boxGeometry';
 import type { OrientedBox } from '../spatial/types';
 import type { Detection2D } from '../spatial/objectMap';
-import { seededRandom } from '../util/random';
+import { gaussian, seededRandom } from '../util/random';
 
 export interface DetectionSimOptions {
   seed: number;
@@ -86,7 +87,7 @@ export interface SimFrame {
 
 export function simulateDetections(frame: SimFrame, objects: readonly SimObject[], options: DetectionSimOptions): Detection2D[] {
   const random = seededRandom((options.seed * 1_000_003 + frame.index * 7919) >>> 0);
-  const gaussian = () => Math.sqrt(-2 * Math.log(Math.max(1e-12, random()))) * Math.cos(2 * Math.PI * random());
+  const normal = () => gaussian(random);
   const { width, height } = frame;
   const boxes = visibleBoxes(frame.instance, width, height);
   const out: Detection2D[] = [];
@@ -104,7 +105,7 @@ export function simulateDetections(frame: SimFrame, objects: readonly SimObject[
     const h = b.ymax - b.ymin;
     const j = options.boxJitter;
     const box = clampBox(
-      { xmin: b.xmin + gaussian() * j * w, xmax: b.xmax + gaussian() * j * w, ymin: b.ymin + gaussian() * j * h, ymax: b.ymax + gaussian() * j * h },
+      { xmin: b.xmin + normal() * j * w, xmax: b.xmax + normal() * j * w, ymin: b.ymin + normal() * j * h, ymax: b.ymax + normal() * j * h },
       width,
       height,
     );
@@ -159,13 +160,8 @@ function projectedArea(box: OrientedBox, frame: SimFrame): number {
   let xmax = -Infinity;
   let ymin = Infinity;
   let ymax = -Infinity;
-  for (let corner = 0; corner < 8; corner++) {
-    const p = [...box.center];
-    for (let a = 0; a < 3; a++) {
-      const half = ((corner >> a) & 1 ? 0.5 : -0.5) * box.size[a]!;
-      for (let k = 0; k < 3; k++) p[k]! += box.axes[a]![k]! * half;
-    }
-    const d = [p[0]! - P[12]!, p[1]! - P[13]!, p[2]! - P[14]!];
+  for (const p of boxCorners(box)) {
+    const d = [p[0] - P[12]!, p[1] - P[13]!, p[2] - P[14]!];
     const z = P[8]! * d[0]! + P[9]! * d[1]! + P[10]! * d[2]!;
     if (z <= 0.05) return 0;
     const u = cx + (fx * (P[0]! * d[0]! + P[1]! * d[1]! + P[2]! * d[2]!)) / z;

@@ -10,7 +10,7 @@
 // - intrinsics perturbed once per sequence (the focal length a single image gives is itself uncertain).
 // Plain, deterministic for a seed: runs in Node (eval:tracking) and tests.
 import type { GivenDepth, Intrinsics } from '../geometry/types';
-import { seededRandom } from '../util/random';
+import { gaussian, seededRandom } from '../util/random';
 
 export interface MonoDepthSimOptions {
   seed: number;
@@ -54,9 +54,9 @@ export class MonoDepthSim {
   constructor(options: MonoDepthSimOptions) {
     this.random = seededRandom(options.seed);
     this.o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([k, v]) => k !== 'seed' && v !== undefined)) };
-    this.globalBias = Math.exp(this.o.globalBiasStd * this.gaussian());
-    this.focalFactor = Math.exp(this.o.focalErrorStd * this.gaussian());
-    this.logScale = this.o.frameScaleStd * this.gaussian();
+    this.globalBias = Math.exp(this.o.globalBiasStd * gaussian(this.random));
+    this.focalFactor = Math.exp(this.o.focalErrorStd * gaussian(this.random));
+    this.logScale = this.o.frameScaleStd * gaussian(this.random);
   }
 
   /** The next frame's depth as a monocular model would give it, with the sequence's perturbed intrinsics. */
@@ -64,7 +64,7 @@ export class MonoDepthSim {
     const { width, height } = given;
     if (this.frameScales.length > 0) {
       const rho = this.o.frameScaleCorrelation;
-      this.logScale = rho * this.logScale + Math.sqrt(1 - rho * rho) * this.o.frameScaleStd * this.gaussian();
+      this.logScale = rho * this.logScale + Math.sqrt(1 - rho * rho) * this.o.frameScaleStd * gaussian(this.random);
     }
     const frameScale = Math.exp(this.logScale);
     this.frameScales.push(frameScale);
@@ -98,12 +98,6 @@ export class MonoDepthSim {
         field[y * width + x] = Math.exp(amplitude * sum);
       }
     return field;
-  }
-
-  /** A standard normal draw (Box–Muller). */
-  private gaussian(): number {
-    const u = Math.max(this.random(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.random());
   }
 }
 

@@ -5,6 +5,7 @@
 //
 // The metadata is z-up like the benchmark's; the world (poses, depth) is y-up. (x, y, z) world → (x, −z, y) metadata:
 // a rotation, the inverse of metaScene's.
+import { boxCorners } from '../spatial/boxGeometry';
 import type { Vec3 } from '../spatial/types';
 import type { MetaBox, MetaScene } from '../eval/vsibench/metaScene';
 import type { CameraFrame, SynthIntrinsics, SynthObject, SynthRoom } from './types';
@@ -38,19 +39,9 @@ export function metaBox(o: SynthObject): MetaBox {
   const axes: Vec3[] = [toMetaFrame([c, 0, -s]), toMetaFrame([-s, 0, -c]), [0, 0, 1]];
   const lengths: Vec3 = [o.size[0], o.size[2], o.size[1]];
   const centroid = toMetaFrame(centre);
-  const min: Vec3 = [Infinity, Infinity, Infinity];
-  const max: Vec3 = [-Infinity, -Infinity, -Infinity];
-  for (let corner = 0; corner < 8; corner++) {
-    const p = centroid.slice() as Vec3;
-    for (let a = 0; a < 3; a++) {
-      const half = ((corner >> a) & 1 ? 0.5 : -0.5) * lengths[a]!;
-      for (let k = 0; k < 3; k++) p[k]! += axes[a]![k]! * half;
-    }
-    for (let k = 0; k < 3; k++) {
-      min[k] = Math.min(min[k]!, p[k]!);
-      max[k] = Math.max(max[k]!, p[k]!);
-    }
-  }
+  const corners = boxCorners({ center: centroid, axes: axes as [Vec3, Vec3, Vec3], size: lengths });
+  const min = [0, 1, 2].map((k) => Math.min(...corners.map((p) => p[k]!))) as Vec3;
+  const max = [0, 1, 2].map((k) => Math.max(...corners.map((p) => p[k]!))) as Vec3;
   return { centroid, axesLengths: lengths, normalizedAxes: axes.flat(), min, max, instance_id: o.instance };
 }
 

@@ -52,13 +52,7 @@ function centred(points: P2[]): P2[] {
 }
 
 export function polygonArea(poly: P2[]): number {
-  let a = 0;
-  for (let i = 0; i < poly.length; i++) {
-    const [x0, z0] = poly[i]!;
-    const [x1, z1] = poly[(i + 1) % poly.length]!;
-    a += x0 * z1 - x1 * z0;
-  }
-  return Math.abs(a) / 2;
+  return Math.abs(signedArea(poly));
 }
 
 export function insidePolygon(poly: P2[], x: number, z: number): boolean {

@@ -4,6 +4,7 @@
 // shadows). Deterministic arithmetic only. Parts are binned to 16x16-pixel tiles by their projected corners, so a ray
 // tests only the parts that can cover it.
 import type { Vec3 } from '../spatial/types';
+import { inwardNormal } from './layout';
 import { albedo, posterAlbedo } from './textures';
 import type { Part, SynthIntrinsics, SynthRoom } from './types';
 
@@ -37,17 +38,11 @@ interface Hit {
 /** The walls as 2D segments with their inward normals and where each starts along the outline. */
 function wallsOf(room: SynthRoom) {
   const poly = room.footprint;
-  let sign = 0;
-  for (let i = 0; i < poly.length; i++) {
-    const [x0, z0] = poly[i]!;
-    const [x1, z1] = poly[(i + 1) % poly.length]!;
-    sign += x0 * z1 - x1 * z0;
-  }
-  sign = sign > 0 ? 1 : -1;
   return poly.map(([ax, az], i) => {
     const [bx, bz] = poly[(i + 1) % poly.length]!;
     const len = Math.hypot(bx - ax, bz - az);
-    return { ax, az, dx: (bx - ax) / len, dz: (bz - az) / len, len, normal: [(-(bz - az) / len) * sign, 0, ((bx - ax) / len) * sign] as Vec3 };
+    const [nx, nz] = inwardNormal(poly, i);
+    return { ax, az, dx: (bx - ax) / len, dz: (bz - az) / len, len, normal: [nx, 0, nz] as Vec3 };
   });
 }
 
@@ -109,7 +104,8 @@ export function renderView(room: SynthRoom, k: SynthIntrinsics, pose: Float32Arr
   const walls = wallsOf(room);
   const wallStart: number[] = [0];
   for (const w of walls) wallStart.push(wallStart[wallStart.length - 1]! + w.len);
-  const postersOf = walls.map((_, i) => room.posters.filter((p) => p.wall === i));
+  // Per wall, the indices of its pictures (looked up for every pixel that hits a wall).
+  const postersOf = walls.map((_, i) => room.posters.flatMap((p, index) => (p.wall === i ? [index] : [])));
   const bins = binParts(room.parts, k, pose);
   const tilesX = Math.ceil(width / TILE);
   const ox = pose[12]!;
@@ -143,10 +139,9 @@ export function renderView(room: SynthRoom, k: SynthIntrinsics, pose: Float32Arr
         const y = oy + t * dy;
         if (along < 0 || along > wall.len || y < 0 || y > room.height) continue;
         setPlane(hit, t, wall.normal, wallStart[w]! + along, y, room.wallMaterial, 10 + w);
-        const posters = postersOf[w]!;
-        for (let p = 0; p < posters.length; p++) {
-          const q = posters[p]!;
-          if (along >= q.s0 && along <= q.s1 && y >= q.y0 && y <= q.y1) hit.poster = room.posters.indexOf(q);
+        for (const index of postersOf[w]!) {
+          const q = room.posters[index]!;
+          if (along >= q.s0 && along <= q.s1 && y >= q.y0 && y <= q.y1) hit.poster = index;
         }
       }
       // Furniture parts.

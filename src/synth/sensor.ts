@@ -6,7 +6,7 @@
 // - holes on glossy or glassy surfaces (screens, polished metal) in smooth blotches covering about half of them, and on
 //   dark surfaces (40 % of pixels): too little light returns;
 // - nothing beyond 8 m.
-import { seededRandom } from '../util/random';
+import { gaussian, seededRandom } from '../util/random';
 import type { RenderedView } from './raycast';
 import { valueNoise } from './textures';
 
@@ -34,10 +34,6 @@ export interface SensorOptions {
 export function sense(view: RenderedView, seed: number, options: SensorOptions = {}): SensorFrame {
   const { width, height } = view;
   const random = seededRandom(seed);
-  const gaussian = () => {
-    const u = Math.max(1e-12, random());
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  };
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let v = 0; v < height; v++)
     for (let u = 0; u < width; u++) {
@@ -70,7 +66,7 @@ export function sense(view: RenderedView, seed: number, options: SensorOptions =
         if (view.surface[i] === 1 && valueNoise(u / 12, v / 12, seed) > 0.5) continue;
         if (view.surface[i] === 2 && random() < DARK_HOLE_RATE) continue;
       }
-      const measured = noisy ? z * (1 + DEPTH_NOISE * gaussian()) : z;
+      const measured = noisy ? z * (1 + DEPTH_NOISE * gaussian(random)) : z;
       depthMm[i] = Math.max(1, Math.min(65534, Math.round(measured * 1000)));
     }
   return { width, height, rgba, depthMm };
