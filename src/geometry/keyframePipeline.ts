@@ -13,7 +13,7 @@ import { alignDepthToMap } from './depthAlignment';
 import { shrinkDepth, type StoredKeyframe } from './keyframeStore';
 import { identity } from './mat4';
 import { PoseGraph, type PoseEdge } from './poseGraph';
-import { composeRigid, invertRigid, matrixToRigid, rigidToMatrix, type Rigid } from './rigid';
+import { composeRigid, constantVelocityPose, invertRigid, matrixToRigid, rigidToMatrix, type Rigid } from './rigid';
 import type { DepthResult, GivenDepth, Keyframe, KeyframeGeometry, LoopClosureStats, MapCorrection, RgbaImage, TrackingState } from './types';
 
 /** Dense odometry trusts a pose this far (m, rad) from the predicted one, found with at least this share of the view's
@@ -386,7 +386,7 @@ export class KeyframePipeline<F> {
   private predictedPose(): Rigid {
     const last = matrixToRigid(this.lastPose);
     if (!this.prevPose) return last;
-    return composeRigid(last, composeRigid(invertRigid(matrixToRigid(this.prevPose)), last));
+    return constantVelocityPose(matrixToRigid(this.prevPose), last);
   }
 
   /** The depth model's estimate, given the capture's focal length once the first keyframes have agreed on one. */

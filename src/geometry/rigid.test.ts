@@ -7,6 +7,9 @@ import {
   rotationFromVector,
   solveLinear,
   composeRigid,
+  constantVelocityPose,
+  nearestRotation,
+  type Rigid,
   invertRigid,
   matrixToRigid,
   rigidToMatrix,
@@ -90,5 +93,41 @@ describe('alignSimilarity', () => {
     expect(scale).toBeCloseTo(0.92, 6);
     for (let i = 0; i < 9; i++) expect(rigid.R[i]).toBeCloseTo(T.R[i]!, 6);
     for (let a = 0; a < 3; a++) expect(rigid.t[a]).toBeCloseTo(T.t[a]!, 6);
+  });
+});
+
+describe('constantVelocityPose', () => {
+  const orthonormalityError = (R: ArrayLike<number>) => {
+    let worst = 0;
+    for (let a = 0; a < 3; a++) {
+      for (let b = 0; b < 3; b++) {
+        const dot = R[a]! * R[b]! + R[3 + a]! * R[3 + b]! + R[6 + a]! * R[6 + b]!;
+        worst = Math.max(worst, Math.abs(dot - (a === b ? 1 : 0)));
+      }
+    }
+    return worst;
+  };
+
+  it('keeps extrapolating a turning camera without its rotation going non-orthonormal', () => {
+    // Poses rounded to float32 (as the pipeline stores them), then extrapolated frame after frame: unchecked,
+    // the rounding error compounds by 1 + √2 a frame and shears the rotation within a few dozen frames.
+    const step: Rigid = { R: rotationFromVector(0.01, 0.03, -0.005), t: [0.04, 0, 0.02] };
+    let prev = matrixToRigid(rigidToMatrix({ R: rotationFromVector(0.3, -0.2, 0.1), t: [1, 2, 3] }));
+    let last = matrixToRigid(rigidToMatrix(composeRigid(prev, step)));
+    for (let frame = 0; frame < 60; frame++) [prev, last] = [last, constantVelocityPose(prev, last)];
+    expect(orthonormalityError(last.R)).toBeLessThan(1e-12);
+    // And it is still the same motion: 62 steps from the first pose.
+    let truth: Rigid = { R: rotationFromVector(0.3, -0.2, 0.1), t: [1, 2, 3] };
+    for (let frame = 0; frame < 61; frame++) truth = composeRigid(truth, step);
+    for (let i = 0; i < 9; i++) expect(last.R[i]).toBeCloseTo(truth.R[i]!, 4);
+  });
+
+  it('nearestRotation leaves a rotation as it is and pulls a sheared one back', () => {
+    const R = rotationFromVector(0.5, -1, 2);
+    const same = nearestRotation({ R, t: [1, 2, 3] });
+    for (let i = 0; i < 9; i++) expect(same.R[i]).toBeCloseTo(R[i]!, 12);
+    expect(same.t).toEqual([1, 2, 3]);
+    const sheared = R.map((v, i) => v + (i === 1 ? 0.02 : 0));
+    expect(orthonormalityError(nearestRotation({ R: sheared, t: [0, 0, 0] }).R)).toBeLessThan(1e-12);
   });
 });

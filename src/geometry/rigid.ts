@@ -226,6 +226,37 @@ export function composeRigid(A: Rigid, B: Rigid): Rigid {
   return { R, t: applyRigid(A, B.t) };
 }
 
+/**
+ * The rotation nearest to a nearly orthonormal R (polar decomposition by Newton iteration, R ← R(3I − RᵀR)/2). Rounding
+ * leaves composed rotations slightly off; where a pose is extrapolated from earlier ones (constant velocity) that error
+ * compounds (×2.4 a frame) until the "rotation" shears the scene, so poses made that way are cleaned with this.
+ */
+export function nearestRotation(T: Rigid): Rigid {
+  let R = Array.from(T.R);
+  for (let it = 0; it < 6; it++) {
+    const RtR = new Array<number>(9);
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) RtR[r * 3 + c] = R[r]! * R[c]! + R[3 + r]! * R[3 + c]! + R[6 + r]! * R[6 + c]!;
+    let off = 0;
+    for (let k = 0; k < 9; k++) off = Math.max(off, Math.abs(RtR[k]! - (k % 4 === 0 ? 1 : 0)));
+    if (off < 1e-13) break;
+    const next = new Array<number>(9);
+    for (let r = 0; r < 3; r++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let k = 0; k < 3; k++) s += R[r * 3 + k]! * ((k === c ? 3 : 0) - RtR[k * 3 + c]!);
+        next[r * 3 + c] = s / 2;
+      }
+    }
+    R = next;
+  }
+  return { R, t: [...T.t] as Vec3 };
+}
+
+/** Where a camera goes next if it keeps moving as it moved from `prev` to `last` (constant velocity), as a rigid pose. */
+export function constantVelocityPose(prev: Rigid, last: Rigid): Rigid {
+  return nearestRotation(composeRigid(last, composeRigid(invertRigid(prev), last)));
+}
+
 /** Column-major 4x4 (three.js order) from a rigid transform. */
 export function rigidToMatrix(T: Rigid): Float32Array {
   const { R, t } = T;

@@ -7,7 +7,17 @@
 // back with `resume`. Each frame also reports what it measured relative to earlier frames (edges for the pose graph:
 // src/geometry/poseGraph.ts): the step from the last frame, and where it sees points of a much older keyframe, its pose
 // relative to that one measured from the old points alone (a loop), so drift shows as a disagreement between the two.
-import { alignRigid, alignSimilarity, applyRigid, composeRigid, invertRigid, type Rigid, type Vec3 } from '../geometry/rigid';
+import {
+  alignRigid,
+  alignSimilarity,
+  applyRigid,
+  composeRigid,
+  constantVelocityPose,
+  invertRigid,
+  nearestRotation,
+  type Rigid,
+  type Vec3,
+} from '../geometry/rigid';
 import type { DepthSource, Intrinsics, TrackingStatus } from '../geometry/types';
 import { seededRandom } from '../util/random';
 import { refineByReprojection } from './refinePose';
@@ -264,8 +274,7 @@ export class Tracker {
     let best: { pose: Rigid; inliers: number; sightings?: Sighting[]; kf?: MapKeyframe } | null = null;
     let guided: { pose: Rigid; inliers: number; sightings: Sighting[] } | null = null;
     if (this.lastPose && this.prevPose && !this.lost) {
-      const velocity = composeRigid(invertRigid(this.prevPose), this.lastPose);
-      guided = this.refineAgainstMap(features, cam, composeRigid(this.lastPose, velocity), frame.intrinsics, 32);
+      guided = this.refineAgainstMap(features, cam, constantVelocityPose(this.prevPose, this.lastPose), frame.intrinsics, 32);
       if (guided.inliers >= 4 * this.minInliers) best = guided;
     }
     const candidates = best ? [] : this.candidates(thumb);
@@ -285,7 +294,7 @@ export class Tracker {
       return fail(this.lost ? 'cannot recognise any earlier view yet' : 'the view changed too fast or has too few features');
     }
     const useRefined = refined.inliers >= this.minInliers;
-    const pose = useRefined ? refined.pose : best.pose;
+    const pose = nearestRotation(useRefined ? refined.pose : best.pose);
     const inliers = Math.max(refined.inliers, best.inliers);
     const status: TrackingStatus = this.lost ? 'relocalised' : 'tracked';
     const sightings = useRefined ? (refined.sightings ?? []) : [];
