@@ -36,6 +36,40 @@ const around = (p: { x0: number; x1: number; y0: number; y1: number }) => ({
   ymax: (p.y1 + 3) * S,
 });
 
+/** A keyframe at `pose` (camera-to-world, column-major) seeing only an axis-aligned box: its depth by ray casting. */
+function rendered(index: number, pose: Float32Array, box: { min: readonly number[]; max: readonly number[] }): StoredKeyframe {
+  const data = new Float32Array(W * H);
+  const origin = [pose[12]!, pose[13]!, pose[14]!];
+  for (let v = 0; v < H; v++) {
+    for (let u = 0; u < W; u++) {
+      const cam = [(u - (W - 1) / 2) / F, (v - (H - 1) / 2) / F, 1];
+      const dir = [0, 1, 2].map((a) => pose[a]! * cam[0]! + pose[4 + a]! * cam[1]! + pose[8 + a]! * cam[2]!);
+      let near = 0;
+      let far = Infinity;
+      for (let a = 0; a < 3; a++) {
+        const t1 = (box.min[a]! - origin[a]!) / dir[a]!;
+        const t2 = (box.max[a]! - origin[a]!) / dir[a]!;
+        near = Math.max(near, Math.min(t1, t2));
+        far = Math.min(far, Math.max(t1, t2));
+      }
+      if (near < far) data[v * W + u] = near; // the ray's camera z is 1 per unit t: t is the depth
+    }
+  }
+  return { ...keyframe(index, 0, []), pose, depth: { width: W, height: H, data } };
+}
+
+/** The detector's box around every pixel with depth, in image pixels. */
+function boxOfDepth(kf: StoredKeyframe): { xmin: number; ymin: number; xmax: number; ymax: number } {
+  let [xmin, ymin, xmax, ymax] = [W, H, 0, 0];
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      if (!kf.depth.data[y * W + x]) continue;
+      [xmin, ymin, xmax, ymax] = [Math.min(xmin, x), Math.min(ymin, y), Math.max(xmax, x + 1), Math.max(ymax, y + 1)];
+    }
+  }
+  return { xmin: xmin * S, ymin: ymin * S, xmax: xmax * S, ymax: ymax * S };
+}
+
 describe('lifting a detection', () => {
   it('keeps the object, not the wall behind it, at metric size', () => {
     const patch = { x0: 54, x1: 74, y0: 38, y1: 58 }; // 20 px at 2 m with f = 100: 0.4 m
@@ -92,16 +126,41 @@ describe('merging into instances', () => {
     expect(after[0]!.box.center[0]).toBeCloseTo(before[0], 5);
   });
 
-  it('keeps labels apart, drops one-off detections once sightings are required, and forgets on reset', () => {
+  it('takes the label most detections give, keeps other kinds apart, drops one-off detections once sightings are required, and forgets on reset', () => {
     const map = new ObjectMap();
-    map.add(keyframe(0, 0, [chair]), IMAGE.width, IMAGE.height, [
-      { label: 'chair', score: 0.4, box: around(chair) },
-      { label: 'table', score: 0.3, box: around(chair) },
+    // The detector calls the chair a stool once: the same object named differently, outvoted. A table beside it is
+    // another object.
+    map.add(keyframe(0, 0, [chair, other]), IMAGE.width, IMAGE.height, [
+      { label: 'stool', score: 0.6, box: around(chair) },
+      { label: 'table', score: 0.3, box: around(other) },
     ]);
-    expect(map.objects(identity()).map((o) => o.label)).toEqual(['chair', 'table']);
-    expect(map.objects(identity(), 2)).toEqual([]);
+    map.add(keyframe(1, 0, [chair, other]), IMAGE.width, IMAGE.height, [{ label: 'chair', score: 0.5, box: around(chair) }]);
+    map.add(keyframe(2, 0, [chair, other]), IMAGE.width, IMAGE.height, [{ label: 'chair', score: 0.4, box: around(chair) }]);
+    expect(map.objects(identity()).map((o) => [o.label, o.seenIn.length])).toEqual([
+      ['chair', 3],
+      ['table', 1],
+    ]);
+    expect(map.objects(identity(), 2).map((o) => o.label)).toEqual(['chair']);
     map.reset();
     expect(map.size).toBe(0);
+  });
+
+  it('joins an object seen from the front and then from the side, whose surfaces share no cells', () => {
+    // A 0.4 m cube (x, y ±0.2, z 2–2.4), looked down at from the front (its front and top), then from its right side
+    // at its own height (that side only).
+    const cube = { min: [-0.2, -0.2, 2] as const, max: [0.2, 0.2, 2.4] as const };
+    const [s, c] = [Math.sin(0.7), Math.cos(0.7)]; // 40° down, from 1 m above the cube's centre (y is down)
+    const front = Float32Array.from([1, 0, 0, 0, 0, c, -s, 0, 0, s, c, 0, 0, -1, 1, 1]);
+    const side = Float32Array.from([0, 0, 1, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1.2, 0, 2.2, 1]); // at x = 1.2 looking along −x
+    const map = new ObjectMap();
+    for (const [index, pose] of [front, side].entries()) {
+      const kf = rendered(index, pose, cube);
+      map.add(kf, IMAGE.width, IMAGE.height, [{ label: 'stove', score: 0.9, box: boxOfDepth(kf) }]);
+    }
+    const objects = map.objects(identity());
+    expect(objects.map((o) => o.seenIn)).toEqual([[0, 1]]);
+    const [x, y, z] = objects[0]!.box.center;
+    expect(Math.hypot(x, y, z - 2.2)).toBeLessThan(0.05);
   });
 
   it('drops an instance the detector does not find again where it would be seen, and keeps one it mostly finds', () => {

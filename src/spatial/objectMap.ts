@@ -5,8 +5,8 @@
 import type { StoredKeyframe } from '../geometry/keyframeStore';
 import { transformPoints } from '../geometry/mat4';
 import { seededRandom } from '../util/random';
-import { fitUprightBox } from './boxGeometry';
-import type { SceneObject, Sighting } from './types';
+import { fitUprightBox, pointToBoxDistance } from './boxGeometry';
+import type { OrientedBox, SceneObject, Sighting } from './types';
 
 export interface Detection2D {
   label: string;
@@ -16,7 +16,8 @@ export interface Detection2D {
 }
 
 interface Instance {
-  label: string;
+  /** Detector scores summed per label: a detector calls the same stool a chair now and then, so the label is a vote. */
+  votes: Map<string, number>;
   serial: number;
   points: number[];
   /** 10 cm cells the instance's sightings put points in, with how many sightings did: the object's own cells recur
@@ -36,6 +37,13 @@ const CELL = 0.1;
 const MAX_POINTS = 3000;
 /** Overlap (share of the smaller cell set) above which two observations are the same object. */
 const SAME_OBJECT_OVERLAP = 0.25;
+/** A detection labelled otherwise joins an instance only when this share of its own cells is on the instance: then it
+ * is the same object named differently (a near category, a stray box on it), not a neighbour of another kind. */
+const RELABEL_OVERLAP = 0.5;
+/** Two instances of one label are one object when this share of either's points lies in the other's box (within
+ * BOX_MARGIN): seen first from one side and then the other, an object's surfaces need not share cells, its volume does. */
+const SAME_VOLUME_SHARE = 0.5;
+const BOX_MARGIN = 0.05;
 /** Inner share of a detection box whose depth sets the object's distance (the rim is often background). */
 const CORE = 0.5;
 /** An instance is kept only if detected on at least this share of the keyframes that had it in view: a false
@@ -50,7 +58,7 @@ const FLOOR_MARGIN = 0.04;
 
 export class ObjectMap {
   private instances: Instance[] = [];
-  private serials = new Map<string, number>();
+  private serial = 0;
   /** Every keyframe's detections as they came, so a loop closure that moves keyframes can lift them again. */
   private readonly inputs: { keyframe: number; width: number; height: number; detections: Detection2D[] }[] = [];
 
@@ -83,7 +91,7 @@ export class ObjectMap {
 
   reset(): void {
     this.instances = [];
-    this.serials.clear();
+    this.serial = 0;
     this.inputs.length = 0;
   }
 
@@ -92,22 +100,31 @@ export class ObjectMap {
    * capture has moved on (`minSightings`), so a single false detection does not become an object.
    */
   objects(toGravity: Float32Array, minSightings = 1, floorAtZero = false): SceneObject[] {
-    const out: SceneObject[] = [];
+    const kept: { inst: Instance; label: string; points: Float32Array; box: OrientedBox }[] = [];
     for (const inst of this.instances) {
-      if (inst.seenIn.length < minSightings && inst.bestScore < 0.5) continue;
+      if (inst.seenIn.length < minSightings) continue;
       if (inst.inView >= RATE_AFTER_VIEWS && inst.seenIn.length < MIN_DETECTION_RATE * inst.inView) continue;
       const all = transformPoints(toGravity, confirmedPoints(inst));
-      const pts = floorAtZero ? aboveFloor(all) : all;
-      const box = fitUprightBox(trimOutliers(pts));
+      const points = floorAtZero ? aboveFloor(all) : all;
+      const box = fitUprightBox(trimOutliers(points));
+      if (box) kept.push({ inst, label: labelOf(inst), points, box });
+    }
+    const out: SceneObject[] = [];
+    for (const group of sameVolumeGroups(kept)) {
+      const [first, ...rest] = group;
+      const points = rest.length ? concatPoints(group.map((g) => g.points)) : first!.points;
+      const box = rest.length ? fitUprightBox(trimOutliers(points)) : first!.box;
       if (!box) continue;
+      const insts = group.map((g) => g.inst);
+      const firstSeen = insts.reduce((a, b) => (b.firstSeen.keyframe < a.firstSeen.keyframe ? b : a)).firstSeen;
       out.push({
-        id: `${inst.label}#${inst.serial}`,
-        label: inst.label,
+        id: `${first!.label}#${first!.inst.serial}`,
+        label: first!.label,
         box,
-        points: pts,
-        firstSeen: inst.firstSeen,
-        seenIn: [...inst.seenIn],
-        score: inst.bestScore,
+        points,
+        firstSeen,
+        seenIn: [...new Set(insts.flatMap((i) => i.seenIn))].sort((a, b) => a - b),
+        score: Math.max(...insts.map((i) => i.bestScore)),
       });
     }
     return out;
@@ -118,7 +135,6 @@ export class ObjectMap {
     let best: Instance | null = null;
     let bestOverlap = 0;
     for (const inst of this.instances) {
-      if (inst.label !== det.label) continue;
       // Against the cells the instance's sightings agree on, so two objects are not joined by background both took in.
       const confirmed = confirmedCount(inst);
       let shared = 0;
@@ -126,19 +142,20 @@ export class ObjectMap {
       for (const n of inst.cells.values()) if (n >= confirmed) size++;
       for (const c of cells) if ((inst.cells.get(c) ?? 0) >= confirmed) shared++;
       const overlap = shared / Math.max(1, Math.min(cells.size, size));
-      if (overlap > bestOverlap) [best, bestOverlap] = [inst, overlap];
+      const same = labelOf(inst) === det.label ? overlap >= SAME_OBJECT_OVERLAP : shared >= RELABEL_OVERLAP * cells.size;
+      if (same && overlap > bestOverlap) [best, bestOverlap] = [inst, overlap];
     }
-    if (best && bestOverlap >= SAME_OBJECT_OVERLAP) {
+    if (best) {
       for (const c of cells) best.cells.set(c, (best.cells.get(c) ?? 0) + 1);
       if (!best.seenIn.includes(sighting.keyframe)) best.seenIn.push(sighting.keyframe);
+      best.votes.set(det.label, (best.votes.get(det.label) ?? 0) + det.score);
       best.bestScore = Math.max(best.bestScore, det.score);
       addSample(best, points);
       return;
     }
-    const serial = (this.serials.get(det.label) ?? 0) + 1;
-    this.serials.set(det.label, serial);
+    const serial = ++this.serial;
     const inst: Instance = {
-      label: det.label,
+      votes: new Map([[det.label, det.score]]),
       serial,
       points: [],
       cells: new Map([...cells].map((c) => [c, 1])),
@@ -152,6 +169,49 @@ export class ObjectMap {
     addSample(inst, points);
     this.instances.push(inst);
   }
+}
+
+/** The label most of an instance's detections gave it (by summed score; the first given wins a tie). */
+function labelOf(inst: Instance): string {
+  let best = '';
+  let most = -1;
+  for (const [label, votes] of inst.votes) if (votes > most) [best, most] = [label, votes];
+  return best;
+}
+
+/** Instances grouped into objects: one label, and most of one's points inside the other's box. */
+function sameVolumeGroups<T extends { label: string; points: Float32Array; box: OrientedBox }>(items: T[]): T[][] {
+  const parent = items.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const inside = (points: Float32Array, box: OrientedBox) => {
+    let n = 0;
+    for (let i = 0; i < points.length; i += 3) if (pointToBoxDistance(box, [points[i]!, points[i + 1]!, points[i + 2]!]) <= BOX_MARGIN) n++;
+    return n / Math.max(1, points.length / 3);
+  };
+  for (let a = 0; a < items.length; a++) {
+    for (let b = a + 1; b < items.length; b++) {
+      const [A, B] = [items[a]!, items[b]!];
+      if (A.label !== B.label || root(a) === root(b)) continue;
+      if (Math.max(inside(A.points, B.box), inside(B.points, A.box)) >= SAME_VOLUME_SHARE) parent[root(b)] = root(a);
+    }
+  }
+  const groups = new Map<number, T[]>();
+  for (const [i, item] of items.entries()) {
+    const list = groups.get(root(i));
+    if (list) list.push(item);
+    else groups.set(root(i), [item]);
+  }
+  return [...groups.values()];
+}
+
+function concatPoints(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** The points higher than FLOOR_MARGIN above the floor (all of them when that leaves too few to fit a box). */
