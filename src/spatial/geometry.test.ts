@@ -5,7 +5,8 @@ import { seededRandom } from '../util/random';
 import { boxCorners, boxDimensions, closestPointsOfBoxes, fitUprightBox, pointToBoxDistance } from './boxGeometry';
 import { answerSpatialQuestion } from './answer';
 import { cameraAtFrame } from './cameraTrack';
-import { estimateRoom } from './room';
+import { identity } from '../geometry/mat4';
+import { estimateRoom, sightlines } from './room';
 import type { OrientedBox, SceneMemory, Vec3 } from './types';
 
 function rotatedBox(center: Vec3, size: Vec3, yawDeg: number): OrientedBox {
@@ -97,6 +98,67 @@ describe('room', () => {
     expect(Math.abs(room.floorArea - 20) / 20).toBeLessThan(0.08);
     expect(room.ceilingHeight).toBeNull();
     expect(room.floorSeen).toBe(false);
+  });
+
+  it('ends the floor at the wall the cameras looked at, not at the band its noisy points spread over, and fills the floor they saw past furniture', () => {
+    const NOISE = 0.02;
+    // A 4 x 5 m room seen from its middle by a camera turning round, with depth 2 % noisy: its walls' points spread
+    // over a band (points alone take in the band's outer half); a 1 m cube in a corner hides the floor behind it.
+    const random = seededRandom(4);
+    const normal = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+    const [W, H, F] = [64, 48, 40];
+    const cube = { x0: 3, x1: 4, z0: 0, z1: 1, top: 1 };
+    const views = Array.from({ length: 24 }, (_, k) => {
+      const yaw = (2 * Math.PI * k) / 24;
+      // Camera axes in the gravity frame (+y up): x right, y down, z forward, at 1.5 m in the room's middle.
+      const [fx, fz] = [Math.sin(yaw), Math.cos(yaw)];
+      const pose = Float32Array.from([fz, 0, -fx, 0, 0, -1, 0, 0, fx, 0, fz, 0, 2, 1.5, 2.5, 1]);
+      const data = new Float32Array(W * H);
+      for (let v = 0; v < H; v++) {
+        for (let u = 0; u < W; u++) {
+          const c = [(u - W / 2) / F, (v - H / 2) / F, 1];
+          const d = [0, 1, 2].map((a) => pose[a]! * c[0]! + pose[4 + a]! * c[1]! + pose[8 + a]! * c[2]!);
+          let t = Infinity;
+          // Walls, floor and ceiling (the room's inside), then the cube.
+          for (const [a, lo, hi] of [
+            [0, 0, 4],
+            [1, 0, 2.5],
+            [2, 0, 5],
+          ] as const) {
+            const o = pose[12 + a]!;
+            if (d[a]! > 0) t = Math.min(t, (hi - o) / d[a]!);
+            if (d[a]! < 0) t = Math.min(t, (lo - o) / d[a]!);
+          }
+          let near = 0;
+          let far = Infinity;
+          for (const [a, lo, hi] of [
+            [0, cube.x0, cube.x1],
+            [1, 0, cube.top],
+            [2, cube.z0, cube.z1],
+          ] as const) {
+            const t1 = (lo - pose[12 + a]!) / d[a]!;
+            const t2 = (hi - pose[12 + a]!) / d[a]!;
+            near = Math.max(near, Math.min(t1, t2));
+            far = Math.min(far, Math.max(t1, t2));
+          }
+          if (near < far) t = Math.min(t, near);
+          data[v * W + u] = t * (1 + NOISE * normal());
+        }
+      }
+      return { pose, depth: { width: W, height: H, data }, intrinsics: { fx: F, fy: F, cx: W / 2, cy: H / 2 } };
+    });
+    const points: number[] = [];
+    for (const { pose, depth, intrinsics } of views) {
+      for (let i = 0; i < W * H; i += 3) {
+        const [u, v, z] = [i % W, Math.floor(i / W), depth.data[i]!];
+        const c = [((u - intrinsics.cx) / intrinsics.fx) * z, ((v - intrinsics.cy) / intrinsics.fy) * z, z];
+        points.push(...[0, 1, 2].map((a) => pose[a]! * c[0]! + pose[4 + a]! * c[1]! + pose[8 + a]! * c[2]! + pose[12 + a]!));
+      }
+    }
+    const fromPoints = estimateRoom(Float32Array.from(points), true)!;
+    const looked = estimateRoom(Float32Array.from(points), true, sightlines(views, identity()))!;
+    expect(fromPoints.floorArea).toBeGreaterThan(22);
+    expect(Math.abs(looked.floorArea - 20) / 20).toBeLessThan(0.08);
   });
 
   it('does not count the missing corner of an L-shaped room', () => {

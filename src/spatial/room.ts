@@ -1,13 +1,90 @@
 // The room from the map: its floor footprint (area and outline) and the ceiling height where a ceiling
 // was seen. Points are in the gravity frame (+y up, the floor at y = 0).
+import type { StoredKeyframe } from '../geometry/keyframeStore';
+import { transformPoints } from '../geometry/mat4';
 import type { Room } from './types';
 
 const CELL = 0.1; // m: footprint grid
 const MIN_POINTS_PER_CELL = 2;
 const CEILING_MIN = 1.8; // m above the floor
 const BIN = 0.05;
+/** Sight lines taken from at most this many keyframes, on a grid of about SIGHTLINE_GRID pixels across. */
+const SIGHTLINE_KEYFRAMES = 400;
+const SIGHTLINE_GRID = 32;
+/** Depth beyond which a sight line is not trusted to stay in the room (a doorway, a window). */
+const SIGHTLINE_MAX_DEPTH = 8;
+/** Fewer sight lines than this (a few keyframes' worth): the footprint comes from the points alone. */
+const MIN_SIGHTLINES = 2000;
+/** A sight line ending this close above the floor ended on the floor. */
+const FLOOR_HIT = 0.1;
 
-export function estimateRoom(points: Float32Array, floorSeen: boolean): Room | null {
+/**
+ * The floor under what the cameras saw: for a sample of each keyframe's pixels, the line on the floor plan from the
+ * camera to the point its depth puts there, as [x0, z0, x1, z1, height of the end] in the gravity frame. The air a camera looked through
+ * is inside the room, so these fill the floor that furniture hid or the map's points left sparse.
+ */
+export function sightlines(stored: readonly Pick<StoredKeyframe, 'pose' | 'depth' | 'intrinsics'>[], toGravity: Float32Array): Float32Array {
+  const step = Math.max(1, stored.length / SIGHTLINE_KEYFRAMES);
+  const out: number[] = [];
+  for (let k = 0; k < stored.length; k += step) {
+    const { pose, depth, intrinsics } = stored[Math.floor(k)]!;
+    const { fx, fy, cx, cy } = intrinsics;
+    const stride = Math.max(1, Math.round(depth.width / SIGHTLINE_GRID));
+    const ends: number[] = [];
+    for (let v = stride >> 1; v < depth.height; v += stride) {
+      for (let u = stride >> 1; u < depth.width; u += stride) {
+        const d = depth.data[v * depth.width + u]!;
+        if (!(d > 0) || d > SIGHTLINE_MAX_DEPTH) continue;
+        const X = ((u - cx) / fx) * d;
+        const Y = ((v - cy) / fy) * d;
+        ends.push(
+          pose[0]! * X + pose[4]! * Y + pose[8]! * d + pose[12]!,
+          pose[1]! * X + pose[5]! * Y + pose[9]! * d + pose[13]!,
+          pose[2]! * X + pose[6]! * Y + pose[10]! * d + pose[14]!,
+        );
+      }
+    }
+    const [camera, ...points] = chunks(transformPoints(toGravity, [pose[12]!, pose[13]!, pose[14]!, ...ends]));
+    for (const p of points) out.push(camera![0], camera![2], p[0], p[2], p[1]);
+  }
+  return Float32Array.from(out);
+}
+
+function chunks(xyz: Float32Array): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let i = 0; i + 2 < xyz.length; i += 3) out.push([xyz[i]!, xyz[i + 1]!, xyz[i + 2]!]);
+  return out;
+}
+
+/**
+ * Counts, per cell, the sight lines that pass over it and those that end on something standing in it (a line that
+ * ends on the floor passes: the floor is inside). The depth's noise carries some ends past a wall: beyond it, lines
+ * mostly end; inside, they mostly pass.
+ */
+function countLine(passes: Uint32Array, ends: Uint32Array, w: number, h: number, x0: number, z0: number, line: ArrayLike<number>, i: number): void {
+  const [ax, az, bx, bz] = [(line[i]! - x0) / CELL, (line[i + 1]! - z0) / CELL, (line[i + 2]! - x0) / CELL, (line[i + 3]! - z0) / CELL];
+  const onFloor = line[i + 4]! < FLOOR_HIT;
+  const end = Math.floor(bz) * w + Math.floor(bx);
+  const inGrid = (x: number, z: number) => x >= 0 && x < w && z >= 0 && z < h;
+  if (inGrid(Math.floor(bx), Math.floor(bz))) (onFloor ? passes : ends)[end]!++;
+  const n = Math.ceil(3 * Math.hypot(bx - ax, bz - az));
+  let last = -1;
+  for (let s = 0; s < n; s++) {
+    const x = Math.floor(ax + ((bx - ax) * s) / n);
+    const z = Math.floor(az + ((bz - az) * s) / n);
+    const cell = z * w + x;
+    if (cell === end) break;
+    if (cell !== last && inGrid(x, z)) passes[cell]!++;
+    last = cell;
+  }
+}
+
+/**
+ * `points`: the map's points in the gravity frame. `lines`: sight lines (`sightlines`): the footprint is the floor more of them
+ * cross (or end on) than end on something standing there, closed and filled (furniture they end on is enclosed by it). The wall is where they end, so
+ * the depth's noise does not widen the room by the band it spreads walls over. Without enough of them, or with no floor to stand them on, the cells the points cover.
+ */
+export function estimateRoom(points: Float32Array, floorSeen: boolean, lines?: Float32Array): Room | null {
   const n = Math.floor(points.length / 3);
   if (n < 500) return null;
   const xs: number[] = [];
@@ -27,7 +104,15 @@ export function estimateRoom(points: Float32Array, floorSeen: boolean): Room | n
     const cz = Math.floor((points[3 * i + 2]! - z0) / CELL);
     if (cx >= 0 && cx < w && cz >= 0 && cz < h && counts[cz * w + cx]! < 65535) counts[cz * w + cx]!++;
   }
-  let grid: Uint8Array = Uint8Array.from(counts, (c) => (c >= MIN_POINTS_PER_CELL ? 1 : 0));
+  // The floor the cameras looked across, where there are enough sight lines; else the cells the points cover.
+  const looked = floorSeen && lines && lines.length >= 5 * MIN_SIGHTLINES;
+  let grid: Uint8Array;
+  if (looked) {
+    const passes = new Uint32Array(w * h);
+    const ends = new Uint32Array(w * h);
+    for (let i = 0; i + 4 < lines.length; i += 5) countLine(passes, ends, w, h, x0, z0, lines, i);
+    grid = Uint8Array.from(passes, (p, i) => (p > ends[i]! ? 1 : 0));
+  } else grid = Uint8Array.from(counts, (c) => (c >= MIN_POINTS_PER_CELL ? 1 : 0));
   // Close small gaps between observed patches, then fill what the footprint encloses.
   grid = erode(dilate(grid, w, h, 2), w, h, 2);
   fillEnclosed(grid, w, h);

@@ -6,12 +6,12 @@ import type { StoredKeyframe } from '../geometry/keyframeStore';
 import { transformPoints } from '../geometry/mat4';
 import { boxDimensions } from './boxGeometry';
 import type { ObjectMap } from './objectMap';
-import { estimateRoom } from './room';
+import { estimateRoom, sightlines } from './room';
 import type { CameraSample, SceneMemory, SceneObject, Vec3 } from './types';
 
 export interface PipelineState {
   /** Tracked keyframes in capture order (pose: column-major camera-to-world in the tracking world). */
-  stored: readonly Pick<StoredKeyframe, 'index' | 'sourceFrame' | 'timestampMs' | 'pose'>[];
+  stored: readonly (Pick<StoredKeyframe, 'index' | 'sourceFrame' | 'timestampMs' | 'pose'> & Partial<Pick<StoredKeyframe, 'depth' | 'intrinsics'>>)[];
   /** Source frames whose tracking was lost. */
   lostFrames: readonly number[];
   /** Column-major 4x4 from the tracking world to the gravity frame. */
@@ -39,7 +39,10 @@ export function buildSceneMemory(state: PipelineState): SceneMemory {
     cameraSample(kf.pose, state.toGravity, { keyframe: kf.index, sourceFrame: kf.sourceFrame, timestampMs: kf.timestampMs }),
   );
   camera.sort((a, b) => a.sourceFrame - b.sourceFrame);
-  const room = state.mapPoints ? estimateRoom(transformPoints(state.toGravity, state.mapPoints), state.floorSeen) : null;
+  const withDepth = state.stored.filter((kf): kf is Pick<StoredKeyframe, 'pose' | 'depth' | 'intrinsics'> & typeof kf => !!kf.depth && !!kf.intrinsics);
+  const room = state.mapPoints
+    ? estimateRoom(transformPoints(state.toGravity, state.mapPoints), state.floorSeen, sightlines(withDepth, state.toGravity))
+    : null;
   // Once the capture has several keyframes, an object must be seen on two of them to count.
   const minSightings = camera.length >= 5 ? 2 : 1;
   return {
