@@ -182,7 +182,10 @@ function labelOf(inst: Instance): string {
 /** Instances grouped into objects: one label, and most of one's points inside the other's box. */
 function sameVolumeGroups<T extends { label: string; points: Float32Array; box: OrientedBox }>(items: T[]): T[][] {
   const parent = items.map((_, i) => i);
-  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i]!;
+    return i;
+  };
   const inside = (points: Float32Array, box: OrientedBox) => {
     let n = 0;
     for (let i = 0; i < points.length; i += 3) if (pointToBoxDistance(box, [points[i]!, points[i + 1]!, points[i + 2]!]) <= BOX_MARGIN) n++;
