@@ -118,6 +118,29 @@ const VES_TO_FE = /(kni|wi|li)ves$/;
 /** Plurals in -ies that are not -y words. */
 const IES_KEEP = new Set(['movies', 'cookies', 'series', 'species', 'pies', 'ties']);
 
+/**
+ * Categories an open-vocabulary detector gives to the same object from one view to the next, because the objects
+ * look alike (a stool and a chair, a TV and a monitor, a counter and a table top): a detection of one may be merged
+ * into an instance of the other, where the instance's label is a vote. Not synonyms for questions: the benchmarks
+ * count a stool and a chair apart.
+ */
+const LOOK_ALIKE_GROUPS: readonly (readonly string[])[] = [
+  ['chair', 'stool', 'sofa'],
+  ['sofa', 'bed'],
+  ['table', 'nightstand', 'counter'],
+  ['sink', 'counter'],
+  ['tv', 'monitor'],
+  ['trash can', 'trash bin'],
+  ['closet', 'bookshelf', 'refrigerator'],
+  ['stove', 'dishwasher', 'washer'],
+  ['lamp', 'ceiling light'],
+];
+
+/** Whether a detector may call one object `a` in one view and `b` in another (LOOK_ALIKE_GROUPS). */
+export function looksAlike(a: string, b: string): boolean {
+  return a === b || LOOK_ALIKE_GROUPS.some((group) => group.includes(a) && group.includes(b));
+}
+
 /** Singular of an English noun phrase's last word (enough for furniture names). */
 export function singular(phrase: string): string {
   const words = phrase.split(' ');

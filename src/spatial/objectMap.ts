@@ -3,6 +3,7 @@
 // times is one chair) or kept as a new one (two chairs side by side are two). Points are kept in the
 // tracking world frame; boxes are fitted in the gravity frame when the memory is read.
 import type { StoredKeyframe } from '../geometry/keyframeStore';
+import { looksAlike } from '../perception/vocabulary';
 import { transformPoints } from '../geometry/mat4';
 import { seededRandom } from '../util/random';
 import { fitUprightBox, pointToBoxDistance } from './boxGeometry';
@@ -37,8 +38,8 @@ const CELL = 0.1;
 const MAX_POINTS = 3000;
 /** Overlap (share of the smaller cell set) above which two observations are the same object. */
 const SAME_OBJECT_OVERLAP = 0.25;
-/** A detection labelled otherwise joins an instance only when this share of its own cells is on the instance: then it
- * is the same object named differently (a near category, a stray box on it), not a neighbour of another kind. */
+/** A detection with a look-alike label (src/perception/vocabulary.ts) joins an instance only when this share of its own
+ * cells is on the instance: then it is the same object named differently, not a neighbour of another kind. */
 const RELABEL_OVERLAP = 0.5;
 /** Two instances of one label are one object when this share of either's points lies in the other's box (within
  * BOX_MARGIN): seen first from one side and then the other, an object's surfaces need not share cells, its volume does. */
@@ -142,7 +143,8 @@ export class ObjectMap {
       for (const n of inst.cells.values()) if (n >= confirmed) size++;
       for (const c of cells) if ((inst.cells.get(c) ?? 0) >= confirmed) shared++;
       const overlap = shared / Math.max(1, Math.min(cells.size, size));
-      const same = labelOf(inst) === det.label ? overlap >= SAME_OBJECT_OVERLAP : shared >= RELABEL_OVERLAP * cells.size;
+      const label = labelOf(inst);
+      const same = label === det.label ? overlap >= SAME_OBJECT_OVERLAP : looksAlike(label, det.label) && shared >= RELABEL_OVERLAP * cells.size;
       if (same && overlap > bestOverlap) [best, bestOverlap] = [inst, overlap];
     }
     if (best) {
