@@ -156,6 +156,18 @@ describe('room and time', () => {
       'What will be the first-time appearance order of the following categories in the video: lamp, sofa, table, tv?\nA. lamp, sofa, table, tv\nB. sofa, tv, table, lamp\nC. tv, sofa, lamp, table\nD. sofa, table, tv, lamp';
     expect(ask(q)!.value).toBe('B');
   });
+
+  it('picks the option that the order of the seen categories singles out when one was never seen, and says so; none when it does not', () => {
+    // No bed in this capture; sofa, tv, table were first seen in that order, and only B lists all three so.
+    const q =
+      'What will be the first-time appearance order of the following categories in the video: bed, sofa, table, tv?\nA. bed, sofa, table, tv\nB. sofa, tv, table, bed\nC. tv, sofa, bed, table\nD. table, sofa, tv, bed';
+    const a = ask(q)!;
+    expect(a.value).toBe('B');
+    expect(a.text).toContain('Not seen: bed');
+    // Here A and B both list sofa before tv: the order seen does not choose.
+    const tie = 'What will be the first-time appearance order of the following categories in the video: bed, sofa, tv?\nA. bed, sofa, tv\nB. sofa, bed, tv';
+    expect(ask(tie)!.value).toBeNull();
+  });
 });
 
 describe('camera questions', () => {

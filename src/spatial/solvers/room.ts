@@ -1,6 +1,6 @@
 // The room as a whole (VSI-Bench room_size_estimation) and the order things came into view
 // (obj_appearance_order).
-import type { QuestionUnit, SceneMemory, SpatialAnswer, Vec3 } from '../types';
+import type { QuestionUnit, SceneMemory, SceneObject, SpatialAnswer, Vec3 } from '../types';
 import {
   boxHighlight,
   cannotAnswer,
@@ -76,28 +76,43 @@ export function appearanceOrder(memory: SceneMemory, labels: string[], options: 
     return { label, first };
   });
   const missing = firsts.filter((f) => !f.first).map((f) => f.label);
-  if (missing.length) return notSeen(type, missing);
-  firsts.sort((x, y) => x.first!.firstSeen.timestampMs - y.first!.firstSeen.timestampMs);
-  const order = firsts.map((f) => f.label);
-  // An option may list categories in other words; compare the order of the labels it names.
-  const option = pickOption(options, order.join(', ')) ?? bestOrderOption(options, order);
-  const when = firsts.map((f) => `${f.label} at ${(f.first!.firstSeen.timestampMs / 1000).toFixed(1)} s`).join(', ');
-  return choiceAnswer(type, options, option?.text ?? order.join(', '), `First seen: ${when}.`, {
-    figures: Object.fromEntries(firsts.map((f) => [`${f.label}_s`, f.first!.firstSeen.timestampMs / 1000])),
-    objects: firsts.map((f) => f.first!.id),
-    highlight: { boxes: firsts.map((f) => boxHighlight(f.first!)), segments: [] },
+  const seen = firsts.filter((f): f is { label: string; first: SceneObject } => !!f.first);
+  seen.sort((x, y) => x.first.firstSeen.timestampMs - y.first.firstSeen.timestampMs);
+  const order = seen.map((f) => f.label);
+  // An option may list categories in other words; compare the order of the labels it names. With some categories not
+  // seen, the option the seen ones' order singles out, if one does.
+  const option = missing.length ? uniqueBestOrderOption(options, order) : (pickOption(options, order.join(', ')) ?? bestOrderOption(options, order));
+  if (missing.length && (order.length < 2 || !option)) return notSeen(type, missing);
+  const when = seen.map((f) => `${f.label} at ${(f.first.firstSeen.timestampMs / 1000).toFixed(1)} s`).join(', ');
+  const caveat = missing.length ? ` Not seen: ${missing.join(', ')}; the option is the one the others' order fits.` : '';
+  return choiceAnswer(type, options, option?.text ?? order.join(', '), `First seen: ${when}.${caveat}`, {
+    figures: Object.fromEntries(seen.map((f) => [`${f.label}_s`, f.first.firstSeen.timestampMs / 1000])),
+    objects: seen.map((f) => f.first.id),
+    highlight: { boxes: seen.map((f) => boxHighlight(f.first)), segments: [] },
   });
+}
+
+/** The option that agrees with the most pairs of a partial order, when no other agrees with as many. */
+function uniqueBestOrderOption(options: Option[], order: string[]): Option | undefined {
+  const scored = options.map((o) => ({ o, agree: orderAgreement(o, order) })).sort((a, b) => b.agree - a.agree);
+  return scored[0] && (scored.length === 1 || scored[0].agree > scored[1]!.agree) ? scored[0].o : undefined;
 }
 
 /** The option whose listed order agrees with the most pairs of the measured order. */
 function bestOrderOption(options: Option[], order: string[]): Option | undefined {
   let best: { o: Option; agree: number } | undefined;
   for (const o of options) {
-    const listed = o.text.toLowerCase().split(/\s*,\s*/);
-    const rank = (l: string) => listed.findIndex((x) => x.includes(l));
-    let agree = 0;
-    for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) if (rank(order[i]!) < rank(order[j]!)) agree++;
+    const agree = orderAgreement(o, order);
     if (!best || agree > best.agree) best = { o, agree };
   }
   return best?.o;
+}
+
+/** Pairs of `order` that an option lists in the same order. */
+function orderAgreement(option: Option, order: string[]): number {
+  const listed = option.text.toLowerCase().split(/\s*,\s*/);
+  const rank = (l: string) => listed.findIndex((x) => x.includes(l));
+  let agree = 0;
+  for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) if (rank(order[i]!) < rank(order[j]!)) agree++;
+  return agree;
 }
