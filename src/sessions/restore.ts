@@ -6,6 +6,7 @@ import { identity } from '../geometry/mat4';
 import type { KeyframeGeometry, KeyframeInfo } from '../geometry/types';
 import { loadSession, sessionRange, type SessionsDb } from './db';
 import type { DetectionRecord, SavedChatMessage, SessionMeta } from './types';
+import { concat } from '../util/typedArrays';
 
 export interface RestoredSession {
   meta: SessionMeta;
@@ -78,15 +79,4 @@ function withoutDepth(info: KeyframeInfo): StoredKeyframe {
     intrinsics: info.intrinsics,
     depth: { width: 0, height: 0, data: new Float32Array(0) },
   };
-}
-
-function concat<T extends Float32Array | Uint8Array>(parts: T[], Type: { new (n: number): T }): T {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

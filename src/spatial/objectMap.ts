@@ -6,6 +6,7 @@ import type { StoredKeyframe } from '../geometry/keyframeStore';
 import { looksAlike } from '../perception/vocabulary';
 import { transformPoints } from '../geometry/mat4';
 import { seededRandom } from '../util/random';
+import { concat } from '../util/typedArrays';
 import { fitUprightBox, pointToBoxDistance } from './boxGeometry';
 import type { OrientedBox, SceneObject, Sighting } from './types';
 
@@ -113,7 +114,12 @@ export class ObjectMap {
     const out: SceneObject[] = [];
     for (const group of sameVolumeGroups(kept)) {
       const [first, ...rest] = group;
-      const points = rest.length ? concatPoints(group.map((g) => g.points)) : first!.points;
+      const points = rest.length
+        ? concat(
+            group.map((g) => g.points),
+            Float32Array,
+          )
+        : first!.points;
       const box = rest.length ? fitUprightBox(trimOutliers(points)) : first!.box;
       if (!box) continue;
       const insts = group.map((g) => g.inst);
@@ -207,16 +213,6 @@ function sameVolumeGroups<T extends { label: string; points: Float32Array; box: 
     else groups.set(root(i), [item]);
   }
   return [...groups.values()];
-}
-
-function concatPoints(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** The points higher than FLOOR_MARGIN above the floor (all of them when that leaves too few to fit a box). */
