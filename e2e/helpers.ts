@@ -36,6 +36,15 @@ export async function ask(page: Page, question: string): Promise<void> {
   await page.getByRole('button', { name: 'Send' }).click();
 }
 
+/** Asks in the chat and waits for the reply, which must be measured from the map by the solver `type`; its text. */
+export async function askMeasured(page: Page, question: string, type: string): Promise<string> {
+  await ask(page, question);
+  const answer = page.getByTestId('message-assistant').last();
+  await expect(answer).toHaveAttribute('data-streaming', 'false', { timeout: 60_000 });
+  await expect(answer).toHaveAttribute('data-measured', type);
+  return (await answer.textContent()) ?? '';
+}
+
 /** Checks that a tap at the control's centre would hit the control itself (nothing laid over it); returns that point. */
 export async function expectHittable(control: Locator): Promise<{ x: number; y: number }> {
   await control.scrollIntoViewIfNeeded();

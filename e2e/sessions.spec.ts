@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readPly, writePly } from '../src/sessions/ply';
 import { readTum } from '../src/sessions/tum';
 import { SHARED_DATA } from './chromium';
-import { ask, keyframeCount, openApp, watchConsole } from './helpers';
+import { askMeasured, keyframeCount, openApp, watchConsole } from './helpers';
 
 const viewStats = (page: Page) =>
   page.evaluate(async () => {
@@ -49,11 +49,7 @@ test('a reload mid-capture keeps the session; reopen, chat, export PLY + TUM, de
   await testInfo.attach('reopened', { path: testInfo.outputPath('reopened.png'), contentType: 'image/png' });
 
   // The scene memory came back too: the camera path is measured, not left to the VLM.
-  await ask(page, 'How far did I walk?');
-  const answer = page.getByTestId('message-assistant').last();
-  await expect(answer).toHaveAttribute('data-streaming', 'false', { timeout: 60_000 });
-  await expect(answer).toHaveAttribute('data-measured', 'camera_path_length');
-  const answerText = await answer.textContent();
+  const answerText = await askMeasured(page, 'How far did I walk?', 'camera_path_length');
 
   // The chat is saved with the session: after another reload, reopening brings it back.
   await page.waitForTimeout(1500);
@@ -62,7 +58,7 @@ test('a reload mid-capture keeps the session; reopen, chat, export PLY + TUM, de
   await page.getByText(/^Sessions \(/).click();
   await session.getByRole('button', { name: 'Open' }).click();
   await expect(page.getByTestId('message-user')).toHaveText(['How far did I walk?']);
-  await expect(page.getByTestId('message-assistant')).toHaveText([answerText!]);
+  await expect(page.getByTestId('message-assistant')).toHaveText([answerText]);
   await expect.poll(() => viewStats(page)).toEqual({ points, keyframes: poses });
 
   // Exports parse: every map point in the PLY, one TUM line per camera pose, the chat as JSON.

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { writeSynthRoom } from '../scripts/synthRoom';
-import { ask, keyframeCount, openApp, watchConsole } from './helpers';
+import { askMeasured, keyframeCount, openApp, watchConsole } from './helpers';
 
 const SEED = 5;
 
@@ -27,11 +27,8 @@ test('a generated room: "How big is this room?" comes within 10 % of its true fl
     await expect(page.getByTestId('open-images')).toBeEnabled({ timeout: 300_000 });
     expect(await keyframeCount(page)).toBeGreaterThan(100);
 
-    await ask(page, 'How big is this room?');
-    const answer = page.getByTestId('message-assistant').last();
-    await expect(answer).toHaveAttribute('data-streaming', 'false', { timeout: 60_000 });
-    await expect(answer).toHaveAttribute('data-measured', 'room_size_estimation');
-    const area = Number(/(\d+(?:\.\d+)?) m²/.exec((await answer.textContent()) ?? '')?.[1]);
+    const reply = await askMeasured(page, 'How big is this room?', 'room_size_estimation');
+    const area = Number(/(\d+(?:\.\d+)?) m²/.exec(reply)?.[1]);
     expect(Math.abs(area - meta.room_size) / meta.room_size).toBeLessThan(0.1);
     expect(errors).toEqual([]);
   } finally {

@@ -23,7 +23,7 @@ import { INDOOR_VOCABULARY } from '../src/perception/vocabulary';
 import { answerSpatialQuestion } from '../src/spatial/answer';
 import { ObjectMap } from '../src/spatial/objectMap';
 import { routeQuestion } from '../src/spatial/router';
-import { buildSceneMemory, numberedObjects, type PipelineState, sceneMemoryText } from '../src/spatial/sceneMemory';
+import { buildSceneMemory, numberedObjects, type PipelineState, sceneMemoryText, sceneObjects } from '../src/spatial/sceneMemory';
 import { planCaption, renderPlanImage } from '../src/scene/planImage';
 import type { AnswerHighlight, SceneMemory, SpatialAnswer } from '../src/spatial/types';
 import { type PlanForVlm, VLM_FRAME_LONG_SIDE } from '../src/vlm/types';
@@ -239,7 +239,7 @@ const api = {
 
   /** The objects a VLM answer names by their plan numbers ("object 3"), as boxes for the 3D view. */
   objectsByNumber(numbers: number[]): AnswerHighlight | null {
-    const numbered = numberedObjects(buildSceneMemory(currentState()).objects);
+    const numbered = numberedObjects(sceneObjects(currentState()));
     const boxes = numbers.flatMap((n) => {
       const o = numbered[n - 1]?.object;
       return o ? [{ box: o.box, label: `${n} ${o.label}` }] : [];

@@ -1,7 +1,8 @@
 // Object instances from 2D detections: each detection on a keyframe is lifted to 3D with the keyframe's
-// depth and pose, then merged with the instance of the same label it overlaps (the same chair seen ten
-// times is one chair) or kept as a new one (two chairs side by side are two). Points are kept in the
-// tracking world frame; boxes are fitted in the gravity frame when the memory is read.
+// depth and pose, then merged with the instance it overlaps whose label is the same or looks alike (the same
+// chair seen ten times, once called a stool, is one chair; its label is the detections' vote) or kept as a new
+// one (two chairs side by side are two). Points are kept in the tracking world frame; boxes are fitted in the
+// gravity frame when the memory is read, where instances of one label that share a volume become one object.
 import type { StoredKeyframe } from '../geometry/keyframeStore';
 import { looksAlike } from '../perception/vocabulary';
 import { transformPoints } from '../geometry/mat4';
@@ -98,8 +99,8 @@ export class ObjectMap {
   }
 
   /**
-   * The instances as scene objects in the gravity frame. An instance seen on one keyframe only counts once the
-   * capture has moved on (`minSightings`), so a single false detection does not become an object.
+   * The instances as scene objects in the gravity frame. An instance seen on fewer keyframes than `minSightings`
+   * does not count, so a single false detection does not become an object.
    */
   objects(toGravity: Float32Array, minSightings = 1, floorAtZero = false): SceneObject[] {
     const kept: { inst: Instance; label: string; points: Float32Array; box: OrientedBox }[] = [];

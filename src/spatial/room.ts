@@ -1,7 +1,7 @@
 // The room from the map: its floor footprint (area and outline) and the ceiling height where a ceiling
 // was seen. Points are in the gravity frame (+y up, the floor at y = 0).
 import type { StoredKeyframe } from '../geometry/keyframeStore';
-import { transformPoints } from '../geometry/mat4';
+import { multiply } from '../geometry/mat4';
 import type { Room } from './types';
 
 const CELL = 0.1; // m: footprint grid
@@ -20,8 +20,8 @@ const FLOOR_HIT = 0.1;
 
 /**
  * The floor under what the cameras saw: for a sample of each keyframe's pixels, the line on the floor plan from the
- * camera to the point its depth puts there, as [x0, z0, x1, z1, height of the end] in the gravity frame. The air a camera looked through
- * is inside the room, so these fill the floor that furniture hid or the map's points left sparse.
+ * camera to the point its depth puts there, as [x0, z0, x1, z1, height of the end] in the gravity frame. The air a
+ * camera looked through is inside the room, so these fill the floor that furniture hid or the map's points left sparse.
  */
 export function sightlines(stored: readonly Pick<StoredKeyframe, 'pose' | 'depth' | 'intrinsics'>[], toGravity: Float32Array): Float32Array {
   const step = Math.max(1, stored.length / SIGHTLINE_KEYFRAMES);
@@ -29,31 +29,25 @@ export function sightlines(stored: readonly Pick<StoredKeyframe, 'pose' | 'depth
   for (let k = 0; k < stored.length; k += step) {
     const { pose, depth, intrinsics } = stored[Math.floor(k)]!;
     const { fx, fy, cx, cy } = intrinsics;
+    const m = multiply(toGravity, pose); // camera to gravity frame: the camera sits at m's translation
     const stride = Math.max(1, Math.round(depth.width / SIGHTLINE_GRID));
-    const ends: number[] = [];
     for (let v = stride >> 1; v < depth.height; v += stride) {
       for (let u = stride >> 1; u < depth.width; u += stride) {
         const d = depth.data[v * depth.width + u]!;
         if (!(d > 0) || d > SIGHTLINE_MAX_DEPTH) continue;
         const X = ((u - cx) / fx) * d;
         const Y = ((v - cy) / fy) * d;
-        ends.push(
-          pose[0]! * X + pose[4]! * Y + pose[8]! * d + pose[12]!,
-          pose[1]! * X + pose[5]! * Y + pose[9]! * d + pose[13]!,
-          pose[2]! * X + pose[6]! * Y + pose[10]! * d + pose[14]!,
+        out.push(
+          m[12]!,
+          m[14]!,
+          m[0]! * X + m[4]! * Y + m[8]! * d + m[12]!,
+          m[2]! * X + m[6]! * Y + m[10]! * d + m[14]!,
+          m[1]! * X + m[5]! * Y + m[9]! * d + m[13]!,
         );
       }
     }
-    const [camera, ...points] = chunks(transformPoints(toGravity, [pose[12]!, pose[13]!, pose[14]!, ...ends]));
-    for (const p of points) out.push(camera![0], camera![2], p[0], p[2], p[1]);
   }
   return Float32Array.from(out);
-}
-
-function chunks(xyz: Float32Array): [number, number, number][] {
-  const out: [number, number, number][] = [];
-  for (let i = 0; i + 2 < xyz.length; i += 3) out.push([xyz[i]!, xyz[i + 1]!, xyz[i + 2]!]);
-  return out;
 }
 
 /**
@@ -80,9 +74,10 @@ function countLine(passes: Uint32Array, ends: Uint32Array, w: number, h: number,
 }
 
 /**
- * `points`: the map's points in the gravity frame. `lines`: sight lines (`sightlines`): the footprint is the floor more of them
- * cross (or end on) than end on something standing there, closed and filled (furniture they end on is enclosed by it). The wall is where they end, so
- * the depth's noise does not widen the room by the band it spreads walls over. Without enough of them, or with no floor to stand them on, the cells the points cover.
+ * `points`: the map's points in the gravity frame. `lines`: sight lines (`sightlines`): the footprint is the floor more
+ * of them cross (or end on) than end on something standing there, closed and filled (furniture they end on is enclosed
+ * by it). The wall is where they end, so the depth's noise does not widen the room by the band it spreads walls over.
+ * Without enough of them, or with no floor to stand them on, the cells the points cover.
  */
 export function estimateRoom(points: Float32Array, floorSeen: boolean, lines?: Float32Array): Room | null {
   const n = Math.floor(points.length / 3);

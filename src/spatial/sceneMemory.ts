@@ -43,15 +43,20 @@ export function buildSceneMemory(state: PipelineState): SceneMemory {
   const room = state.mapPoints
     ? estimateRoom(transformPoints(state.toGravity, state.mapPoints), state.floorSeen, sightlines(withDepth, state.toGravity))
     : null;
-  // Once the capture has several keyframes, an object must be seen on two of them to count.
-  const minSightings = camera.length >= 5 ? 2 : 1;
   return {
-    objects: state.objects ? state.objects.objects(state.toGravity, minSightings, state.floorSeen) : [],
+    objects: sceneObjects(state),
     room,
     camera,
     lostFrames: [...state.lostFrames].sort((a, b) => a - b),
     sourceFrameCount: state.sourceFrameCount,
   };
+}
+
+/** The memory's objects alone (what naming objects by number needs, without the room and camera track). */
+export function sceneObjects(state: PipelineState): SceneObject[] {
+  // Once the capture has several keyframes, an object must be seen on two of them to count.
+  const minSightings = state.stored.length >= 5 ? 2 : 1;
+  return state.objects ? state.objects.objects(state.toGravity, minSightings, state.floorSeen) : [];
 }
 
 const f2 = (v: number) => v.toFixed(2);
